@@ -1,0 +1,39 @@
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ContractError } from '@sluice/common';
+import { QueueName } from '@sluice/queue';
+import { IsIn, IsOptional } from 'class-validator';
+import { AccessTokenGuard } from '../auth/access-token.guard';
+import { SuperadminGuard } from '../auth/role.guards';
+import { PageQueryDto } from '../http/page-query.dto';
+import { FailedJobsService } from '../queue/failed-jobs.service';
+
+class FailedJobsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: QueueName })
+  @IsOptional() @IsIn(Object.values(QueueName))
+  queue?: QueueName;
+}
+
+@ApiTags('admin')
+@ApiCookieAuth('access_token')
+@ApiBearerAuth()
+@UseGuards(AccessTokenGuard, SuperadminGuard)
+@Controller('api/v1/admin/jobs/failed')
+export class FailedJobsController {
+  constructor(private readonly failed: FailedJobsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Jobs that failed for good (dead letters), with their reason' })
+  list(@Query() q: FailedJobsQueryDto) {
+    return this.failed.list(q.queue, q.pageNum, q.itemsPerPage);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replay a failed job; processing is idempotent, so a replay never double counts' })
+  async retry(@Param('id') id: string) {
+    const job = await this.failed.retry(id);
+    if (!job) throw new ContractError(404, { message: 'Failed job not found' });
+    return { message: 'Job queued for retry', job };
+  }
+}

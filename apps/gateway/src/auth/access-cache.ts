@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { PrismaService } from '@sluice/database';
+import type { Principal } from './principal';
+import { TtlCache } from './ttl-cache';
+
+export interface CustomerStatus {
+  exists: boolean;
+  active: boolean;
+}
+
+/**
+ * Users, token families and customers as the request path needs them, read from PostgreSQL and
+ * kept for ACCESS_CACHE_TTL seconds. Admin changes in this process invalidate at once.
+ */
+@Injectable()
+export class AccessCache {
+  private readonly principals: TtlCache<string, Principal | undefined>;
+  private readonly families: TtlCache<string, boolean>;
+  private readonly customers: TtlCache<string, CustomerStatus>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(SLUICE_CONFIG) config: SluiceConfig,
+  ) {
+    const ttl = config.accessCacheTtlSeconds * 1000;
+    this.principals = new TtlCache(ttl);
+    this.families = new TtlCache(ttl);
+    this.customers = new TtlCache(ttl);
+  }
+
+  /** The enabled user with this id, or undefined. */
+  principal(userId: string): Promise<Principal | undefined> {
+    return this.principals.get(userId, async (id) => {
+      const user = await this.prisma.user.findUnique({
+        where: { id },
+        include: { customers: { select: { customerId: true } } },
+      });
+      if (!user || user.disabled) return undefined;
+      return {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        type: user.type,
+        isSuperadmin: user.isSuperadmin,
+        isAdmin: user.isAdmin,
+        customerIds: new Set(user.customers.map((c) => c.customerId)),
+      };
+    });
+  }
+
+  /** Whether the login session (refresh-token family) is still valid. */
+  familyActive(familyId: string): Promise<boolean> {
+    return this.families.get(familyId, async (id) => {
+      const family = await this.prisma.tokenFamily.findUnique({ where: { id }, select: { revokedAt: true } });
+      return !!family && family.revokedAt === null;
+    });
+  }
+
+  /** Status of each customer id; the ones not cached are read in one query. */
+  async customerStatuses(ids: Iterable<string>): Promise<Map<string, CustomerStatus>> {
+    const result = new Map<string, CustomerStatus>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.customers.peek(id);
+      if (hit) result.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const rows = await this.prisma.customer.findMany({ where: { id: { in: missing } }, select: { id: true, active: true } });
+      const found = new Map(rows.map((r) => [r.id, r.active]));
+      for (const id of missing) {
+        const status = { exists: found.has(id), active: found.get(id) === true };
+        this.customers.set(id, status);
+        result.set(id, status);
+      }
+    }
+    return result;
+  }
+
+  forgetUser(userId: string): void {
+    this.principals.delete(userId);
+  }
+
+  forgetFamily(familyId: string): void {
+    this.families.delete(familyId);
+  }
+
+  forgetCustomer(customerId: string): void {
+    this.customers.delete(customerId);
+  }
+}

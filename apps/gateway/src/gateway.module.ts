@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { SluiceLoggerModule } from '@sluice/common';
+import { SluiceConfigModule } from '@sluice/config';
+import { DatabaseModule } from '@sluice/database';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { ItsmModule } from './itsm/itsm.module';
+import { PublishModule } from './publish/publish.module';
+import { QueryModule } from './query/query.module';
+import { QueueModule } from './queue/queue.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+
+@Module({
+  imports: [
+    SluiceConfigModule,
+    SluiceLoggerModule.forApp('gateway'),
+    DatabaseModule,
+    QueueModule,
+    RateLimitModule,
+    AuthModule,
+    PublishModule,
+    AdminModule,
+    QueryModule,
+    IntegrationsModule,
+    ItsmModule,
+    HealthModule,
+  ],
+})
+export class GatewayModule {}

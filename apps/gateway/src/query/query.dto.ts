@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CUSTOMER_ID_PATTERN } from '@sluice/contracts';
+import { PageQueryDto } from '../http/page-query.dto';
+
+const CUSTOMER_MESSAGE = '$property must be 1-64 characters of A-Z a-z 0-9 _ . : -';
+const TIME_MESSAGE = '$property must be an ISO-8601 date-time';
+
+/** A page of one customer's rows, or of every customer the user may see. */
+export class CustomerPageQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'One customer; by default every customer of the user' })
+  @IsOptional() @Matches(CUSTOMER_ID_PATTERN, { message: CUSTOMER_MESSAGE })
+  customerid?: string;
+}
+
+export class AlertListQueryDto extends CustomerPageQueryDto {
+  @ApiPropertyOptional({ enum: ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'] })
+  @IsOptional() @IsIn(['OPEN', 'ACKNOWLEDGED', 'RESOLVED'])
+  state?: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256)
+  entityid?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 5 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5)
+  minseverity?: number;
+}
+
+export class TimeRangeQueryDto extends CustomerPageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256)
+  entityid?: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601, inclusive' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601, exclusive' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  to?: string;
+}
+
+export class MetricListQueryDto extends TimeRangeQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256)
+  parameterid?: string;
+}
+
+export const AGGREGATES = ['avg', 'min', 'max', 'sum', 'count'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+export class SeriesQueryDto {
+  @ApiProperty() @Matches(CUSTOMER_ID_PATTERN, { message: CUSTOMER_MESSAGE })
+  customerid: string;
+
+  @ApiProperty() @IsString() @MaxLength(256)
+  entityid: string;
+
+  @ApiProperty() @IsString() @MaxLength(256)
+  parameterid: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601, inclusive; default: `to` minus 24 h' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601, exclusive; default: now' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  to?: string;
+
+  @ApiPropertyOptional({ default: 60, description: 'Bucket width in seconds' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(31_536_000)
+  step = 60;
+
+  @ApiPropertyOptional({ enum: AGGREGATES, default: 'avg' })
+  @IsOptional() @IsIn(AGGREGATES)
+  agg: Aggregate = 'avg';
+}
+
+export class GraphQueryDto {
+  @ApiProperty() @Matches(CUSTOMER_ID_PATTERN, { message: CUSTOMER_MESSAGE })
+  customerid: string;
+}
+
+export class TicketDto {
+  @ApiProperty({ example: 'a1b2c3d4e5f6' }) @IsString() @MaxLength(256) @Matches(/\S/, { message: 'sysid must not be blank' })
+  sysid: string;
+
+  @ApiPropertyOptional({ example: 'INC0010001' }) @IsOptional() @IsString() @MaxLength(256)
+  number?: string;
+}

@@ -1,0 +1,105 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { producerConnection, QueueName } from '@sluice/queue';
+import { Job, Queue } from 'bullmq';
+import type Redis from 'ioredis';
+
+// Queues whose jobs carry data that must not be lost; their failures are listed and replayable.
+const PIPELINE_QUEUES = [
+  QueueName.Events,
+  QueueName.Metrics,
+  QueueName.EntityTopology,
+  QueueName.ServiceTopology,
+  QueueName.Healthcheck,
+  QueueName.ItsmUpdates,
+  QueueName.Notifications,
+];
+
+export interface FailedJobView {
+  queue: QueueName;
+  id: string;
+  failedReason: string;
+  attemptsMade: number;
+  failedAt: string | null;
+  receivedAt: string | null;
+  records: number | null;
+}
+
+/**
+ * The dead-letter view of the pipeline: jobs that failed after their last try (or at once, for
+ * records that can never be stored) stay in BullMQ's failed set, bounded by the job options.
+ * An admin lists them and replays one; workers are idempotent, so a replay never double counts.
+ */
+@Injectable()
+export class FailedJobsService implements OnModuleDestroy {
+  private readonly connection: Redis;
+  private readonly queues: Map<QueueName, Queue>;
+
+  constructor(@Inject(SLUICE_CONFIG) config: SluiceConfig) {
+    this.connection = producerConnection(config.redisUrl);
+    this.connection.on('error', () => undefined); // the producer logs Redis trouble already
+    this.queues = new Map(
+      PIPELINE_QUEUES.map((name) => {
+        const queue = new Queue(name, { connection: this.connection, prefix: config.redisPrefix });
+        queue.on('error', () => undefined);
+        return [name, queue];
+      }),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+
+  async list(queue: QueueName | undefined, pageNum: number, itemsPerPage: number): Promise<{ results: FailedJobView[]; totalCount: number }> {
+    const names = queue ? [queue] : PIPELINE_QUEUES;
+    const counts = await Promise.all(names.map((n) => this.queues.get(n)!.getFailedCount()));
+    const totalCount = counts.reduce((a, b) => a + b, 0);
+    // Pages run across the queues in their fixed order, newest failure first within a queue.
+    let skip = (pageNum - 1) * itemsPerPage;
+    const results: FailedJobView[] = [];
+    for (let i = 0; i < names.length && results.length < itemsPerPage; i++) {
+      if (skip >= counts[i]) {
+        skip -= counts[i];
+        continue;
+      }
+      const jobs = await this.queues.get(names[i])!.getFailed(skip, skip + itemsPerPage - results.length - 1);
+      skip = 0;
+      results.push(...jobs.map((job) => view(names[i], job)));
+    }
+    return { results, totalCount };
+  }
+
+  /** Moves a failed job back to waiting; undefined when no queue has a failed job of that id. */
+  async retry(id: string): Promise<FailedJobView | undefined> {
+    for (const [name, queue] of this.queues) {
+      const job = await queue.getJob(id);
+      if (job && (await job.isFailed())) {
+        try {
+          // A replay is a fresh run: it gets all its attempts (and their backoff) again.
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        } catch (err) {
+          // Another replay of the same job won the race: it is no longer failed.
+          if (await job.isFailed()) throw err;
+          return undefined;
+        }
+        return view(name, job);
+      }
+    }
+    return undefined;
+  }
+}
+
+function view(queue: QueueName, job: Job): FailedJobView {
+  const data = job.data as { receivedAt?: string; records?: unknown[] };
+  return {
+    queue,
+    id: job.id!,
+    failedReason: job.failedReason,
+    attemptsMade: job.attemptsMade,
+    failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    receivedAt: data?.receivedAt ?? null,
+    records: Array.isArray(data?.records) ? data.records.length : null,
+  };
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Errors } from '@sluice/common';
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { DEFAULT_JOB_OPTIONS, JobPayloads, GatewayQueue, producerConnection, PUBLISH_TOPICS, QueueName } from '@sluice/queue';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+
+const BACKLOG_SAMPLE_MS = 1000;
+
+/**
+ * Puts accepted requests on their topic's queue: one job per request, the request id as job id.
+ * Resolves only once Redis acknowledged the job; answers 503 at once when Redis is unreachable
+ * (the connection has no offline queue), when it does not answer in QUEUE_ADD_TIMEOUT_MS, or
+ * when a queue's backlog is over QUEUE_MAX_BACKLOG (sampled once a second, not per request).
+ */
+@Injectable()
+export class QueueProducer implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(QueueProducer.name);
+  private readonly connection: Redis;
+  private readonly queues = new Map<GatewayQueue, Queue>();
+  private readonly overBacklog = new Set<GatewayQueue>();
+  private sampler?: NodeJS.Timeout;
+
+  constructor(@Inject(SLUICE_CONFIG) private readonly config: SluiceConfig) {
+    this.connection = producerConnection(config.redisUrl);
+    this.connection.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+    const produced: GatewayQueue[] = [...Object.values(PUBLISH_TOPICS).map((t) => t.queue), QueueName.ItsmUpdates];
+    for (const queue of produced) {
+      const q = new Queue(queue, { connection: this.connection, prefix: config.redisPrefix });
+      // The connection's errors are logged above; without a listener BullMQ console.error()s
+      // each of them once per queue, bypassing the logger, on every reconnect attempt.
+      q.on('error', () => undefined);
+      this.queues.set(queue, q);
+    }
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.sampler = setInterval(() => void this.sampleBacklog(), BACKLOG_SAMPLE_MS);
+    this.sampler.unref();
+    // Give Redis a moment at start-up; if it is down, the gateway still starts and answers 503.
+    if (this.connection.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 2000);
+        this.connection.once('ready', done);
+      });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.sampler);
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+
+  async enqueue<Q extends GatewayQueue>(queue: Q, payload: JobPayloads[Q]): Promise<void> {
+    const { retryAfterSeconds, addTimeoutMs } = this.config.queue;
+    if (this.overBacklog.has(queue) || this.connection.status !== 'ready') throw Errors.unavailable(retryAfterSeconds);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue.add took over ${addTimeoutMs} ms`)), addTimeoutMs);
+    });
+    try {
+      await Promise.race([
+        this.queues.get(queue)!.add(queue, payload, { ...DEFAULT_JOB_OPTIONS, jobId: payload.requestId }),
+        timeout,
+      ]);
+    } catch (err) {
+      this.logger.warn(`enqueue on ${queue} failed: ${(err as Error).message}`);
+      throw Errors.unavailable(retryAfterSeconds);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** For readiness checks. */
+  ping(): Promise<string> {
+    return this.connection.ping();
+  }
+
+  private async sampleBacklog(): Promise<void> {
+    if (this.connection.status !== 'ready') return;
+    for (const [name, queue] of this.queues) {
+      try {
+        const waiting = await queue.getJobCountByTypes('wait', 'prioritized', 'delayed');
+        if (waiting > this.config.queue.maxBacklog) this.overBacklog.add(name);
+        else this.overBacklog.delete(name);
+      } catch {
+        // Redis went away between the status check and the call; the next sample retries.
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AlertNotifications, NotifiableChange } from '../notifier/alert-notifications';
+import type { PoolClient } from 'pg';
+import { AlertSnapshot, AlertState, foldEvents, FoldEvent, HistoryEntry } from './alert-fold';
+import { AlertIdentity, identityKey, identityLock } from './alert-identity';
+
+/** Events (real or synthetic, e.g. an adapter going down) that hit one alert. */
+export interface AlertInput {
+  identity: AlertIdentity;
+  entity: string;
+  parametername: string;
+  description: string | null;
+  source: string | null;
+  events: FoldEvent[];
+}
+
+export interface AlertChange {
+  id: string;
+  identity: AlertIdentity;
+  severity: number;
+  state: AlertState;
+  opened: boolean;
+  resolved: boolean;
+}
+
+interface AlertRow {
+  id: string;
+  envcustomerid: string;
+  entityid: string;
+  parametercategory: string;
+  parameterid: string;
+  splitby: string;
+  severity: number;
+  previous_severity: number | null;
+  state: AlertState;
+  count: number;
+  firstoccurrence: Date;
+  lastoccurrence: Date;
+  resolved_at: Date | null;
+  ticket_sysid: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * Folds events into their alerts inside the caller's transaction, with a handful of set-based
+ * statements whatever the batch size: lock the identities (advisory locks, in a fixed order so
+ * two workers cannot deadlock), read the existing alerts, fold in memory, upsert all alerts in
+ * one statement and append all history rows in another.
+ */
+@Injectable()
+export class AlertWriter {
+  constructor(private readonly notifications: AlertNotifications) {}
+
+  async apply(db: PoolClient, inputs: AlertInput[]): Promise<AlertChange[]> {
+    if (inputs.length === 0) return [];
+    const byKey = new Map<string, AlertInput>();
+    for (const input of inputs) {
+      const key = identityKey(input.identity);
+      const seen = byKey.get(key);
+      if (seen) {
+        seen.events.push(...input.events);
+        Object.assign(seen, { entity: input.entity, description: input.description ?? seen.description, source: input.source ?? seen.source });
+      } else {
+        byKey.set(key, { ...input, events: [...input.events] });
+      }
+    }
+    const groups = [...byKey.entries()];
+
+    const locks = groups.map(([key]) => identityLock(key)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    await db.query('SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) AS s', [
+      locks.map(String),
+    ]);
+
+    const ids = groups.map(([, g]) => g.identity);
+    const existing = await db.query<AlertRow>(
+      `SELECT a.id, a.envcustomerid, a.entityid, a.parametercategory, a.parameterid, a.splitby, a.severity,
+              a.previous_severity, a.state, a.count, a.firstoccurrence, a.lastoccurrence, a.resolved_at, a.ticket_sysid
+         FROM alerts a
+         JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS k(c, e, pc, pi, s)
+           ON a.envcustomerid = k.c AND a.entityid = k.e AND a.parametercategory = k.pc AND a.parameterid = k.pi AND a.splitby = k.s`,
+      [ids.map((i) => i.envcustomerid), ids.map((i) => i.entityid), ids.map((i) => i.parametercategory), ids.map((i) => i.parameterid), ids.map((i) => i.splitby)],
+    );
+    const current = new Map(existing.rows.map((r) => [identityKey(r), r]));
+
+    const upserts: { id: string; input: AlertInput; alert: AlertSnapshot }[] = [];
+    const history: { alertId: string; entry: HistoryEntry; source: string | null }[] = [];
+    const changes: AlertChange[] = [];
+    const notifiable: NotifiableChange[] = [];
+    for (const [key, input] of groups) {
+      const row = current.get(key);
+      const before: AlertSnapshot | undefined = row && {
+        severity: row.severity,
+        previousSeverity: row.previous_severity,
+        state: row.state,
+        count: row.count,
+        firstoccurrence: row.firstoccurrence.getTime(),
+        lastoccurrence: row.lastoccurrence.getTime(),
+        resolvedAt: row.resolved_at?.getTime() ?? null,
+      };
+      const result = foldEvents(before, input.events);
+      if (!result.alert) continue;
+      const id = row?.id ?? randomUUID();
+      upserts.push({ id, input, alert: result.alert });
+      for (const entry of result.history) history.push({ alertId: id, entry, source: input.source });
+      changes.push({ id, identity: input.identity, severity: result.alert.severity, state: result.alert.state, opened: result.opened, resolved: result.resolved });
+      notifiable.push({
+        id,
+        customerId: input.identity.envcustomerid,
+        severity: result.alert.severity,
+        state: result.alert.state,
+        count: result.alert.count,
+        opened: result.opened,
+        resolved: result.resolved,
+        escalated: before !== undefined && result.alert.severity > before.severity,
+        hasTicket: !!row?.ticket_sysid,
+      });
+    }
+    if (upserts.length === 0) return changes;
+
+    const col = <T>(f: (u: (typeof upserts)[number]) => T) => upserts.map(f);
+    await db.query(
+      `INSERT INTO alerts (id, envcustomerid, entityid, parametercategory, parameterid, splitby, entity, parametername,
+                           severity, previous_severity, state, count, firstoccurrence, lastoccurrence, resolved_at,
+                           description, source)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                            $9::int2[], $10::int2[], $11::"AlertState"[], $12::int[], $13::timestamptz[], $14::timestamptz[],
+                            $15::timestamptz[], $16::text[], $17::text[])
+       ON CONFLICT (envcustomerid, entityid, parametercategory, parameterid, splitby) DO UPDATE SET
+         entity = EXCLUDED.entity, parametername = EXCLUDED.parametername, severity = EXCLUDED.severity,
+         previous_severity = EXCLUDED.previous_severity, state = EXCLUDED.state, count = EXCLUDED.count,
+         firstoccurrence = EXCLUDED.firstoccurrence, lastoccurrence = EXCLUDED.lastoccurrence,
+         resolved_at = EXCLUDED.resolved_at, description = COALESCE(EXCLUDED.description, alerts.description),
+         source = COALESCE(EXCLUDED.source, alerts.source), updated_at = now()`,
+      [
+        col((u) => u.id),
+        col((u) => u.input.identity.envcustomerid),
+        col((u) => u.input.identity.entityid),
+        col((u) => u.input.identity.parametercategory),
+        col((u) => u.input.identity.parameterid),
+        col((u) => u.input.identity.splitby),
+        col((u) => u.input.entity),
+        col((u) => u.input.parametername),
+        col((u) => u.alert.severity),
+        col((u) => u.alert.previousSeverity),
+        col((u) => u.alert.state),
+        col((u) => u.alert.count),
+        col((u) => iso(u.alert.firstoccurrence)),
+        col((u) => iso(u.alert.lastoccurrence)),
+        col((u) => iso(u.alert.resolvedAt)),
+        col((u) => u.input.description),
+        col((u) => u.input.source),
+      ],
+    );
+
+    if (history.length > 0) {
+      const h = <T>(f: (x: (typeof history)[number]) => T) => history.map(f);
+      await db.query(
+        `INSERT INTO alert_history (alert_id, at, kind, from_state, to_state, from_severity, to_severity, ieventid, source)
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::"AlertState"[], $5::"AlertState"[],
+                              $6::int2[], $7::int2[], $8::text[], $9::text[])`,
+        [
+          h((x) => x.alertId),
+          h((x) => iso(x.entry.at)),
+          h((x) => x.entry.kind),
+          h((x) => x.entry.fromState),
+          h((x) => x.entry.toState),
+          h((x) => x.entry.fromSeverity),
+          h((x) => x.entry.toSeverity),
+          h((x) => x.entry.ieventid),
+          h((x) => x.source),
+        ],
+      );
+    }
+    await this.notifications.plan(db, notifiable);
+    return changes;
+  }
+}

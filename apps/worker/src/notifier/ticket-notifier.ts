@@ -1,0 +1,156 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { PG_POOL } from '@sluice/database';
+import type { NotificationJob } from '@sluice/queue';
+import { UnrecoverableError } from 'bullmq';
+import type { Pool } from 'pg';
+import { SEVERITY_NAMES } from '@sluice/contracts';
+import { identityLock } from '../alerts/alert-identity';
+import { priorityFor, resolvedStateFor } from './incident-fields';
+import { callItsm, RetryableCallError, UnauthorizedCallError } from './itsm-http';
+import { NotifierAuth } from './notifier-auth';
+import { Notifier, NotifierConfig } from './notifier-config';
+
+interface AlertRow {
+  id: string;
+  envcustomerid: string;
+  entity: string;
+  entityid: string;
+  parametername: string;
+  splitby: string;
+  severity: number;
+  state: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+  count: number;
+  description: string | null;
+  lastoccurrence: Date;
+  ticket_sysid: string | null;
+  ticket_number: string | null;
+}
+
+/**
+ * §4.1, the calls: open a ServiceNow-style incident (`POST {baseURI}/api/now/table/incident`)
+ * and link it to the alert, or resolve it (`PATCH …/incident/{sys_id}`). The alert is read again
+ * first, so a job whose reason no longer holds does nothing.
+ */
+@Injectable()
+export class TicketNotifier {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
+    private readonly notifiers: NotifierConfig,
+    private readonly auth: NotifierAuth,
+  ) {}
+
+  /**
+   * One notification of an alert at a time, across workers (a session advisory lock): two jobs
+   * for the same alert (it opened, then rose before its ticket was linked) must not both open a
+   * ticket. The one that finds the lock taken retries later and then sees the ticket.
+   */
+  async run(job: NotificationJob): Promise<string> {
+    const key = identityLock(`notify:${job.alertId}`).toString();
+    const client = await this.pool.connect();
+    try {
+      const locked = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])).rows[0].ok;
+      if (!locked) throw new RetryableCallError('another notification of this alert is running');
+      try {
+        return await this.runLocked(job);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async runLocked(job: NotificationJob): Promise<string> {
+    const alert = (await this.pool.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 AND envcustomerid = $2', [job.alertId, job.customerId])).rows[0];
+    if (!alert) return 'alert gone';
+    if (alert.count < job.count) throw new RetryableCallError('the alert change is not committed yet');
+    const notifier = await this.notifiers.forTenant(this.pool, job.customerId);
+    if (!notifier) return 'no notifier';
+
+    if (job.action === 'open') {
+      if (alert.ticket_sysid && !(await this.reopened(alert))) return 'ticket already open';
+      if (alert.state === 'RESOLVED' || alert.severity < notifier.settings.minSeverity) return 'no longer due';
+      const answer = (await this.call(notifier, 'POST', `${notifier.settings.baseURI}/api/now/table/incident`, this.incident(alert, notifier))) as { result?: { sys_id?: unknown; number?: unknown } } | undefined;
+      const sysid = answer?.result?.sys_id;
+      if (typeof sysid !== 'string' || !sysid) throw new UnrecoverableError('the ITSM answered without result.sys_id');
+      const number = typeof answer?.result?.number === 'string' ? answer.result.number : null;
+      await this.record(alert, 'ticket', `opened ticket ${number ?? sysid}`, notifier, { sysid, number });
+      return `opened ${number ?? sysid}`;
+    }
+
+    if (!alert.ticket_sysid) return 'no ticket';
+    if (alert.state !== 'RESOLVED') return 'no longer resolved';
+    await this.call(notifier, 'PATCH', `${notifier.settings.baseURI}/api/now/table/incident/${encodeURIComponent(alert.ticket_sysid)}`, {
+      state: resolvedStateFor(notifier.outboundMappings),
+      close_notes: `Resolved in Sluice: ${alert.entity} ${alert.parametername} cleared`,
+    });
+    await this.record(alert, 'ticket', `resolved ticket ${alert.ticket_number ?? alert.ticket_sysid}`, notifier);
+    return `resolved ${alert.ticket_number ?? alert.ticket_sysid}`;
+  }
+
+  /** The failure that ended a job, kept on the alert (§4.1: `ticket: null` plus a `notifyError`). */
+  async recordFailure(job: NotificationJob, reason: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO alert_history (alert_id, kind, from_state, to_state, from_severity, to_severity, source, note)
+       SELECT id, 'notifyError', state, state, severity, severity, 'notifier', $3 FROM alerts WHERE id = $1 AND envcustomerid = $2`,
+      [job.alertId, job.customerId, `${job.action} ticket failed: ${reason}`.slice(0, 2000)],
+    );
+  }
+
+  /** A reopened alert whose old ticket was resolved gets a new one. */
+  private async reopened(alert: AlertRow): Promise<boolean> {
+    const last = await this.pool.query<{ kind: string }>(
+      "SELECT kind FROM alert_history WHERE alert_id = $1 AND kind IN ('reopened', 'ticket') ORDER BY id DESC LIMIT 1",
+      [alert.id],
+    );
+    return last.rows[0]?.kind === 'reopened';
+  }
+
+  private incident(alert: AlertRow, notifier: Notifier) {
+    const priority = priorityFor(alert.severity, notifier.outboundMappings);
+    const what = `${alert.entity}: ${alert.parametername}${alert.splitby ? ` (${alert.splitby})` : ''}`;
+    return {
+      short_description: `[${SEVERITY_NAMES[alert.severity] ?? alert.severity}] ${what}`.slice(0, 160),
+      description: [alert.description ?? what, `Entity: ${alert.entity} (${alert.entityid})`, `Severity: ${SEVERITY_NAMES[alert.severity]} (${alert.severity})`, `Occurrences: ${alert.count}, last ${alert.lastoccurrence.toISOString()}`, `Sluice alert: ${alert.id}`].join('\n'),
+      urgency: priority,
+      impact: priority,
+      correlation_id: alert.id,
+      correlation_display: 'Sluice',
+    };
+  }
+
+  /** One resource call with the notifier's auth; after a 401 the token is fetched again, once. */
+  private async call(notifier: Notifier, method: string, url: string, body: unknown): Promise<unknown> {
+    const allow = this.config.notifierAllowPrivateNetworks;
+    const send = async () =>
+      callItsm(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json', ...(await this.auth.headers(notifier, allow)) }, body: JSON.stringify(body) }, allow);
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof UnauthorizedCallError) || notifier.settings.authType === 'NONE' || notifier.settings.authType === 'BASIC') {
+        if (err instanceof UnauthorizedCallError) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+      this.auth.invalidate(notifier.integrationId);
+      try {
+        return await send();
+      } catch (again) {
+        if (again instanceof UnauthorizedCallError) throw new UnrecoverableError(`${again.message} (also with a new token)`);
+        throw again;
+      }
+    }
+  }
+
+  private async record(alert: AlertRow, kind: string, note: string, notifier: Notifier, ticket?: { sysid: string; number: string | null }): Promise<void> {
+    if (ticket) {
+      await this.pool.query('UPDATE alerts SET ticket_sysid = $2, ticket_number = $3, updated_at = now() WHERE id = $1', [alert.id, ticket.sysid, ticket.number]);
+    }
+    await this.pool.query(
+      `INSERT INTO alert_history (alert_id, kind, from_state, to_state, from_severity, to_severity, source, note)
+       VALUES ($1, $2, $3::"AlertState", $3::"AlertState", $4, $4, $5, $6)`,
+      [alert.id, kind, alert.state, alert.severity, `notifier:${notifier.integrationId}`, note],
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityRecord, parseTimestamp } from '@sluice/contracts';
+import { inTransaction, PG_POOL } from '@sluice/database';
+import type { PublishJob } from '@sluice/queue';
+import type { Pool } from 'pg';
+import { extraFields } from '../persistence/extra-fields';
+import { badRecord } from '../persistence/job-failure';
+import { newestPerKey } from './newest-per-key';
+
+const KNOWN = new Set(['envcustomerid', 'entityid', 'entity', 'entitytype', 'attributes', 'relations', 'timestamp', 'deleted']);
+
+/**
+ * Spec §2.3 in three statements per job: upsert the newest record of each entity where it is not
+ * older than what is stored (a delete leaves a tombstone, so a late older record cannot revive
+ * the entity), then replace the outgoing relations of exactly the entities that won.
+ */
+@Injectable()
+export class EntityWriter {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async write(job: PublishJob<EntityRecord>): Promise<{ applied: number; ignored: number }> {
+    const timed = job.records.map((record, index) => {
+      const ts = parseTimestamp(record.timestamp);
+      if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
+      return { record, ts };
+    });
+    const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.entityid}`, (x) => x.ts);
+    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
+
+    return inTransaction(this.pool, async (db) => {
+      const won = await db.query<{ envcustomerid: string; entityid: string; deleted: boolean }>(
+        `INSERT INTO topology_entities (envcustomerid, entityid, name, type, attributes, extra, record_ts, deleted)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::bool[])
+         ON CONFLICT (envcustomerid, entityid) DO UPDATE SET
+           name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
+           record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
+         WHERE topology_entities.record_ts <= EXCLUDED.record_ts
+         RETURNING envcustomerid, entityid, deleted`,
+        [
+          col((x) => x.record.envcustomerid),
+          col((x) => x.record.entityid),
+          col((x) => x.record.entity),
+          col((x) => x.record.entitytype),
+          col((x) => (x.record.attributes ? JSON.stringify(x.record.attributes) : null)),
+          col((x) => extraFields(x.record, KNOWN)),
+          col((x) => new Date(x.ts).toISOString()),
+          col((x) => x.record.deleted === true),
+        ],
+      );
+      if (won.rows.length > 0) {
+        await db.query(
+          `DELETE FROM entity_relations r USING unnest($1::text[], $2::text[]) AS k(c, e)
+            WHERE r.envcustomerid = k.c AND r.source_entityid = k.e`,
+          [won.rows.map((w) => w.envcustomerid), won.rows.map((w) => w.entityid)],
+        );
+        const live = new Set(won.rows.filter((w) => !w.deleted).map((w) => `${w.envcustomerid}\u0000${w.entityid}`));
+        const relations = rows
+          .filter((x) => live.has(`${x.record.envcustomerid}\u0000${x.record.entityid}`))
+          .flatMap((x) => (x.record.relations ?? []).map((r) => ({ c: x.record.envcustomerid, s: x.record.entityid, t: r.targetentityid, type: r.relationtype })));
+        if (relations.length > 0) {
+          await db.query(
+            `INSERT INTO entity_relations (envcustomerid, source_entityid, target_entityid, relationtype)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+            [relations.map((r) => r.c), relations.map((r) => r.s), relations.map((r) => r.t), relations.map((r) => r.type)],
+          );
+        }
+      }
+      return { applied: won.rows.length, ignored: job.records.length - won.rows.length };
+    });
+  }
+}

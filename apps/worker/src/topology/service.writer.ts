@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { parseTimestamp, ServiceRecord } from '@sluice/contracts';
+import { inTransaction, PG_POOL } from '@sluice/database';
+import type { PublishJob } from '@sluice/queue';
+import type { Pool } from 'pg';
+import { extraFields } from '../persistence/extra-fields';
+import { badRecord } from '../persistence/job-failure';
+import { newestPerKey } from './newest-per-key';
+
+const KNOWN = new Set(['envcustomerid', 'serviceid', 'service', 'servicetype', 'entities', 'dependson', 'attributes', 'timestamp', 'deleted']);
+
+/** Spec §2.4: as EntityWriter, for services, their member entities and the services they depend on. */
+@Injectable()
+export class ServiceWriter {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async write(job: PublishJob<ServiceRecord>): Promise<{ applied: number; ignored: number }> {
+    const timed = job.records.map((record, index) => {
+      const ts = parseTimestamp(record.timestamp);
+      if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
+      return { record, ts };
+    });
+    const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.serviceid}`, (x) => x.ts);
+    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
+
+    return inTransaction(this.pool, async (db) => {
+      const won = await db.query<{ envcustomerid: string; serviceid: string; deleted: boolean }>(
+        `INSERT INTO topology_services (envcustomerid, serviceid, name, type, attributes, extra, record_ts, deleted)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::bool[])
+         ON CONFLICT (envcustomerid, serviceid) DO UPDATE SET
+           name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
+           record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
+         WHERE topology_services.record_ts <= EXCLUDED.record_ts
+         RETURNING envcustomerid, serviceid, deleted`,
+        [
+          col((x) => x.record.envcustomerid),
+          col((x) => x.record.serviceid),
+          col((x) => x.record.service),
+          col((x) => x.record.servicetype ?? null),
+          col((x) => (x.record.attributes ? JSON.stringify(x.record.attributes) : null)),
+          col((x) => extraFields(x.record, KNOWN)),
+          col((x) => new Date(x.ts).toISOString()),
+          col((x) => x.record.deleted === true),
+        ],
+      );
+      if (won.rows.length > 0) {
+        const keys = [won.rows.map((w) => w.envcustomerid), won.rows.map((w) => w.serviceid)];
+        for (const table of ['service_members', 'service_dependencies']) {
+          await db.query(
+            `DELETE FROM ${table} t USING unnest($1::text[], $2::text[]) AS k(c, s) WHERE t.envcustomerid = k.c AND t.serviceid = k.s`,
+            keys,
+          );
+        }
+        const live = new Set(won.rows.filter((w) => !w.deleted).map((w) => `${w.envcustomerid}\u0000${w.serviceid}`));
+        const winners = rows.filter((x) => live.has(`${x.record.envcustomerid}\u0000${x.record.serviceid}`));
+        const pairs = (list: (r: ServiceRecord) => string[] | undefined) =>
+          winners.flatMap((x) => [...new Set(list(x.record) ?? [])].map((v) => [x.record.envcustomerid, x.record.serviceid, v] as const));
+        const members = pairs((r) => r.entities);
+        const deps = pairs((r) => r.dependson);
+        if (members.length > 0) {
+          await db.query(
+            `INSERT INTO service_members (envcustomerid, serviceid, entityid) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+            [members.map((m) => m[0]), members.map((m) => m[1]), members.map((m) => m[2])],
+          );
+        }
+        if (deps.length > 0) {
+          await db.query(
+            `INSERT INTO service_dependencies (envcustomerid, serviceid, depends_on) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+            [deps.map((d) => d[0]), deps.map((d) => d[1]), deps.map((d) => d[2])],
+          );
+        }
+      }
+      return { applied: won.rows.length, ignored: job.records.length - won.rows.length };
+    });
+  }
+}

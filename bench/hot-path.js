@@ -1,0 +1,89 @@
+// Scenario 1 — hot path: single-event POST /publish/allevents with a cookie token (autocannon,
+// CONNECTIONS connections, DURATION s), against a bare Fastify JSON handler and a bare Fastify
+// handler doing one BullMQ add, each in one process, in the same run.
+'use strict';
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { ROOT, REDIS_URL, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, appendReport } = require('./lib');
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+// Processes of the gateway (GATEWAY_PROCESSES) and, for a fair ratio, of each baseline.
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 1);
+const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
+
+// A 600-byte event, the size of a typical connector event.
+const EVENT = {
+  envcustomerid: 'bench',
+  ieventid: 'evt-000000001',
+  toolcustomername: 'Bench Corp',
+  entity: 'web-frontend-01.prod.example.net',
+  entityid: 'host-4711',
+  parametercategory: 'cpu',
+  parametertype: 'utilization',
+  parametername: 'cpu.utilization.percent',
+  severity: 'critical',
+  description: 'CPU utilization above 95% for 10 minutes on web-frontend-01; load average 14.2, run queue 31.',
+  messages: 'threshold 95 exceeded: value 97.3',
+  firstoccurrence: '2024-05-01T12:00:00Z',
+  lastoccurrence: '2024-05-01T12:10:00Z',
+  source: 'nagios',
+};
+const BODY = JSON.stringify(EVENT).padEnd(600, ' ');
+
+async function load(name, url, headers = {}) {
+  const r = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: DURATION, headers: { 'content-type': 'application/json', ...headers }, body: BODY });
+  const summary = { name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  console.log(JSON.stringify(summary));
+  return summary;
+}
+
+/** Starts a gateway on a migrated scratch database with a superadmin and the 'bench' customer; returns it and a token. */
+async function startGateway(s, port, extraEnv = {}) {
+  migrate(s);
+  const child = start(path.join(ROOT, 'dist/apps/gateway/src/main.js'), sluiceEnv(s, { PORT: String(port), GATEWAY_PROCESSES: String(PROCESSES), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...extraEnv }));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/health/ready`);
+  const login = await fetch(`${base}/api/v1/user/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}` },
+  });
+  const token = (await login.json()).data.access_token;
+  await fetch(`${base}/api/v1/admin/customers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'bench', name: 'Bench' }),
+  });
+  return { child, base, token };
+}
+
+async function hotPath(s) {
+  const port = 18_000 + Math.floor(Math.random() * 1000);
+  const results = [];
+
+  let child = start(path.join(__dirname, 'baselines/bare-fastify.js'), { ...process.env, PORT: String(port), BENCH_PROCESSES: String(PROCESSES) });
+  await new Promise((r) => child.once('message', r));
+  results.push({ ...(await load('bare Fastify JSON handler', `http://127.0.0.1:${port}/publish/allevents`)), rss: peakRssMb(child.pid) });
+  await stop(child);
+
+  child = start(path.join(__dirname, 'baselines/fastify-bullmq.js'), { ...process.env, PORT: String(port + 1), REDIS_URL, REDIS_PREFIX: `${s.prefix}-baseline`, BENCH_PROCESSES: String(PROCESSES) });
+  await new Promise((r) => child.once('message', r));
+  results.push({ ...(await load('bare Fastify + one BullMQ add', `http://127.0.0.1:${port + 1}/publish/allevents`)), rss: peakRssMb(child.pid) });
+  await stop(child);
+
+  const gw = await startGateway(s, port + 2);
+  results.push({ ...(await load('Sluice POST /publish/allevents (cookie token)', `${gw.base}/publish/allevents`, { cookie: `access_token=${gw.token}` })), rss: peakRssMb(gw.child.pid) });
+  await stop(gw.child);
+
+  const bare = results[0].rps;
+  appendReport('hot path', [
+    `Command: \`BENCH_PROCESSES=${PROCESSES} npm run bench -- hot-path\` (autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario, ${PROCESSES} server process(es) each, 600-byte event, loopback).`,
+    '',
+    '| scenario | req/s | × bare Fastify | p50 ms | p99 ms | non-2xx | peak RSS MB |',
+    '|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.name} | ${r.rps} | ${(r.rps / bare).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.rss ?? '-'} |`),
+  ]);
+  return results;
+}
+
+module.exports = { hotPath, startGateway, EVENT };

@@ -1,0 +1,127 @@
+// Shared pieces of the benchmarks: a scratch database and Redis prefix per run, child processes,
+// peak RSS, and the report appended to BENCHMARKS.md.
+'use strict';
+const { fork, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const Redis = require('ioredis');
+const { Client } = require('pg');
+
+const ROOT = path.join(__dirname, '..');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PG_BASE = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sluice';
+
+function scratch() {
+  const id = randomBytes(3).toString('hex');
+  return {
+    id,
+    prefix: `sluice-bench-${id}`,
+    dbName: `sluice_bench_${id}`,
+    dbUrl: PG_BASE.replace(/\/[^/]*$/, `/sluice_bench_${id}`),
+  };
+}
+
+/** The environment of a Sluice process in a benchmark: production mode, no request logs, no limits. */
+function sluiceEnv(s, extra = {}) {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATABASE_URL: s.dbUrl,
+    REDIS_URL,
+    REDIS_PREFIX: s.prefix,
+    JWT_SECRET: s.jwtSecret ?? (s.jwtSecret = randomBytes(32).toString('hex')),
+    SECRETS_KEY: s.secretsKey ?? (s.secretsKey = randomBytes(32).toString('base64')),
+    COOKIE_SECURE: 'false',
+    LOG_LEVEL: 'warn',
+    LOG_REQUESTS: 'false',
+    RATE_LIMIT_USER: '0',
+    RATE_LIMIT_CUSTOMER: '0',
+    QUEUE_MAX_BACKLOG: '100000000',
+    ...extra,
+  };
+}
+
+function migrate(s) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/libs/database/src/migrations/cli.js')], {
+    env: sluiceEnv(s),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error('migration failed');
+}
+
+/** Forks a process; with BENCH_PROFILE=<dir> it writes a V8 CPU profile there when it exits. */
+function start(file, env) {
+  const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return fork(file, [], { env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+}
+
+async function waitFor(url, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** Peak resident set (VmHWM) of a live process and its children (a cluster's processes), in MB. */
+function peakRssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    let kb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]);
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(/\s+/) : []) kb += (peakRssMb(Number(child)) ?? 0) * 1024;
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}
+
+async function stop(child) {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+async function pg(url, work) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function cleanup(s) {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${s.prefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+  await pg(PG_BASE.replace(/\/[^/]*$/, '/postgres'), (c) => c.query(`DROP DATABASE IF EXISTS "${s.dbName}" WITH (FORCE)`));
+}
+
+function machine() {
+  return `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+function appendReport(title, lines) {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, '# Benchmarks\n\nResults of `npm run bench`, newest last. Raw figures; ratios are against the bare-stack baselines measured in the same run.\n\n');
+  const text = [`## ${new Date().toISOString()} — ${title}`, '', `Machine: ${machine()}.`, ...lines, ''].join('\n');
+  fs.appendFileSync(file, text + '\n');
+  console.log(text);
+}
+
+module.exports = { ROOT, REDIS_URL, PG_BASE, scratch, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, pg, cleanup, appendReport };

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { DynamicModule, Module } from '@nestjs/common';
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { REDACT_PATHS } from './redaction';
+
+/** Structured JSON logs (pino) carrying each request's id, with credentials and secrets redacted. */
+@Module({})
+export class SluiceLoggerModule {
+  static forApp(app: string): DynamicModule {
+    return {
+      module: SluiceLoggerModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [SLUICE_CONFIG],
+          useFactory: (config: SluiceConfig) => ({
+            pinoHttp: {
+              level: config.logLevel,
+              name: app,
+              autoLogging: config.logRequests,
+              redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+              // Fastify generates the id (see apps/gateway/src/http/fastify-options.ts); reuse it.
+              genReqId: (req: IncomingMessage) => req.id ?? randomUUID(),
+              customProps: () => ({}),
+              serializers: {
+                req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                  headers: req.headers,
+                }),
+              },
+            },
+          }),
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+
+/**
+ * Every environment variable Sluice reads, with its default. The README's configuration table
+ * mirrors this class; `validateEnvironment` refuses to start on a value that does not fit.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 8080;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  GATEWAY_PROCESSES = 1;
+
+  @IsString()
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/sluice';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @IsString()
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsString() @MinLength(1)
+  REDIS_PREFIX = 'sluice';
+
+  @IsOptional() @IsString()
+  JWT_SECRET?: string;
+
+  @IsOptional() @IsString()
+  SECRETS_KEY?: string;
+
+  @Type(() => Number) @IsInt() @Min(10) @Max(86_400)
+  ACCESS_TOKEN_TTL = 900;
+
+  @Type(() => Number) @IsInt() @Min(60) @Max(31_536_000)
+  REFRESH_TOKEN_TTL = 1_209_600;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  COOKIE_SECURE?: boolean;
+
+  @Type(() => Number) @IsInt() @Min(1024) @Max(104_857_600)
+  BODY_LIMIT = 5 * 1024 * 1024;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  NOTIFIER_ALLOW_PRIVATE_NETWORKS?: boolean;
+
+  @IsOptional() @IsEmail()
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(8)
+  ADMIN_PASSWORD?: string;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  RATE_LIMIT_WINDOW = 60;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  RATE_LIMIT_USER = 60_000;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  RATE_LIMIT_CUSTOMER = 60_000;
+
+  @Type(() => Number) @IsInt() @Min(1)
+  QUEUE_MAX_BACKLOG = 100_000;
+
+  @Type(() => Number) @IsInt() @Min(50) @Max(60_000)
+  QUEUE_ADD_TIMEOUT_MS = 2000;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  RETRY_AFTER_SECONDS = 5;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  ACCESS_CACHE_TTL = 5;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY = 4;
+
+  @Type(() => Number) @IsInt() @Min(5) @Max(3600)
+  MAINTENANCE_INTERVAL = 60;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(600_000)
+  NOTIFIER_RETRY_BASE_MS = 2000;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  RETENTION_EVENTS_DAYS = 30;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  RETENTION_METRICS_DAYS = 30;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  RETENTION_HISTORY_DAYS = 90;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  LOG_REQUESTS?: boolean;
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return env;
+}

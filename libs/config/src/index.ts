@@ -1,0 +1,3 @@
+export * from './environment';
+export * from './sluice-config';
+export * from './config.module';

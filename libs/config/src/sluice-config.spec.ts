@@ -1,0 +1,50 @@
+import { validateEnvironment } from './environment';
+import { buildConfig } from './sluice-config';
+
+const config = (env: Record<string, string>) => buildConfig(validateEnvironment(env));
+const STRONG = 'x'.repeat(40);
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const c = config({});
+    expect(c).toMatchObject({
+      production: false,
+      port: 8080,
+      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/sluice',
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'sluice',
+      accessTokenTtl: 900,
+      bodyLimit: 5 * 1024 * 1024,
+      cookieSecure: false,
+      notifierAllowPrivateNetworks: true,
+    });
+  });
+
+  it('makes throwaway secrets outside production and says so', () => {
+    const c = config({ NODE_ENV: 'development' });
+    expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(c.secretsKey).toHaveLength(32);
+    expect(c.warnings.join(' ')).toMatch(/JWT_SECRET.*throwaway/);
+    expect(c.warnings.join(' ')).toMatch(/SECRETS_KEY/);
+  });
+
+  it('refuses to start in production without a strong JWT_SECRET or a SECRETS_KEY', () => {
+    expect(() => config({ NODE_ENV: 'production', SECRETS_KEY: KEY })).toThrow(/JWT_SECRET/);
+    expect(() => config({ NODE_ENV: 'production', JWT_SECRET: 'short', SECRETS_KEY: KEY })).toThrow(/JWT_SECRET/);
+    expect(() => config({ NODE_ENV: 'production', JWT_SECRET: STRONG })).toThrow(/SECRETS_KEY/);
+    expect(() => config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: 'dG9vIHNob3J0' })).toThrow(/32 bytes/);
+  });
+
+  it('secures cookies and closes private notifier targets by default in production', () => {
+    const c = config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: KEY });
+    expect(c).toMatchObject({ production: true, cookieSecure: true, notifierAllowPrivateNetworks: false, warnings: [] });
+    expect(config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: KEY, COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+  });
+
+  it('rejects values that do not fit, naming the variable', () => {
+    expect(() => config({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => config({ BODY_LIMIT: '10' })).toThrow(/BODY_LIMIT/);
+    expect(() => config({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});

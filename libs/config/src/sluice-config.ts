@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { Environment } from './environment';
+
+/** Typed, derived settings: what the code reads instead of raw environment strings. */
+export interface SluiceConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  redisPrefix: string;
+  jwtSecret: string;
+  secretsKey: Buffer;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  cookieSecure: boolean;
+  bodyLimit: number;
+  notifierAllowPrivateNetworks: boolean;
+  /** First retry delay of an ITSM call; each next one doubles (unless Retry-After says otherwise). */
+  notifierRetryBaseMs: number;
+  admin?: { email: string; password: string };
+  rateLimit: { windowSeconds: number; perUser: number; perCustomer: number };
+  queue: { maxBacklog: number; addTimeoutMs: number; retryAfterSeconds: number };
+  accessCacheTtlSeconds: number;
+  workerConcurrency: number;
+  /** Seconds between stale-adapter checks and retention runs. */
+  maintenanceIntervalSeconds: number;
+  /** Days kept; 0 keeps forever. */
+  retentionDays: { events: number; metrics: number; history: number };
+  logLevel: string;
+  logRequests: boolean;
+  /** Messages about generated throwaway secrets, logged once the logger is up. */
+  warnings: string[];
+}
+
+const MIN_JWT_SECRET_LENGTH = 32;
+
+export function buildConfig(env: Environment): SluiceConfig {
+  const production = env.NODE_ENV === 'production';
+  const warnings: string[] = [];
+
+  let jwtSecret = env.JWT_SECRET;
+  if (!jwtSecret || jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    if (production) {
+      throw new Error(`JWT_SECRET must be set to at least ${MIN_JWT_SECRET_LENGTH} characters in production`);
+    }
+    jwtSecret = randomBytes(32).toString('base64url');
+    warnings.push('JWT_SECRET is not set (or too short): using a throwaway secret; tokens end with this process');
+  }
+
+  let secretsKey: Buffer;
+  if (env.SECRETS_KEY) {
+    secretsKey = Buffer.from(env.SECRETS_KEY, 'base64');
+    if (secretsKey.length !== 32) throw new Error('SECRETS_KEY must be 32 bytes, base64-encoded');
+  } else {
+    if (production) throw new Error('SECRETS_KEY must be set in production (32 bytes, base64)');
+    secretsKey = randomBytes(32);
+    warnings.push('SECRETS_KEY is not set: using a throwaway key; stored integration secrets will not survive a restart');
+  }
+
+  return {
+    production,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    jwtSecret,
+    secretsKey,
+    accessTokenTtl: env.ACCESS_TOKEN_TTL,
+    refreshTokenTtl: env.REFRESH_TOKEN_TTL,
+    cookieSecure: env.COOKIE_SECURE ?? production,
+    bodyLimit: env.BODY_LIMIT,
+    notifierAllowPrivateNetworks: env.NOTIFIER_ALLOW_PRIVATE_NETWORKS ?? !production,
+    notifierRetryBaseMs: env.NOTIFIER_RETRY_BASE_MS,
+    admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
+    rateLimit: { windowSeconds: env.RATE_LIMIT_WINDOW, perUser: env.RATE_LIMIT_USER, perCustomer: env.RATE_LIMIT_CUSTOMER },
+    queue: {
+      maxBacklog: env.QUEUE_MAX_BACKLOG,
+      addTimeoutMs: env.QUEUE_ADD_TIMEOUT_MS,
+      retryAfterSeconds: env.RETRY_AFTER_SECONDS,
+    },
+    accessCacheTtlSeconds: env.ACCESS_CACHE_TTL,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    maintenanceIntervalSeconds: env.MAINTENANCE_INTERVAL,
+    retentionDays: { events: env.RETENTION_EVENTS_DAYS, metrics: env.RETENTION_METRICS_DAYS, history: env.RETENTION_HISTORY_DAYS },
+    logLevel: env.LOG_LEVEL,
+    logRequests: env.LOG_REQUESTS ?? true,
+    warnings,
+  };
+}

@@ -1,0 +1,23 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Completed jobs are removed at once (their data is in PostgreSQL); a bounded tail of failed
+ * jobs is kept for inspection and replay. Transient failures retry with exponential backoff.
+ */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000 },
+};
+
+/**
+ * Calls to an ITSM: 6 tries with exponential backoff from 2 s, or the server's Retry-After when it
+ * sends one (the notifier's backoff strategy); the last failure stays visible on the alert.
+ */
+export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'itsm' },
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000 },
+};

@@ -1,0 +1,17 @@
+/**
+ * One queue per topic, mirroring the pub/sub topics of the original pipeline, plus the two of the
+ * ITSM loop. Producer and consumer both take names from here.
+ */
+export enum QueueName {
+  Events = 'events',
+  Metrics = 'metrics',
+  EntityTopology = 'entity-topology',
+  ServiceTopology = 'service-topology',
+  Healthcheck = 'healthcheck',
+  ItsmUpdates = 'itsm-updates',
+  Notifications = 'notifications',
+  /** Scheduled upkeep: stale-adapter checks and retention. */
+  Maintenance = 'maintenance',
+}
+
+export const ALL_QUEUES = Object.values(QueueName);

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm start`: applies database migrations, then runs the gateway and the worker as two
+// processes, and stops both when either ends or on SIGINT/SIGTERM. Outside production it makes
+// one pair of throwaway secrets for both processes (they must agree on JWT_SECRET).
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const path = require('node:path');
+
+const dist = path.join(__dirname, '..', 'dist');
+const env = { ...process.env };
+const log = (msg, extra = {}) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'launcher', msg, ...extra }));
+
+if (env.NODE_ENV !== 'production') {
+  if (!env.JWT_SECRET) {
+    env.JWT_SECRET = randomBytes(32).toString('base64url');
+    log('JWT_SECRET is not set: using a throwaway secret; tokens end when Sluice stops');
+  }
+  if (!env.SECRETS_KEY) {
+    env.SECRETS_KEY = randomBytes(32).toString('base64');
+    log('SECRETS_KEY is not set: using a throwaway key; stored integration secrets will not survive a restart');
+  }
+}
+
+const migrated = spawnSync(process.execPath, [path.join(dist, 'libs/database/src/migrations/cli.js')], { env, stdio: 'inherit' });
+if (migrated.status !== 0) process.exit(migrated.status ?? 1);
+
+const children = [
+  ['gateway', 'apps/gateway/src/main.js'],
+  ['worker', 'apps/worker/src/main.js'],
+].map(([name, file]) => {
+  const child = spawn(process.execPath, [path.join(dist, file)], { env, stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    log(`${name} exited`, { code, signal });
+    stop(code ?? 1);
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() =>
+    process.exit(code),
+  );
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));

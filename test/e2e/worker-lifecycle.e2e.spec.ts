@@ -1,0 +1,60 @@
+import { NestFactory } from '@nestjs/core';
+import { QueueName } from '@sluice/queue';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { apiUser, createCustomer, event } from '../helpers/fixtures';
+import { startGateway, TestGateway } from '../helpers/gateway';
+import { eventually, startWorker } from '../helpers/worker';
+
+describe('worker process', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
+  afterAll(() => gw.close());
+
+  it('does not start when PostgreSQL cannot be reached', async () => {
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = '/sluice_no_such_database';
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = url.toString();
+    try {
+      await expect(NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false })).rejects.toThrow(
+        /sluice_no_such_database/,
+      );
+    } finally {
+      process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it('loses nothing across a stop: jobs queued while no worker runs are stored by the next one', async () => {
+    const customer = (await createCustomer(gw.prisma)).id;
+    const { auth } = await apiUser(gw, [customer]);
+    const first = await startWorker(gw.redisPrefix);
+    await first.close();
+
+    const records = Array.from({ length: 50 }, (_, i) => event(customer, { ieventid: `life-${i}` }));
+    for (let i = 0; i < records.length; i += 10) {
+      const res = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: records.slice(i, i + 10) });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(await gw.prisma.event.count({ where: { envcustomerid: customer } })).toBe(0);
+    expect(await gw.jobs(QueueName.Events)).toHaveLength(5);
+
+    const second = await startWorker(gw.redisPrefix);
+    try {
+      await eventually(() => gw.prisma.event.count({ where: { envcustomerid: customer } }), (n) => n === 50);
+      const alert = await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: customer } });
+      expect(alert.count).toBe(50);
+      const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+      const queue = new Queue(QueueName.Events, { connection: redis, prefix: gw.redisPrefix });
+      await eventually(() => queue.getJobCounts('wait', 'active', 'failed'), (c) => c.wait + c.active === 0);
+      expect((await queue.getJobCounts('failed')).failed).toBe(0);
+      await queue.close();
+      redis.disconnect();
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PrismaService } from '@sluice/database';
+import { QueueName } from '@sluice/queue';
+import { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
+import type { InjectOptions, Response } from 'light-my-request';
+import passport from 'passport';
+import { BasicStrategy } from '../../apps/gateway/src/auth/basic.strategy';
+import { createGateway } from '../../apps/gateway/src/gateway.app';
+import { withEnv } from './env';
+
+// Passport keeps strategies in one registry per process, and each gateway registers its own
+// BasicStrategy as it starts. In production a process runs one gateway; a test file may run
+// several, so when one closes, the strategy of the newest one still open is registered again.
+const open: NestFastifyApplication[] = [];
+
+/**
+ * A real gateway (the same `createGateway` as main.ts) on the run's PostgreSQL database and on a
+ * Redis key prefix of its own, so that each test file sees only its own queues. Requests go
+ * through Fastify's `inject`: the full HTTP pipeline, without a socket.
+ */
+export interface TestGateway {
+  app: NestFastifyApplication;
+  prisma: PrismaService;
+  redisPrefix: string;
+  inject(options: InjectOptions): Promise<Response>;
+  /** Jobs waiting in a queue of this gateway. */
+  jobs(queue: QueueName): Promise<Job[]>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(env: Record<string, string | undefined> = {}): Promise<TestGateway> {
+  const redisPrefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
+  const overrides: Record<string, string | undefined> = {
+    REDIS_PREFIX: redisPrefix,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_USER: '0',
+    RATE_LIMIT_CUSTOMER: '0',
+    ...env,
+  };
+  const app = await withEnv(overrides, async () => {
+    const created = await createGateway();
+    await created.init();
+    await created.getHttpAdapter().getInstance().ready();
+    return created;
+  });
+  open.push(app);
+  const fastify = app.getHttpAdapter().getInstance();
+  const redis = new Redis(overrides.REDIS_URL ?? process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+  const queues = new Map<QueueName, Queue>();
+  const queueOf = (name: QueueName) => {
+    if (!queues.has(name)) queues.set(name, new Queue(name, { connection: redis, prefix: redisPrefix }));
+    return queues.get(name)!;
+  };
+
+  return {
+    app,
+    prisma: app.get(PrismaService),
+    redisPrefix,
+    inject: (options) => fastify.inject(options),
+    jobs: (queue) => queueOf(queue).getJobs(['wait', 'delayed', 'prioritized', 'active']),
+    close: async () => {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      redis.disconnect();
+      await app.close();
+      open.splice(open.indexOf(app), 1);
+      if (open.length > 0) passport.use(open[open.length - 1].get(BasicStrategy));
+    },
+  };
+}

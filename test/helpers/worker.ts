@@ -1,0 +1,36 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { withEnv } from './env';
+
+/**
+ * The real worker (WorkerModule, as apps/worker/src/main.ts starts it) on a gateway's Redis prefix.
+ * Its scheduled upkeep waits an hour unless a test asks otherwise: the stale-adapter check and
+ * retention act on the whole database, which test files running at the same time share. With
+ * `logs`, it logs through pino as main.ts has it (for tests that read the log); else not at all.
+ */
+export async function startWorker(
+  redisPrefix: string,
+  env: Record<string, string> = {},
+  opts: { logs?: boolean } = {},
+): Promise<INestApplicationContext> {
+  return withEnv({ REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'silent', MAINTENANCE_INTERVAL: '3600', ...env }, async () => {
+    const app = await NestFactory.createApplicationContext(WorkerModule, opts.logs ? { bufferLogs: true } : { logger: false });
+    if (opts.logs) app.useLogger(app.get(Logger));
+    app.enableShutdownHooks();
+    return app;
+  });
+}
+
+/** Polls `probe` until it returns something truthy (or `accept` says so), or fails after `ms`. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean = Boolean, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  let last: T;
+  do {
+    last = await probe();
+    if (accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  } while (Date.now() < until);
+  throw new Error(`condition not met within ${ms} ms; last value: ${JSON.stringify(last)}`);
+}
