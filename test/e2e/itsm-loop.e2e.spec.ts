@@ -793,6 +793,9 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
       expect(lines.some((l) => l.includes('"name":"gateway"') && l.includes('/integrations/installed'))).toBe(true);
       expect(lines.some((l) => l.includes('"name":"gateway"') && l.includes('/gbpipush/') && l.includes('"x-integration-token":"[redacted]"'))).toBe(true);
       expect(lines.some((l) => l.includes('worker ready'))).toBe(true);
+      // The publish routes (plain Fastify routes) write their own request line, with the request id.
+      const publishLine = lines.map((l) => JSON.parse(l)).find((l) => l.req?.url === '/publish/allevents' && l.msg === 'request completed');
+      expect(publishLine).toMatchObject({ name: 'gateway', req: { id: expect.any(String), method: 'POST' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
       expect(secrets.length).toBeGreaterThanOrEqual(2);
       expect(credentials.length).toBeGreaterThanOrEqual(6);
       expect([...secrets, ...credentials].filter((s) => text.includes(s))).toEqual([]);

@@ -165,7 +165,7 @@ describe('queue backlog bound (QUEUE_MAX_BACKLOG)', () => {
     expect((await gw.jobs(QueueName.Events)).length).toBeGreaterThanOrEqual(2);
 
     // The backlog is sampled once a second: within about 2 s publishing is refused.
-    const refused = await poll(publish, (r) => r.statusCode === 503, 3000, 100);
+    const refused = await poll(publish, (r) => r.statusCode === 503, 10_000, 100);
     expectUnavailable(refused, '3');
     const waiting = (await gw.jobs(QueueName.Events)).map((j) => j.id);
     expect(waiting).not.toContain(refused.headers['x-request-id']);
@@ -176,7 +176,7 @@ describe('queue backlog bound (QUEUE_MAX_BACKLOG)', () => {
 
     // Once the workers (here: a drain) empty the queue, publishing works again.
     await events.drain();
-    const back = await poll(publish, (r) => r.statusCode === 200, 3000, 100);
+    const back = await poll(publish, (r) => r.statusCode === 200, 10_000, 100);
     expect(back.statusCode).toBe(200);
   });
 });

@@ -128,7 +128,7 @@ describe('rate limit per customer (RATE_LIMIT_CUSTOMER)', () => {
 describe('rate limit window (RATE_LIMIT_WINDOW)', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({ RATE_LIMIT_USER: '1', RATE_LIMIT_CUSTOMER: '0', RATE_LIMIT_WINDOW: '2' });
+    gw = await startGateway({ RATE_LIMIT_USER: '1', RATE_LIMIT_CUSTOMER: '0', RATE_LIMIT_WINDOW: '4' });
   });
   afterAll(() => gw.close());
 
@@ -137,8 +137,8 @@ describe('rate limit window (RATE_LIMIT_WINDOW)', () => {
     const { auth } = await apiUser(gw, [customer.id]);
     expect((await publishEvent(gw, auth, customer.id)).statusCode).toBe(200);
     const refused = await publishEvent(gw, auth, customer.id);
-    expectTooManyRequests(refused, 2);
-    await new Promise((r) => setTimeout(r, 2100));
+    expectTooManyRequests(refused, 4);
+    await new Promise((r) => setTimeout(r, 4100));
     expect((await publishEvent(gw, auth, customer.id)).statusCode).toBe(200);
   });
 });

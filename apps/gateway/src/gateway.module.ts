@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { SluiceLoggerModule } from '@sluice/common';
 import { SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
@@ -15,7 +15,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 @Module({
   imports: [
     SluiceConfigModule,
-    SluiceLoggerModule.forApp('gateway'),
+    SluiceLoggerModule.forApp('gateway', [{ path: 'publish/*route', method: RequestMethod.POST }]),
     DatabaseModule,
     QueueModule,
     RateLimitModule,

@@ -1,43 +1,16 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Errors } from '@sluice/common';
 import type { FastifyRequest } from 'fastify';
-import { AccessCache } from './access-cache';
-import { AccessTokenService } from './access-token.service';
 import type { Principal } from './principal';
+import { RequestAuthenticator } from './request-authenticator';
 
-/** The access token of a request: `Authorization: Bearer` first, else the `access_token` cookie. */
-export function readAccessToken(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    const [scheme, token] = header.split(' ', 2);
-    if (scheme.toLowerCase() === 'bearer') return token ?? '';
-  }
-  return req.cookies?.access_token;
-}
-
-/**
- * Spec §1: 401 "Missing access token" without one, 401 "Invalid access token" for a malformed,
- * forged, expired or revoked one (its session logged out, its user disabled or deleted).
- */
+/** Spec §1 for Nest routes: the request's user as `req.user`, or the contract's 401. */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  constructor(
-    private readonly tokens: AccessTokenService,
-    private readonly access: AccessCache,
-  ) {}
+  constructor(private readonly authenticator: RequestAuthenticator) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
-    const token = readAccessToken(req);
-    if (!token) throw Errors.missingAccessToken();
-    const claims = this.tokens.verify(token);
-    if (!claims) throw Errors.invalidAccessToken();
-    const [principal, sessionActive] = await Promise.all([
-      this.access.principal(claims.sub),
-      this.access.familyActive(claims.fam),
-    ]);
-    if (!principal || !sessionActive) throw Errors.invalidAccessToken();
-    req.user = principal;
+    req.user = await this.authenticator.principal(req);
     return true;
   }
 }

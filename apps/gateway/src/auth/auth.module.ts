@@ -7,6 +7,7 @@ import { AccessTokenService } from './access-token.service';
 import { BasicStrategy } from './basic.strategy';
 import { PasswordService } from './password.service';
 import { RefreshTokenService } from './refresh-token.service';
+import { RequestAuthenticator } from './request-authenticator';
 import { ApiUserGuard, SuperadminGuard } from './role.guards';
 import { TokenController } from './token.controller';
 
@@ -23,7 +24,8 @@ import { TokenController } from './token.controller';
     BasicStrategy,
     PasswordService,
     RefreshTokenService,
+    RequestAuthenticator,
   ],
-  exports: [AccessCache, AccessTokenService, AccessTokenGuard, ApiUserGuard, SuperadminGuard, PasswordService, RefreshTokenService],
+  exports: [AccessCache, AccessTokenService, AccessTokenGuard, ApiUserGuard, SuperadminGuard, PasswordService, RefreshTokenService, RequestAuthenticator],
 })
 export class AuthModule {}

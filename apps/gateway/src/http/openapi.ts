@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { EntityRecord, EventRecord, HeartbeatRecord, MetricRecord, ServiceRecord } from '@sluice/contracts';
+import { addPublishRoutes } from '../publish/publish.docs';
 
 /** OpenAPI at /docs (UI) and /docs-json, with the three ways to authenticate. */
 export function setupOpenApi(app: NestFastifyApplication): void {
@@ -15,6 +17,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .addCookieAuth('access_token', { type: 'apiKey', in: 'cookie', name: 'access_token' }, 'access_token')
     .addCookieAuth('refresh_token', { type: 'apiKey', in: 'cookie', name: 'refresh_token' }, 'refresh_token')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = addPublishRoutes(
+    SwaggerModule.createDocument(app, config, { extraModels: [EventRecord, MetricRecord, EntityRecord, ServiceRecord, HeartbeatRecord] }),
+  );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

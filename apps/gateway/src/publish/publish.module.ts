@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PublishController } from './publish.controller';
+import { PublishRoutes } from './publish.routes';
 import { PublishService } from './publish.service';
 
-@Module({ controllers: [PublishController], providers: [PublishService] })
+@Module({ controllers: [PublishController], providers: [PublishService, PublishRoutes] })
 export class PublishModule {}

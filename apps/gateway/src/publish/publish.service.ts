@@ -1,12 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { getStorageToken, ThrottlerStorage } from '@nestjs/throttler';
+import { Injectable } from '@nestjs/common';
 import { Errors, Messages } from '@sluice/common';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { validateBatch } from '@sluice/contracts';
 import { PUBLISH_TOPICS, PublishRoute } from '@sluice/queue';
 import { AccessCache } from '../auth/access-cache';
 import { mayUseCustomer, Principal } from '../auth/principal';
 import { QueueProducer } from '../queue/queue-producer.service';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 
 export interface PublishAccepted {
   message: string;
@@ -24,8 +23,7 @@ export class PublishService {
   constructor(
     private readonly access: AccessCache,
     private readonly producer: QueueProducer,
-    @Inject(getStorageToken()) private readonly rateLimits: ThrottlerStorage,
-    @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async publish(route: PublishRoute, body: unknown, user: Principal, requestId: string): Promise<PublishAccepted> {
@@ -38,7 +36,7 @@ export class PublishService {
     const statuses = await this.access.customerStatuses(customerIds);
     for (const status of statuses.values()) if (!status.active) throw Errors.inactiveCustomer();
     for (const id of customerIds) if (!mayUseCustomer(user, id)) throw Errors.notAssociated();
-    await this.limitCustomers(customerIds);
+    await this.limiter.customers(customerIds);
 
     await this.producer.enqueue(topic.queue, {
       requestId,
@@ -47,14 +45,5 @@ export class PublishService {
       records: batch.records as never[],
     });
     return { message: Messages.published, count: batch.records.length, requestId };
-  }
-
-  private async limitCustomers(customerIds: Set<string>): Promise<void> {
-    const { perCustomer, windowSeconds } = this.config.rateLimit;
-    if (perCustomer === 0) return;
-    for (const id of customerIds) {
-      const hit = await this.rateLimits.increment(`customer:${id}`, windowSeconds * 1000, perCustomer, 0, 'customer');
-      if (hit.isBlocked) throw Errors.tooManyRequests(hit.timeToBlockExpire);
-    }
   }
 }

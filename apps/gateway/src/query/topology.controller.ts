@@ -19,13 +19,14 @@ export class TopologyController {
   async graph(@CurrentUser() user: Principal, @Query() q: GraphQueryDto) {
     customerScope(user, q.customerid);
     const envcustomerid = q.customerid;
-    const [entities, services, relations, members, dependencies] = await Promise.all([
+    // One snapshot: a topology job changes nodes and edges together.
+    const [entities, services, relations, members, dependencies] = await this.prisma.$transaction([
       this.prisma.topologyEntity.findMany({ where: { envcustomerid, deleted: false }, orderBy: { entityid: 'asc' } }),
       this.prisma.topologyService.findMany({ where: { envcustomerid, deleted: false }, orderBy: { serviceid: 'asc' } }),
-      this.prisma.entityRelation.findMany({ where: { envcustomerid } }),
-      this.prisma.serviceMember.findMany({ where: { envcustomerid } }),
-      this.prisma.serviceDependency.findMany({ where: { envcustomerid } }),
-    ]);
+      this.prisma.entityRelation.findMany({ where: { envcustomerid }, orderBy: [{ sourceEntityid: 'asc' }, { targetEntityid: 'asc' }, { relationtype: 'asc' }] }),
+      this.prisma.serviceMember.findMany({ where: { envcustomerid }, orderBy: [{ serviceid: 'asc' }, { entityid: 'asc' }] }),
+      this.prisma.serviceDependency.findMany({ where: { envcustomerid }, orderBy: [{ serviceid: 'asc' }, { dependsOn: 'asc' }] }),
+    ], { isolationLevel: 'RepeatableRead' });
     return {
       nodes: [
         ...entities.map((e) => ({ id: e.entityid, name: e.name, type: e.type, kind: 'entity' as const, attributes: e.attributes })),

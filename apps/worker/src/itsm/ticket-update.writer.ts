@@ -3,6 +3,7 @@ import { inTransaction, PG_POOL } from '@sluice/database';
 import type { ItsmUpdateJob } from '@sluice/queue';
 import type { Pool } from 'pg';
 import type { AlertState } from '../alerts/alert-fold';
+import { AlertIdentity, identityKey, identityLock } from '../alerts/alert-identity';
 import { alertStateFor, StatusMapping } from './itsm-state';
 
 export type TicketUpdateResult = { alertId: string; from: AlertState; to: AlertState | null; changed: boolean };
@@ -19,6 +20,16 @@ export class TicketUpdateWriter {
 
   async apply(job: ItsmUpdateJob): Promise<TicketUpdateResult | undefined> {
     return inTransaction(this.pool, async (db) => {
+      // The event writer reads an alert under its identity's advisory lock and writes it back
+      // computed from that read; taking the same lock first keeps it from undoing this change.
+      const identity = (
+        await db.query<AlertIdentity>(
+          'SELECT envcustomerid, entityid, parametercategory, parameterid, splitby FROM alerts WHERE id = $1 AND envcustomerid = $2',
+          [job.alertId, job.customerId],
+        )
+      ).rows[0];
+      if (!identity) return undefined; // the alert was deleted (retention of its customer) since the call
+      await db.query('SELECT pg_advisory_xact_lock($1::bigint)', [identityLock(identityKey(identity)).toString()]);
       const alert = (
         await db.query<{ id: string; state: AlertState; severity: number; ticket_number: string | null }>(
           'SELECT id, state, severity, ticket_number FROM alerts WHERE id = $1 AND envcustomerid = $2 FOR UPDATE',

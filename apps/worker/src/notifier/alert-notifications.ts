@@ -19,7 +19,7 @@ export interface NotifiableChange {
 }
 
 // A short delay: the job is queued just before its transaction commits, and the notifier reads
-// the alert; if it still runs first, it sees the older count and retries.
+// the alert; if it still runs first, it sees no alert or the older count, and retries.
 const DELAY_MS = 250;
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { PG_POOL } from '@sluice/database';
+import { inTransaction, PG_POOL } from '@sluice/database';
 import type { NotificationJob } from '@sluice/queue';
 import { UnrecoverableError } from 'bullmq';
 import type { Pool } from 'pg';
@@ -64,6 +64,9 @@ export class TicketNotifier {
 
   private async runLocked(job: NotificationJob): Promise<string> {
     const alert = (await this.pool.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 AND envcustomerid = $2', [job.alertId, job.customerId])).rows[0];
+    // The open job of a new alert is queued just before the alert's transaction commits: when it
+    // runs first, the alert is not there yet. A resolve job's alert had a ticket, so it existed.
+    if (!alert && job.action === 'open') throw new RetryableCallError('the alert is not committed yet');
     if (!alert) return 'alert gone';
     if (alert.count < job.count) throw new RetryableCallError('the alert change is not committed yet');
     const notifier = await this.notifiers.forTenant(this.pool, job.customerId);
@@ -144,13 +147,16 @@ export class TicketNotifier {
   }
 
   private async record(alert: AlertRow, kind: string, note: string, notifier: Notifier, ticket?: { sysid: string; number: string | null }): Promise<void> {
-    if (ticket) {
-      await this.pool.query('UPDATE alerts SET ticket_sysid = $2, ticket_number = $3, updated_at = now() WHERE id = $1', [alert.id, ticket.sysid, ticket.number]);
-    }
-    await this.pool.query(
-      `INSERT INTO alert_history (alert_id, kind, from_state, to_state, from_severity, to_severity, source, note)
-       VALUES ($1, $2, $3::"AlertState", $3::"AlertState", $4, $4, $5, $6)`,
-      [alert.id, kind, alert.state, alert.severity, `notifier:${notifier.integrationId}`, note],
-    );
+    // One transaction: a reader never sees the ticket on the alert without the row that says so.
+    await inTransaction(this.pool, async (client) => {
+      if (ticket) {
+        await client.query('UPDATE alerts SET ticket_sysid = $2, ticket_number = $3, updated_at = now() WHERE id = $1', [alert.id, ticket.sysid, ticket.number]);
+      }
+      await client.query(
+        `INSERT INTO alert_history (alert_id, kind, from_state, to_state, from_severity, to_severity, source, note)
+         VALUES ($1, $2, $3::"AlertState", $3::"AlertState", $4, $4, $5, $6)`,
+        [alert.id, kind, alert.state, alert.severity, `notifier:${notifier.integrationId}`, note],
+      );
+    });
   }
 }

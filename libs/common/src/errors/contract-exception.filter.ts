@@ -12,33 +12,38 @@ export class ContractExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, headers } = this.toResponse(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-    reply.status(status).send(body);
+    sendContractError(host.switchToHttp().getResponse<FastifyReply>(), exception, this.logger);
   }
+}
 
-  private toResponse(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
-    if (exception instanceof ContractError) {
-      return { status: exception.getStatus(), body: exception.body, headers: exception.headers };
-    }
-    if (exception instanceof ThrottlerException) {
-      return { status: 429, body: { message: Messages.tooManyRequests }, headers: {} };
-    }
-    // Fastify's own errors (body over BODY_LIMIT, a body that does not match its Content-Length)
-    // reach filters as plain HttpExceptions carrying Fastify's wording; the contract fixes ours.
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 413) return { status, body: { message: Messages.payloadTooLarge }, headers: {} };
-      const res = exception.getResponse();
-      const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
-      if (status === 400) {
-        return { status, body: { message: Messages.invalidPayload, errors: [{ index: 0, field: '', error: message }] }, headers: {} };
-      }
-      // Other bodies (a 404's, a failed readiness check's details) keep their fields.
-      return { status, body: typeof res === 'object' ? { ...(res as object), message } : { message }, headers: {} };
-    }
-    return { status: 500, body: { message: Messages.internal }, headers: {} };
+/** Answers a request with the contract's rendering of an error; 5xx are logged with their stack. */
+export function sendContractError(reply: FastifyReply, exception: unknown, logger: Pick<Logger, 'error'>): FastifyReply {
+  const { status, body, headers } = toContractResponse(exception);
+  if (status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  return reply.headers(headers).status(status).send(body);
+}
+
+function toContractResponse(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (exception instanceof ContractError) {
+    return { status: exception.getStatus(), body: exception.body, headers: exception.headers };
   }
+  if (exception instanceof ThrottlerException) {
+    return { status: 429, body: { message: Messages.tooManyRequests }, headers: {} };
+  }
+  // Fastify's own errors (body over BODY_LIMIT, a body that does not match its Content-Length)
+  // reach Nest's filters as HttpExceptions, and plain Fastify routes as Fastify errors with a
+  // statusCode; both carry Fastify's wording, and the contract fixes ours.
+  const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
+  if (exception instanceof HttpException || (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500)) {
+    const status = exception instanceof HttpException ? exception.getStatus() : (fastifyStatus as number);
+    if (status === 413) return { status, body: { message: Messages.payloadTooLarge }, headers: {} };
+    const res = exception instanceof HttpException ? exception.getResponse() : (exception as Error).message;
+    const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? (exception as Error).message);
+    if (status === 400) {
+      return { status, body: { message: Messages.invalidPayload, errors: [{ index: 0, field: '', error: message }] }, headers: {} };
+    }
+    // Other bodies (a 404's, a failed readiness check's details) keep their fields.
+    return { status, body: typeof res === 'object' ? { ...(res as object), message } : { message }, headers: {} };
+  }
+  return { status: 500, body: { message: Messages.internal }, headers: {} };
 }

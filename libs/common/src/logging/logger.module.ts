@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -8,13 +9,15 @@ import { REDACT_PATHS } from './redaction';
 /** Structured JSON logs (pino) carrying each request's id, with credentials and secrets redacted. */
 @Module({})
 export class SluiceLoggerModule {
-  static forApp(app: string): DynamicModule {
+  /** `exclude`: routes that write their own request log (the gateway's plain Fastify routes). */
+  static forApp(app: string, exclude: RouteInfo[] = []): DynamicModule {
     return {
       module: SluiceLoggerModule,
       imports: [
         LoggerModule.forRootAsync({
           inject: [SLUICE_CONFIG],
           useFactory: (config: SluiceConfig) => ({
+            exclude: exclude.length > 0 ? exclude : undefined,
             pinoHttp: {
               level: config.logLevel,
               name: app,

@@ -73,3 +73,42 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('9'.repeat(10_000))).toBeUndefined();
   });
 });
+
+describe('parseTimestamp against Date.parse', () => {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  let seed = 11;
+  const random = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return Math.floor((seed / 2 ** 31) * n);
+  };
+
+  it('gives the instant Date.parse gives, for 5,000 valid date-times with every kind of zone and fraction', () => {
+    const zones = ['Z', 'z', '+00:00', '-00:00', '+05:30', '-11:45', '+14:00', '-0800', '+0130', '+02', '-23:59', '+23:59'];
+    for (let n = 0; n < 5000; n++) {
+      const y = 1900 + random(300);
+      const mo = 1 + random(12);
+      const d = 1 + random(28);
+      const time = `${pad(random(24))}:${pad(random(60))}:${pad(random(60))}`;
+      const fraction = ['', '.5', '.05', '.123', '.1234', '.999999999'][random(6)];
+      const zone = zones[random(zones.length)];
+      const text = `${y}-${pad(mo)}-${pad(d)}T${time}${fraction}${zone}`;
+      // Date.parse wants a colon in the offset.
+      const reference = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2').replace(/([+-]\d{2})$/, '$1:00'));
+      if (parseTimestamp(text) !== reference) throw new Error(`${text}: ${parseTimestamp(text)} != ${reference}`);
+    }
+  });
+
+  it('knows the last day of every month, leap years included', () => {
+    for (const y of [1900, 2000, 2023, 2024, 2100]) {
+      for (let mo = 1; mo <= 12; mo++) {
+        const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+        expect(parseTimestamp(`${y}-${pad(mo)}-${pad(last)}T00:00:00Z`)).toBe(Date.UTC(y, mo - 1, last));
+        expect(parseTimestamp(`${y}-${pad(mo)}-${pad(last + 1)}T00:00:00Z`)).toBeUndefined();
+      }
+    }
+  });
+
+  it('takes a year below 100 as that year, not as 19xx', () => {
+    expect(parseTimestamp('0050-01-01T00:00:00Z')).toBe(Date.parse('0050-01-01T00:00:00Z'));
+  });
+});

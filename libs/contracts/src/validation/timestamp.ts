@@ -1,20 +1,41 @@
 // An ISO-8601 date-time: date, `T` (or a space, as many tools write it), time with optional
 // seconds and fraction, and an optional zone. A time without a zone is taken as UTC.
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
-/** Milliseconds since the epoch, or `undefined` when the text is not a valid ISO-8601 date-time. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+
+/**
+ * Milliseconds since the epoch, or `undefined` when the text is not a valid ISO-8601 date-time
+ * (a day that does not exist, such as 2024-02-30, included). Computed from the fields rather
+ * than by Date.parse: it runs twice per event on the publish path.
+ */
 export function parseTimestamp(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.length > 40) return undefined;
   const match = ISO_DATE_TIME.exec(value);
   if (!match) return undefined;
-  const [, y, mo, d, h, mi, s] = match;
-  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || (s !== undefined && +s > 59)) return undefined;
-  let text = value.replace(' ', 'T');
-  if (!match[7]) text += 'Z';
-  else if (/^[+-]\d{2}$/.test(match[7])) text += ':00';
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) return undefined;
-  // Date.parse rolls 2024-02-30 over to March: refuse dates that do not exist.
-  const check = new Date(Date.UTC(+y, +mo - 1, +d));
-  return check.getUTCDate() === +d ? ms : undefined;
+  const [, year, month, day, hour, minute, second, fraction, zone] = match;
+  const y = +year;
+  const mo = +month;
+  const d = +day;
+  const h = +hour;
+  const mi = +minute;
+  const s = second === undefined ? 0 : +second;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  if (d > (mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1])) return undefined;
+  // Milliseconds: digits past the third are dropped, as Date.parse does.
+  const ms = fraction === undefined ? 0 : +`${fraction}00`.slice(0, 3);
+
+  let offsetMinutes = 0;
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const zoneHours = +zone.slice(1, 3);
+    const zoneMinutes = zone.length > 3 ? +zone.slice(-2) : 0;
+    if (zoneHours > 23 || zoneMinutes > 59) return undefined;
+    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (zoneHours * 60 + zoneMinutes);
+  }
+  // Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes the year as it is.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi - offsetMinutes, s, ms);
+  return date.getTime();
 }
