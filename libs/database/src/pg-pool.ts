@@ -1,4 +1,4 @@
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, QueryConfig } from 'pg';
 
 /** Injection token of the process's one node-postgres pool, shared by Prisma and the bulk writers. */
 export const PG_POOL = Symbol('PG_POOL');
@@ -17,4 +17,13 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
   } finally {
     client.release();
   }
+}
+
+/**
+ * A statement that each pooled connection parses and plans once, by name, then only executes:
+ * the workers run the same few bulk statements hundreds of times a second, and an unnamed
+ * statement is parsed and planned again on every call.
+ */
+export function preparedStatement(name: string, text: string): (values: unknown[]) => QueryConfig {
+  return (values) => ({ name, text, values });
 }

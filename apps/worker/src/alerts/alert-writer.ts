@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AlertNotifications, NotifiableChange } from '../notifier/alert-notifications';
+import { preparedStatement } from '@sluice/database';
 import type { PoolClient } from 'pg';
 import { AlertSnapshot, AlertState, foldEvents, FoldEvent, HistoryEntry } from './alert-fold';
 import { AlertIdentity, identityKey, identityLock } from './alert-identity';
@@ -43,6 +44,43 @@ interface AlertRow {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+const LOCK_IDENTITIES = preparedStatement(
+  'alerts.lock-identities',
+  'SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) AS s',
+);
+
+const SELECT_ALERTS = preparedStatement(
+  'alerts.select',
+  `SELECT a.id, a.envcustomerid, a.entityid, a.parametercategory, a.parameterid, a.splitby, a.severity,
+         a.previous_severity, a.state, a.count, a.firstoccurrence, a.lastoccurrence, a.resolved_at, a.ticket_sysid
+    FROM alerts a
+    JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS k(c, e, pc, pi, s)
+      ON a.envcustomerid = k.c AND a.entityid = k.e AND a.parametercategory = k.pc AND a.parameterid = k.pi AND a.splitby = k.s`,
+);
+
+const UPSERT_ALERTS = preparedStatement(
+  'alerts.upsert',
+  `INSERT INTO alerts (id, envcustomerid, entityid, parametercategory, parameterid, splitby, entity, parametername,
+                        severity, previous_severity, state, count, firstoccurrence, lastoccurrence, resolved_at,
+                        description, source)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                         $9::int2[], $10::int2[], $11::"AlertState"[], $12::int[], $13::timestamptz[], $14::timestamptz[],
+                         $15::timestamptz[], $16::text[], $17::text[])
+    ON CONFLICT (envcustomerid, entityid, parametercategory, parameterid, splitby) DO UPDATE SET
+      entity = EXCLUDED.entity, parametername = EXCLUDED.parametername, severity = EXCLUDED.severity,
+      previous_severity = EXCLUDED.previous_severity, state = EXCLUDED.state, count = EXCLUDED.count,
+      firstoccurrence = EXCLUDED.firstoccurrence, lastoccurrence = EXCLUDED.lastoccurrence,
+      resolved_at = EXCLUDED.resolved_at, description = COALESCE(EXCLUDED.description, alerts.description),
+      source = COALESCE(EXCLUDED.source, alerts.source), updated_at = now()`,
+);
+
+const INSERT_HISTORY = preparedStatement(
+  'alerts.insert-history',
+  `INSERT INTO alert_history (alert_id, at, kind, from_state, to_state, from_severity, to_severity, ieventid, source)
+    SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::"AlertState"[], $5::"AlertState"[],
+                         $6::int2[], $7::int2[], $8::text[], $9::text[])`,
+);
+
 /**
  * Folds events into their alerts inside the caller's transaction, with a handful of set-based
  * statements whatever the batch size: lock the identities (advisory locks, in a fixed order so
@@ -69,18 +107,11 @@ export class AlertWriter {
     const groups = [...byKey.entries()];
 
     const locks = groups.map(([key]) => identityLock(key)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    await db.query('SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) AS s', [
-      locks.map(String),
-    ]);
+    await db.query(LOCK_IDENTITIES([locks.map(String)]));
 
     const ids = groups.map(([, g]) => g.identity);
     const existing = await db.query<AlertRow>(
-      `SELECT a.id, a.envcustomerid, a.entityid, a.parametercategory, a.parameterid, a.splitby, a.severity,
-              a.previous_severity, a.state, a.count, a.firstoccurrence, a.lastoccurrence, a.resolved_at, a.ticket_sysid
-         FROM alerts a
-         JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS k(c, e, pc, pi, s)
-           ON a.envcustomerid = k.c AND a.entityid = k.e AND a.parametercategory = k.pc AND a.parameterid = k.pi AND a.splitby = k.s`,
-      [ids.map((i) => i.envcustomerid), ids.map((i) => i.entityid), ids.map((i) => i.parametercategory), ids.map((i) => i.parameterid), ids.map((i) => i.splitby)],
+      SELECT_ALERTS([ids.map((i) => i.envcustomerid), ids.map((i) => i.entityid), ids.map((i) => i.parametercategory), ids.map((i) => i.parameterid), ids.map((i) => i.splitby)]),
     );
     const current = new Map(existing.rows.map((r) => [identityKey(r), r]));
 
@@ -121,19 +152,7 @@ export class AlertWriter {
 
     const col = <T>(f: (u: (typeof upserts)[number]) => T) => upserts.map(f);
     await db.query(
-      `INSERT INTO alerts (id, envcustomerid, entityid, parametercategory, parameterid, splitby, entity, parametername,
-                           severity, previous_severity, state, count, firstoccurrence, lastoccurrence, resolved_at,
-                           description, source)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::int2[], $10::int2[], $11::"AlertState"[], $12::int[], $13::timestamptz[], $14::timestamptz[],
-                            $15::timestamptz[], $16::text[], $17::text[])
-       ON CONFLICT (envcustomerid, entityid, parametercategory, parameterid, splitby) DO UPDATE SET
-         entity = EXCLUDED.entity, parametername = EXCLUDED.parametername, severity = EXCLUDED.severity,
-         previous_severity = EXCLUDED.previous_severity, state = EXCLUDED.state, count = EXCLUDED.count,
-         firstoccurrence = EXCLUDED.firstoccurrence, lastoccurrence = EXCLUDED.lastoccurrence,
-         resolved_at = EXCLUDED.resolved_at, description = COALESCE(EXCLUDED.description, alerts.description),
-         source = COALESCE(EXCLUDED.source, alerts.source), updated_at = now()`,
-      [
+      UPSERT_ALERTS([
         col((u) => u.id),
         col((u) => u.input.identity.envcustomerid),
         col((u) => u.input.identity.entityid),
@@ -151,16 +170,13 @@ export class AlertWriter {
         col((u) => iso(u.alert.resolvedAt)),
         col((u) => u.input.description),
         col((u) => u.input.source),
-      ],
+      ]),
     );
 
     if (history.length > 0) {
       const h = <T>(f: (x: (typeof history)[number]) => T) => history.map(f);
       await db.query(
-        `INSERT INTO alert_history (alert_id, at, kind, from_state, to_state, from_severity, to_severity, ieventid, source)
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::"AlertState"[], $5::"AlertState"[],
-                              $6::int2[], $7::int2[], $8::text[], $9::text[])`,
-        [
+        INSERT_HISTORY([
           h((x) => x.alertId),
           h((x) => iso(x.entry.at)),
           h((x) => x.entry.kind),
@@ -170,7 +186,7 @@ export class AlertWriter {
           h((x) => x.entry.toSeverity),
           h((x) => x.entry.ieventid),
           h((x) => x.source),
-        ],
+        ]),
       );
     }
     await this.notifications.plan(db, notifiable);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventRecord } from '@sluice/contracts';
-import { inTransaction, PG_POOL } from '@sluice/database';
+import { inTransaction, PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
 import { AlertChange, AlertInput, AlertWriter } from '../alerts/alert-writer';
@@ -13,6 +13,18 @@ export interface EventsResult {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+const INSERT_EVENTS = preparedStatement(
+  'events.insert',
+  `INSERT INTO events (envcustomerid, ieventid, entity, entityid, parametercategory, parametertype, parametername,
+                        parameterid, severity, description, messages, firstoccurrence, lastoccurrence, splitby,
+                        source, toolcustomername, extra, received_at)
+    SELECT u.*, $18::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                          $7::text[], $8::text[], $9::int2[], $10::text[], $11::text[], $12::timestamptz[],
+                          $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::jsonb[]) AS u
+    ON CONFLICT (envcustomerid, ieventid) DO NOTHING
+    RETURNING envcustomerid, ieventid`,
+);
 
 /**
  * Persists one job of events in one transaction: the events themselves (a repeat of
@@ -40,15 +52,7 @@ export class EventWriter {
     return inTransaction(this.pool, async (db) => {
       const col = <T>(f: (r: EventRow) => T) => all.map(f);
       const inserted = await db.query<{ envcustomerid: string; ieventid: string }>(
-        `INSERT INTO events (envcustomerid, ieventid, entity, entityid, parametercategory, parametertype, parametername,
-                             parameterid, severity, description, messages, firstoccurrence, lastoccurrence, splitby,
-                             source, toolcustomername, extra, received_at)
-         SELECT u.*, $18::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                               $7::text[], $8::text[], $9::int2[], $10::text[], $11::text[], $12::timestamptz[],
-                               $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::jsonb[]) AS u
-         ON CONFLICT (envcustomerid, ieventid) DO NOTHING
-         RETURNING envcustomerid, ieventid`,
-        [
+        INSERT_EVENTS([
           col((r) => r.envcustomerid),
           col((r) => r.ieventid),
           col((r) => r.entity),
@@ -67,7 +71,7 @@ export class EventWriter {
           col((r) => r.toolcustomername),
           col((r) => r.extra),
           job.receivedAt,
-        ],
+        ]),
       );
       const fresh = inserted.rows.map((r) => rows.get(`${r.envcustomerid}\u0000${r.ieventid}`)!);
       const changes = await this.alerts.apply(db, fresh.map(toAlertInput));

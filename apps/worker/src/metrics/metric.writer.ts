@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MetricRecord, parseTimestamp } from '@sluice/contracts';
-import { PG_POOL } from '@sluice/database';
+import { PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
 import { extraFields } from '../persistence/extra-fields';
@@ -15,6 +15,15 @@ export function tagsKey(tags: Record<string, string> | undefined | null): string
   if (keys.length === 0) return '';
   return JSON.stringify(keys.map((k) => [k, tags[k]]));
 }
+
+const INSERT_SAMPLES = preparedStatement(
+  'metrics.insert',
+  `INSERT INTO metric_samples (envcustomerid, entityid, parameterid, ts, tags_key, value, entity, parametercategory,
+                                parametername, unit, tags, extra, received_at)
+    SELECT u.*, $13::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
+                          $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[]) AS u
+    ON CONFLICT DO NOTHING`,
+);
 
 /**
  * Persists one job of metric samples with a single multi-row INSERT … SELECT unnest(…); a sample
@@ -33,12 +42,7 @@ export class MetricWriter {
     });
     const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
     const result = await this.pool.query(
-      `INSERT INTO metric_samples (envcustomerid, entityid, parameterid, ts, tags_key, value, entity, parametercategory,
-                                   parametername, unit, tags, extra, received_at)
-       SELECT u.*, $13::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
-                             $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[]) AS u
-       ON CONFLICT DO NOTHING`,
-      [
+      INSERT_SAMPLES([
         col((x) => x.r.envcustomerid),
         col((x) => x.r.entityid),
         col((x) => x.parameterid),
@@ -52,7 +56,7 @@ export class MetricWriter {
         col((x) => (x.r.tags ? JSON.stringify(x.r.tags) : null)),
         col((x) => extraFields(x.r, KNOWN)),
         job.receivedAt,
-      ],
+      ]),
     );
     const stored = result.rowCount ?? 0;
     return { stored, duplicates: rows.length - stored };

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { MapAttribute, NotifierSecrets, NotifierSettings } from '@sluice/contracts';
+import { preparedStatement } from '@sluice/database';
 import type { PoolClient } from 'pg';
 
 /** A tenant's outbound notifier, secrets opened, ready to call. */
@@ -11,6 +12,12 @@ export interface Notifier {
   secrets: NotifierSecrets;
   outboundMappings: MapAttribute[];
 }
+
+const SELECT_THRESHOLDS = preparedStatement(
+  'notifier.thresholds',
+  `SELECT tenant_id, COALESCE((notifier->>'minSeverity')::int, 4) AS min_severity
+     FROM integrations WHERE has_notifier AND tenant_id = ANY($1::text[])`,
+);
 
 /** Reads a tenant's notifier (at most one per tenant, spec §4) and opens its sealed secrets. */
 @Injectable()
@@ -40,11 +47,7 @@ export class NotifierConfig {
   /** Thresholds of the tenants that have a notifier (no secrets opened), for deciding what to notify. */
   async thresholds(db: Pick<PoolClient, 'query'>, tenantIds: string[]): Promise<Map<string, number>> {
     if (tenantIds.length === 0) return new Map();
-    const rows = await db.query<{ tenant_id: string; min_severity: number }>(
-      `SELECT tenant_id, COALESCE((notifier->>'minSeverity')::int, 4) AS min_severity
-         FROM integrations WHERE has_notifier AND tenant_id = ANY($1::text[])`,
-      [tenantIds],
-    );
+    const rows = await db.query<{ tenant_id: string; min_severity: number }>(SELECT_THRESHOLDS([tenantIds]));
     return new Map(rows.rows.map((r) => [r.tenant_id, r.min_severity]));
   }
 }
