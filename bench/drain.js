@@ -12,7 +12,7 @@ const { ROOT, REDIS_URL, sluiceEnv, migrate, start, peakRssMb, stop, pg, appendR
 
 const RECORDS = Number(process.env.BENCH_DRAIN_RECORDS ?? 200_000);
 const BATCH = Number(process.env.BENCH_DRAIN_BATCH ?? 500);
-const CONCURRENCY = process.env.WORKER_CONCURRENCY ?? '4';
+const CONCURRENCY = process.env.WORKER_CONCURRENCY ?? '8';
 const COPY_CHUNK = 10_000;
 const T0 = Date.UTC(2024, 4, 1);
 

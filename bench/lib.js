@@ -40,6 +40,8 @@ function sluiceEnv(s, extra = {}) {
     RATE_LIMIT_USER: '0',
     RATE_LIMIT_CUSTOMER: '0',
     QUEUE_MAX_BACKLOG: '100000000',
+    // As `npm start` and the container image run Sluice.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     ...extra,
   };
 }
@@ -55,7 +57,8 @@ function migrate(s) {
 /** Forks a process; with BENCH_PROFILE=<dir> it writes a V8 CPU profile there when it exits. */
 function start(file, env) {
   const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return fork(file, [], { env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  if (process.env.BENCH_NODE_ARGS) execArgv.push(...process.env.BENCH_NODE_ARGS.split(' '));
+  return fork(file, [], { env, execArgv, stdio: ['ignore', process.env.BENCH_NODE_ARGS ? 'inherit' : 'ignore', 'inherit', 'ipc'] });
 }
 
 async function waitFor(url, ms = 30_000) {

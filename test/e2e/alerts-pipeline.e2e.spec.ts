@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { EventRecord } from '@sluice/contracts';
 import { PublishJob, QueueName } from '@sluice/queue';
@@ -419,6 +420,63 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       await drained();
       expect(await snapshot()).toEqual(once);
       expect({ alerts: await alerts(t), events: await events(t) }).toEqual(apiOnce);
+    });
+  });
+
+  describe('jobs written together (group commit)', () => {
+    const job = (t: Tenant, records: object[]): PublishJob<EventRecord> => ({
+      requestId: uniqueId('req'),
+      receivedAt: new Date().toISOString(),
+      userId: 'test',
+      records: records as EventRecord[],
+    });
+
+    it('concurrent jobs share transactions, each told what its own events did; an event sent by several is stored once', async () => {
+      const t = await tenant();
+      const writer = worker.get(EventWriter);
+      const jobs = Array.from({ length: 6 }, (_, j) =>
+        job(t, [
+          event(t.customer, { ieventid: `g${j}-a`, entityid: `host-${j}`, severity: 'major', firstoccurrence: at(j) }),
+          event(t.customer, { ieventid: `g${j}-b`, entityid: `host-${j}`, severity: 'clear', firstoccurrence: at(j + 10) }),
+          // Every job also carries the same event: exactly one of them stores it.
+          event(t.customer, { ieventid: 'shared', entityid: 'host-shared', severity: 'critical', firstoccurrence: at(j), description: `from job ${j}` }),
+        ]),
+      );
+      const results = await Promise.all(jobs.map((j) => writer.write(j)));
+
+      const winner = results.findIndex((r) => r.stored === 3);
+      expect(results.map((r, j) => [r.stored, r.duplicates, j === winner])).toEqual(
+        results.map((_, j) => (j === winner ? [3, 0, true] : [2, 1, false])),
+      );
+      results.forEach((r, j) => {
+        const own = r.alerts.map((a) => [a.identity.entityid, a.state]);
+        expect(own).toEqual(expect.arrayContaining([[`host-${j}`, 'RESOLVED']]));
+        expect(own).toHaveLength(j === winner ? 2 : 1);
+      });
+
+      const rows = await gw.prisma.$queryRaw<{ ieventid: string; description: string; tx: string }[]>`
+        SELECT ieventid, description, xmin::text AS tx FROM events WHERE envcustomerid = ${t.customer}`;
+      expect(rows).toHaveLength(13);
+      expect(rows.find((r) => r.ieventid === 'shared')?.description).toBe(`from job ${winner}`);
+      // Two groups start at once (one job each); the other four jobs wait and go together.
+      expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(6);
+      const shared = (await alerts(t, '&entityid=host-shared')).results;
+      expect(shared).toEqual([expect.objectContaining({ state: 'OPEN', severity: 5, count: 1 })]);
+    });
+
+    it('a job whose events the database refuses fails alone; the jobs written with it are stored', async () => {
+      const t = await tenant();
+      const writer = worker.get(EventWriter);
+      // An ieventid too large for the unique index: PostgreSQL refuses the row (SQLSTATE 54000).
+      const tooLarge = job(t, [event(t.customer, { ieventid: `x${randomBytes(6000).toString('hex')}`, firstoccurrence: at(0) })]);
+      const good = Array.from({ length: 5 }, (_, j) => job(t, [event(t.customer, { ieventid: `ok-${j}`, entityid: `host-${j}`, firstoccurrence: at(j) })]));
+      const settled = await Promise.allSettled([good[0], good[1], good[2], tooLarge, good[3], good[4]].map((j) => writer.write(j)));
+
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((settled[3] as PromiseRejectedResult).reason).toMatchObject({ code: '54000' });
+      const stored = await gw.prisma.event.findMany({ where: { envcustomerid: t.customer }, select: { ieventid: true }, orderBy: { ieventid: 'asc' } });
+      expect(stored.map((e) => e.ieventid)).toEqual(['ok-0', 'ok-1', 'ok-2', 'ok-3', 'ok-4']);
+      expect((await alerts(t)).totalCount).toBe(5);
     });
   });
 

@@ -82,7 +82,7 @@ export class Environment {
   ACCESS_CACHE_TTL = 5;
 
   @Type(() => Number) @IsInt() @Min(1) @Max(64)
-  WORKER_CONCURRENCY = 4;
+  WORKER_CONCURRENCY = 8;
 
   @Type(() => Number) @IsInt() @Min(5) @Max(3600)
   MAINTENANCE_INTERVAL = 60;

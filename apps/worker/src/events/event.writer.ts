@@ -4,6 +4,8 @@ import { inTransaction, PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
 import { AlertChange, AlertInput, AlertWriter } from '../alerts/alert-writer';
+import { identityKey } from '../alerts/alert-identity';
+import { GroupCommit } from '../persistence/group-commit';
 import { EventRow, toEventRow } from './event-rows';
 
 export interface EventsResult {
@@ -12,45 +14,87 @@ export interface EventsResult {
   alerts: AlertChange[];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 const INSERT_EVENTS = preparedStatement(
   'events.insert',
   `INSERT INTO events (envcustomerid, ieventid, entity, entityid, parametercategory, parametertype, parametername,
                         parameterid, severity, description, messages, firstoccurrence, lastoccurrence, splitby,
                         source, toolcustomername, extra, received_at)
-    SELECT u.*, $18::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                          $7::text[], $8::text[], $9::int2[], $10::text[], $11::text[], $12::timestamptz[],
-                          $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::jsonb[]) AS u
+    SELECT c, i, en, eid, pc, pt, pn, pid, sev, d, m, to_timestamp(fo / 1000), to_timestamp(lo / 1000), sb, src, tcn, x,
+           to_timestamp(ra / 1000)
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                  $9::int2[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::text[], $15::text[],
+                  $16::text[], $17::jsonb[], $18::float8[]) AS u(c, i, en, eid, pc, pt, pn, pid, sev, d, m, fo, lo, sb, src, tcn, x, ra)
     ON CONFLICT (envcustomerid, ieventid) DO NOTHING
     RETURNING envcustomerid, ieventid`,
 );
 
+/** One job's events, normalised, with repeats inside the job already dropped. */
+interface JobEvents {
+  rows: EventRow[];
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  records: number;
+}
+
+interface Pending {
+  row: EventRow;
+  job: number;
+  receivedAt: number;
+}
+
+const eventKey = (row: EventRow) => `${row.envcustomerid}\u0000${row.ieventid}`;
+
+// Jobs being processed at the same time share a transaction (see GroupCommit): two groups at
+// once, of at most 5,000 events each.
+const GROUPS_IN_FLIGHT = 2;
+const MAX_GROUP_EVENTS = 5_000;
+
 /**
- * Persists one job of events in one transaction: the events themselves (a repeat of
- * `(envcustomerid, ieventid)` is a no-op), then only the new ones fold into their alerts. A job
- * retried after it committed therefore changes nothing, and one retried after a crash before the
- * commit starts from scratch.
+ * Persists jobs of events: the events themselves (a repeat of `(envcustomerid, ieventid)` is a
+ * no-op), then only the new ones fold into their alerts, all in one transaction. A job retried
+ * after it committed therefore changes nothing, and one retried after a crash before the commit
+ * starts from scratch. Jobs that arrive while others are being written are written together.
  */
 @Injectable()
 export class EventWriter {
+  private readonly group = new GroupCommit<JobEvents, EventsResult>((jobs) => this.writeAll(jobs), {
+    maxInFlight: GROUPS_IN_FLIGHT,
+    maxWeight: MAX_GROUP_EVENTS,
+    weight: (job) => job.rows.length,
+  });
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly alerts: AlertWriter,
   ) {}
 
+  /** Rejects with an UnrecoverableError naming the record if one cannot be stored. */
   async write(job: PublishJob<EventRecord>): Promise<EventsResult> {
     // The first copy of an event wins within a batch too.
     const rows = new Map<string, EventRow>();
     job.records.forEach((record, index) => {
       const row = toEventRow(record, index);
-      const key = `${row.envcustomerid}\u0000${row.ieventid}`;
+      const key = eventKey(row);
       if (!rows.has(key)) rows.set(key, row);
     });
-    const all = [...rows.values()];
+    return this.group.submit({ rows: [...rows.values()], receivedAt: Date.parse(job.receivedAt), records: job.records.length });
+  }
+
+  private async writeAll(jobs: JobEvents[]): Promise<EventsResult[]> {
+    // Across jobs too, the first copy (the earlier job) wins.
+    const pending = new Map<string, Pending>();
+    jobs.forEach((job, index) => {
+      for (const row of job.rows) {
+        const key = eventKey(row);
+        if (!pending.has(key)) pending.set(key, { row, job: index, receivedAt: job.receivedAt });
+      }
+    });
+    // In key order, so that two transactions inserting the same new events wait on each other
+    // instead of deadlocking.
+    const all = [...pending.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
 
     return inTransaction(this.pool, async (db) => {
-      const col = <T>(f: (r: EventRow) => T) => all.map(f);
+      const col = <T>(f: (r: EventRow) => T) => all.map((p) => f(p.row));
       const inserted = await db.query<{ envcustomerid: string; ieventid: string }>(
         INSERT_EVENTS([
           col((r) => r.envcustomerid),
@@ -64,18 +108,29 @@ export class EventWriter {
           col((r) => r.severity),
           col((r) => r.description),
           col((r) => r.messages),
-          col((r) => iso(r.firstoccurrence)),
-          col((r) => iso(r.lastoccurrence)),
+          col((r) => r.firstoccurrence),
+          col((r) => r.lastoccurrence),
           col((r) => r.splitby),
           col((r) => r.source),
           col((r) => r.toolcustomername),
           col((r) => r.extra),
-          job.receivedAt,
+          all.map((p) => p.receivedAt),
         ]),
       );
-      const fresh = inserted.rows.map((r) => rows.get(`${r.envcustomerid}\u0000${r.ieventid}`)!);
-      const changes = await this.alerts.apply(db, fresh.map(toAlertInput));
-      return { stored: fresh.length, duplicates: job.records.length - fresh.length, alerts: changes };
+      const fresh = inserted.rows.map((r) => pending.get(`${r.envcustomerid}\u0000${r.ieventid}`)!);
+      const changes = await this.alerts.apply(db, fresh.map((p) => toAlertInput(p.row)));
+
+      // Each job is told what its own events did.
+      const changed = new Map(changes.map((c) => [identityKey(c.identity), c]));
+      const results = jobs.map((job) => ({ stored: 0, duplicates: job.records, alerts: new Set<AlertChange>() }));
+      for (const p of fresh) {
+        const result = results[p.job];
+        result.stored++;
+        result.duplicates--;
+        const change = changed.get(identityKey(toAlertInput(p.row).identity));
+        if (change) result.alerts.add(change);
+      }
+      return results.map((r) => ({ ...r, alerts: [...r.alerts] }));
     });
   }
 }
