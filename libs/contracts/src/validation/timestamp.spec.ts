@@ -111,4 +111,10 @@ describe('parseTimestamp against Date.parse', () => {
   it('takes a year below 100 as that year, not as 19xx', () => {
     expect(parseTimestamp('0050-01-01T00:00:00Z')).toBe(Date.parse('0050-01-01T00:00:00Z'));
   });
+
+  it('counts days across the whole four-digit range, year 0 (a leap year) and 9999 included', () => {
+    for (const text of ['0000-01-01T00:00:00Z', '0000-02-29T23:59:59.999Z', '0000-03-01T00:00:00Z', '0400-02-29T12:00:00Z', '1600-03-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z']) {
+      expect([text, parseTimestamp(text)]).toEqual([text, Date.parse(text)]);
+    }
+  });
 });
