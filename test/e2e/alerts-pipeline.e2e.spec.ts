@@ -337,6 +337,22 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
         `reopened RESOLVED->OPEN 0->5 reopen @${at(30)}`,
       ]);
     });
+
+    it('events of the same lastoccurrence fold in the order they were sent, whatever their ids', async () => {
+      const t = await tenant();
+      // 'evt-9' sorts after 'evt-10': arrival order, not id order, must decide.
+      await publish(t, [
+        event(t.customer, { ieventid: 'evt-9', severity: 'critical', firstoccurrence: at(5), description: 'first' }),
+        event(t.customer, { ieventid: 'evt-10', severity: 'clear', firstoccurrence: at(5), description: 'second' }),
+      ]);
+      await eventsStored(t, 2);
+      const [a] = (await alerts(t)).results;
+      expect(a).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 5, count: 2, description: 'second' });
+      expect(history(await alert(t, a.id))).toEqual([
+        `opened null->OPEN null->5 evt-9 @${at(5)}`,
+        `resolved OPEN->RESOLVED 5->0 evt-10 @${at(5)}`,
+      ]);
+    });
   });
 
   describe('duplicates and retries', () => {

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { runAsClusterPrimary } from './cluster';
 import { createGateway } from './gateway.app';
+
+// V8 lets the old generation grow to about four times the live heap before a full collection;
+// the gateway's live heap is small (~50 MB) and its garbage short-lived, so a growth factor of
+// 1.5 keeps the RSS down at no measurable cost in throughput (see BENCHMARKS.md).
+setFlagsFromString('--heap-growing-percent=50');
 
 async function main(): Promise<void> {
   if (runAsClusterPrimary()) return;

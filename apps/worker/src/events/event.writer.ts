@@ -39,6 +39,8 @@ interface JobEvents {
 interface Pending {
   row: EventRow;
   job: number;
+  /** Position in the group (job, then record): events of equal lastoccurrence fold in this order. */
+  seq: number;
   receivedAt: number;
 }
 
@@ -86,7 +88,7 @@ export class EventWriter {
     jobs.forEach((job, index) => {
       for (const row of job.rows) {
         const key = eventKey(row);
-        if (!pending.has(key)) pending.set(key, { row, job: index, receivedAt: job.receivedAt });
+        if (!pending.has(key)) pending.set(key, { row, job: index, seq: pending.size, receivedAt: job.receivedAt });
       }
     });
     // In key order, so that two transactions inserting the same new events wait on each other
@@ -117,7 +119,8 @@ export class EventWriter {
           all.map((p) => p.receivedAt),
         ]),
       );
-      const fresh = inserted.rows.map((r) => pending.get(`${r.envcustomerid}\u0000${r.ieventid}`)!);
+      // Back in arrival order for the fold (the insert went in key order).
+      const fresh = inserted.rows.map((r) => pending.get(`${r.envcustomerid}\u0000${r.ieventid}`)!).sort((a, b) => a.seq - b.seq);
       const changes = await this.alerts.apply(db, fresh.map((p) => toAlertInput(p.row)));
 
       // Each job is told what its own events did.
