@@ -54,7 +54,10 @@ function migrate(s) {
   if (r.status !== 0) throw new Error('migration failed');
 }
 
-/** Forks a process; with BENCH_PROFILE=<dir> it writes a V8 CPU profile there when it exits. */
+/**
+ * Forks a process; with BENCH_PROFILE=<dir> it writes a V8 CPU profile there when it exits, and
+ * BENCH_NODE_ARGS adds Node options (its output then shows).
+ */
 function start(file, env) {
   const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   if (process.env.BENCH_NODE_ARGS) execArgv.push(...process.env.BENCH_NODE_ARGS.split(' '));

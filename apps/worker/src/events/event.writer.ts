@@ -44,7 +44,7 @@ interface Pending {
   receivedAt: number;
 }
 
-const eventKey = (row: EventRow) => `${row.envcustomerid}\u0000${row.ieventid}`;
+const eventKey = (e: Pick<EventRow, 'envcustomerid' | 'ieventid'>) => `${e.envcustomerid}\u0000${e.ieventid}`;
 
 // Jobs being processed at the same time share a transaction (see GroupCommit): two groups at
 // once, of at most 5,000 events each.
@@ -120,19 +120,20 @@ export class EventWriter {
         ]),
       );
       // Back in arrival order for the fold (the insert went in key order).
-      const fresh = inserted.rows.map((r) => pending.get(`${r.envcustomerid}\u0000${r.ieventid}`)!).sort((a, b) => a.seq - b.seq);
-      const changes = await this.alerts.apply(db, fresh.map((p) => toAlertInput(p.row)));
+      const fresh = inserted.rows.map((r) => pending.get(eventKey(r))!).sort((a, b) => a.seq - b.seq);
+      const inputs = fresh.map((p) => toAlertInput(p.row));
+      const changes = await this.alerts.apply(db, inputs);
 
       // Each job is told what its own events did.
       const changed = new Map(changes.map((c) => [identityKey(c.identity), c]));
       const results = jobs.map((job) => ({ stored: 0, duplicates: job.records, alerts: new Set<AlertChange>() }));
-      for (const p of fresh) {
+      fresh.forEach((p, i) => {
         const result = results[p.job];
         result.stored++;
         result.duplicates--;
-        const change = changed.get(identityKey(toAlertInput(p.row).identity));
+        const change = changed.get(identityKey(inputs[i].identity));
         if (change) result.alerts.add(change);
-      }
+      });
       return results.map((r) => ({ ...r, alerts: [...r.alerts] }));
     });
   }
