@@ -17,4 +17,5 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/package.json ./package.json
 USER node
 EXPOSE 8080
-CMD ["node", "dist/apps/gateway/src/main.js"]
+# Node options as in scripts/node-options.js.
+CMD ["node", "--max-semi-space-size=8", "dist/apps/gateway/src/main.js"]

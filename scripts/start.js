@@ -6,6 +6,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const path = require('node:path');
+const nodeOptions = require('./node-options');
 
 const dist = path.join(__dirname, '..', 'dist');
 // glibc gives each thread that allocates its own malloc arena and keeps freed memory there; the
@@ -32,7 +33,7 @@ const children = [
   ['gateway', 'apps/gateway/src/main.js'],
   ['worker', 'apps/worker/src/main.js'],
 ].map(([name, file]) => {
-  const child = spawn(process.execPath, [path.join(dist, file)], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...nodeOptions[name], path.join(dist, file)], { env, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     log(`${name} exited`, { code, signal });
