@@ -8,8 +8,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
-# Two malloc arenas instead of one per thread: the password-hashing threads would each keep ~19 MB.
-ENV MALLOC_ARENA_MAX=2
+# Malloc settings and Node options as in scripts/process-settings.js.
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=16777216 MALLOC_TRIM_THRESHOLD_=67108864
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -17,5 +17,4 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/package.json ./package.json
 USER node
 EXPOSE 8080
-# Node options as in scripts/node-options.js.
 CMD ["node", "--max-semi-space-size=8", "dist/apps/gateway/src/main.js"]

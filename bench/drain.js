@@ -2,7 +2,7 @@
 // next to a plain COPY of the same rows into the same table, in the same run. The COPY baseline
 // stores rows only; the worker also de-duplicates and folds every event into its alert.
 'use strict';
-const NODE_OPTIONS = require('../scripts/node-options');
+const { nodeOptions: NODE_OPTIONS } = require('../scripts/process-settings');
 const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
 const { Readable } = require('node:stream');

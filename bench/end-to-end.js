@@ -2,7 +2,7 @@
 // DURATION s with a worker running; latency from the request's arrival at the gateway
 // (received_at) to the row being committed (stored_at), from the stored timestamps.
 'use strict';
-const NODE_OPTIONS = require('../scripts/node-options');
+const { nodeOptions: NODE_OPTIONS } = require('../scripts/process-settings');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { ROOT, sluiceEnv, start, peakRssMb, stop, pg, appendReport } = require('./lib');

@@ -4,7 +4,7 @@
 'use strict';
 const path = require('node:path');
 const autocannon = require('autocannon');
-const NODE_OPTIONS = require('../scripts/node-options');
+const { nodeOptions: NODE_OPTIONS } = require('../scripts/process-settings');
 const { ROOT, REDIS_URL, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, appendReport } = require('./lib');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);

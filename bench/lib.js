@@ -9,6 +9,7 @@ const path = require('node:path');
 const Redis = require('ioredis');
 const { Client } = require('pg');
 
+const SETTINGS = require('../scripts/process-settings');
 const ROOT = path.join(__dirname, '..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG_BASE = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sluice';
@@ -40,8 +41,8 @@ function sluiceEnv(s, extra = {}) {
     RATE_LIMIT_USER: '0',
     RATE_LIMIT_CUSTOMER: '0',
     QUEUE_MAX_BACKLOG: '100000000',
-    // As `npm start` and the container image run Sluice.
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    // As `npm start` and the container image run Sluice (an explicit setting wins).
+    ...Object.fromEntries(Object.entries(SETTINGS.env).map(([k, v]) => [k, process.env[k] ?? v])),
     ...extra,
   };
 }

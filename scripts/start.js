@@ -6,13 +6,11 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const path = require('node:path');
-const nodeOptions = require('./node-options');
+const settings = require('./process-settings');
 
 const dist = path.join(__dirname, '..', 'dist');
-// glibc gives each thread that allocates its own malloc arena and keeps freed memory there; the
-// password hashing threads alone would keep ~19 MB each. Two arenas keep the RSS down (the
-// container image sets the same).
-const env = { MALLOC_ARENA_MAX: '2', ...process.env };
+// Malloc settings and Node options: see process-settings.js.
+const env = { ...settings.env, ...process.env };
 const log = (msg, extra = {}) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'launcher', msg, ...extra }));
 
 if (env.NODE_ENV !== 'production') {
@@ -33,7 +31,7 @@ const children = [
   ['gateway', 'apps/gateway/src/main.js'],
   ['worker', 'apps/worker/src/main.js'],
 ].map(([name, file]) => {
-  const child = spawn(process.execPath, [...nodeOptions[name], path.join(dist, file)], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...settings.nodeOptions[name], path.join(dist, file)], { env, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     log(`${name} exited`, { code, signal });

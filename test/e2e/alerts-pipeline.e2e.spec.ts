@@ -496,6 +496,58 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
   });
 
+  describe('alert writes', () => {
+    const job = (t: Tenant, records: object[]): PublishJob<EventRecord> => ({
+      requestId: uniqueId('req'),
+      receivedAt: new Date().toISOString(),
+      userId: 'test',
+      records: records as EventRecord[],
+    });
+
+    it('an existing alert is updated in place: same id, one row, the fold applied', async () => {
+      const t = await tenant();
+      const writer = worker.get(EventWriter);
+      await writer.write(job(t, [event(t.customer, { ieventid: 'u1', severity: 'major', firstoccurrence: at(0) })]));
+      const [created] = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
+      await writer.write(job(t, [event(t.customer, { ieventid: 'u2', severity: 'critical', firstoccurrence: at(5), description: 'worse' })]));
+      const rows = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
+      expect(rows).toEqual([
+        expect.objectContaining({ id: created.id, severity: 5, previousSeverity: 4, count: 2, description: 'worse', createdAt: created.createdAt }),
+      ]);
+      expect(rows[0].lastoccurrence.toISOString()).toBe(at(5));
+      expect(rows[0].updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
+    });
+
+    it('an alert deleted while its events are being written is written again, with its id', async () => {
+      const t = await tenant();
+      const writer = worker.get(EventWriter);
+      await writer.write(job(t, [event(t.customer, { ieventid: 'v1', severity: 'major', firstoccurrence: at(0) })]));
+      const [created] = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
+
+      // Another session deletes the alert and keeps the row locked: the writer reads the alert,
+      // its UPDATE waits for the lock and then finds the row gone.
+      let writing: Promise<unknown> | undefined;
+      await gw.prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`DELETE FROM alerts WHERE id = ${created.id}::uuid`;
+          writing = writer.write(job(t, [event(t.customer, { ieventid: 'v2', severity: 'critical', firstoccurrence: at(1) })]));
+          await eventually(
+            () => gw.prisma.$queryRaw<{ n: number }[]>`
+              SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE alerts a SET%'`,
+            (r) => r[0].n === 1,
+          );
+        },
+        { timeout: 15_000 },
+      );
+      await writing;
+
+      const rows = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
+      expect(rows).toEqual([expect.objectContaining({ id: created.id, severity: 5, count: 2, state: 'OPEN' })]);
+      const history = await gw.prisma.alertHistory.findMany({ where: { alertId: created.id } });
+      expect(history.map((h) => h.kind)).toEqual(['severity']);
+    });
+  });
+
   describe('GET /api/v1/events', () => {
     it('shows stored events with defaults applied and unknown extra fields kept', async () => {
       const t = await tenant();

@@ -59,6 +59,8 @@ const SELECT_ALERTS = preparedStatement(
       ON a.envcustomerid = k.c AND a.entityid = k.e AND a.parametercategory = k.pc AND a.parameterid = k.pi AND a.splitby = k.s`,
 );
 
+// New alerts. ON CONFLICT is a safety net: the identities are locked, so no other writer of
+// alerts inserts one of them meanwhile.
 const UPSERT_ALERTS = preparedStatement(
   'alerts.upsert',
   `INSERT INTO alerts (id, envcustomerid, entityid, parametercategory, parameterid, splitby, entity, parametername,
@@ -76,6 +78,24 @@ const UPSERT_ALERTS = preparedStatement(
       source = COALESCE(EXCLUDED.source, alerts.source), updated_at = now()`,
 );
 
+// An alert that exists is updated by its id: a plain UPDATE writes the new row version and its
+// index entries, where INSERT … ON CONFLICT DO UPDATE would also probe the identity index and
+// lock the old version first (one more WAL record per alert). The identities are locked, so
+// the rows read above are the rows updated here.
+const UPDATE_ALERTS = preparedStatement(
+  'alerts.update',
+  `UPDATE alerts a SET
+      entity = u.en, parametername = u.pn, severity = u.sev, previous_severity = u.psev, state = u.st, count = u.n,
+      firstoccurrence = to_timestamp(u.fo / 1000), lastoccurrence = to_timestamp(u.lo / 1000),
+      resolved_at = to_timestamp(u.ra / 1000), description = COALESCE(u.d, a.description),
+      source = COALESCE(u.src, a.source), updated_at = now()
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int2[], $5::int2[], $6::"AlertState"[], $7::int[],
+                $8::float8[], $9::float8[], $10::float8[], $11::text[], $12::text[])
+         AS u(id, en, pn, sev, psev, st, n, fo, lo, ra, d, src)
+   WHERE a.id = u.id
+  RETURNING a.id`,
+);
+
 const INSERT_HISTORY = preparedStatement(
   'alerts.insert-history',
   `INSERT INTO alert_history (alert_id, at, kind, from_state, to_state, from_severity, to_severity, ieventid, source)
@@ -87,8 +107,8 @@ const INSERT_HISTORY = preparedStatement(
 /**
  * Folds events into their alerts inside the caller's transaction, with a handful of set-based
  * statements whatever the batch size: lock the identities (advisory locks, in a fixed order so
- * two workers cannot deadlock), read the existing alerts, fold in memory, upsert all alerts in
- * one statement and append all history rows in another.
+ * two workers cannot deadlock), read the existing alerts, fold in memory, insert the new alerts
+ * and update the existing ones in one statement each, and append all history rows in another.
  */
 @Injectable()
 export class AlertWriter {
@@ -118,7 +138,7 @@ export class AlertWriter {
     );
     const current = new Map(existing.rows.map((r) => [identityKey(r), r]));
 
-    const upserts: { id: string; input: AlertInput; alert: AlertSnapshot }[] = [];
+    const upserts: { id: string; created: boolean; input: AlertInput; alert: AlertSnapshot }[] = [];
     const history: { alertId: string; entry: HistoryEntry; source: string | null }[] = [];
     const changes: AlertChange[] = [];
     const notifiable: NotifiableChange[] = [];
@@ -136,7 +156,7 @@ export class AlertWriter {
       const result = foldEvents(before, input.events);
       if (!result.alert) continue;
       const id = row?.id ?? randomUUID();
-      upserts.push({ id, input, alert: result.alert });
+      upserts.push({ id, created: !row, input, alert: result.alert });
       for (const entry of result.history) history.push({ alertId: id, entry, source: input.source });
       changes.push({ id, identity: input.identity, severity: result.alert.severity, state: result.alert.state, opened: result.opened, resolved: result.resolved });
       notifiable.push({
@@ -153,28 +173,57 @@ export class AlertWriter {
     }
     if (upserts.length === 0) return changes;
 
-    const col = <T>(f: (u: (typeof upserts)[number]) => T) => upserts.map(f);
-    await db.query(
-      UPSERT_ALERTS([
-        col((u) => u.id),
-        col((u) => u.input.identity.envcustomerid),
-        col((u) => u.input.identity.entityid),
-        col((u) => u.input.identity.parametercategory),
-        col((u) => u.input.identity.parameterid),
-        col((u) => u.input.identity.splitby),
-        col((u) => u.input.entity),
-        col((u) => u.input.parametername),
-        col((u) => u.alert.severity),
-        col((u) => u.alert.previousSeverity),
-        col((u) => u.alert.state),
-        col((u) => u.alert.count),
-        col((u) => u.alert.firstoccurrence),
-        col((u) => u.alert.lastoccurrence),
-        col((u) => u.alert.resolvedAt),
-        col((u) => u.input.description),
-        col((u) => u.input.source),
-      ]),
-    );
+    // Existing alerts first; one that vanished since it was read (its customer deleted) is
+    // inserted again with the new ones, as an upsert of all of them would have done.
+    const existingOnes = upserts.filter((u) => !u.created);
+    const inserts = upserts.filter((u) => u.created);
+    if (existingOnes.length > 0) {
+      const col = <T>(f: (u: (typeof upserts)[number]) => T) => existingOnes.map(f);
+      const done = await db.query<{ id: string }>(
+        UPDATE_ALERTS([
+          col((u) => u.id),
+          col((u) => u.input.entity),
+          col((u) => u.input.parametername),
+          col((u) => u.alert.severity),
+          col((u) => u.alert.previousSeverity),
+          col((u) => u.alert.state),
+          col((u) => u.alert.count),
+          col((u) => u.alert.firstoccurrence),
+          col((u) => u.alert.lastoccurrence),
+          col((u) => u.alert.resolvedAt),
+          col((u) => u.input.description),
+          col((u) => u.input.source),
+        ]),
+      );
+      if (done.rows.length < existingOnes.length) {
+        const updated = new Set(done.rows.map((r) => r.id));
+        inserts.push(...existingOnes.filter((u) => !updated.has(u.id)));
+      }
+    }
+    if (inserts.length > 0) {
+      const col = <T>(f: (u: (typeof upserts)[number]) => T) => inserts.map(f);
+      await db.query(
+        UPSERT_ALERTS([
+          col((u) => u.id),
+          col((u) => u.input.identity.envcustomerid),
+          col((u) => u.input.identity.entityid),
+          col((u) => u.input.identity.parametercategory),
+          col((u) => u.input.identity.parameterid),
+          col((u) => u.input.identity.splitby),
+          col((u) => u.input.entity),
+          col((u) => u.input.parametername),
+          col((u) => u.alert.severity),
+          col((u) => u.alert.previousSeverity),
+          col((u) => u.alert.state),
+          col((u) => u.alert.count),
+          col((u) => u.alert.firstoccurrence),
+          col((u) => u.alert.lastoccurrence),
+          col((u) => u.alert.resolvedAt),
+          col((u) => u.input.description),
+          col((u) => u.input.source),
+        ]),
+      );
+    }
 
     if (history.length > 0) {
       const h = <T>(f: (x: (typeof history)[number]) => T) => history.map(f);
