@@ -114,7 +114,9 @@ async function drain(s) {
   const events = Array.from({ length: RECORDS }, (_, i) => eventRecord(i));
   const metrics = Array.from({ length: RECORDS }, (_, i) => metricRecord(i));
 
-  const eventCopy = await copyRate(s, 'events', EVENT_COLUMNS, events, eventCopyLine);
+  // COPY runs right before and right after each drain, and the ratio is against their mean: this
+  // VM's speed drifts by tens of percent over minutes.
+  const eventCopyBefore = await copyRate(s, 'events', EVENT_COLUMNS, events, eventCopyLine);
   const eventDrain = await drainRate(s, 'events', events);
   const stored = await pg(s.dbUrl, async (c) => ({
     events: Number((await c.query('SELECT count(*) FROM events')).rows[0].count),
@@ -122,18 +124,23 @@ async function drain(s) {
     history: Number((await c.query('SELECT count(*) FROM alert_history')).rows[0].count),
   }));
   if (stored.events !== RECORDS) throw new Error(`expected ${RECORDS} events stored, found ${stored.events}`);
+  const eventCopy = [eventCopyBefore, await copyRate(s, 'events', EVENT_COLUMNS, events, eventCopyLine)];
 
-  const metricCopy = await copyRate(s, 'metric_samples', METRIC_COLUMNS, metrics, metricCopyLine);
+  const metricCopyBefore = await copyRate(s, 'metric_samples', METRIC_COLUMNS, metrics, metricCopyLine);
   const metricDrain = await drainRate(s, 'metrics', metrics);
   const samples = await pg(s.dbUrl, async (c) => Number((await c.query('SELECT count(*) FROM metric_samples')).rows[0].count));
   if (samples !== RECORDS) throw new Error(`expected ${RECORDS} samples stored, found ${samples}`);
+  const metricCopy = [metricCopyBefore, await copyRate(s, 'metric_samples', METRIC_COLUMNS, metrics, metricCopyLine)];
 
-  const row = (name, drained, copy, rss) => `| ${name} | ${Math.round(drained)} | ${Math.round(copy)} | ${(drained / copy).toFixed(2)} | ${rss ?? '-'} |`;
+  const row = (name, drained, [before, after], rss) => {
+    const copy = (before + after) / 2;
+    return `| ${name} | ${Math.round(drained)} | ${Math.round(copy)} (${Math.round(before)} / ${Math.round(after)}) | ${(drained / copy).toFixed(2)} | ${rss ?? '-'} |`;
+  };
   appendReport('workers: drain rate', [
-    `Command: \`npm run bench -- drain\` (${RECORDS} records per kind, pre-filled as ${RECORDS / BATCH} jobs of ${BATCH}; one worker process, WORKER_CONCURRENCY=${CONCURRENCY}; COPY baseline in ${COPY_CHUNK}-row COPY statements into the same table).`,
+    `Command: \`npm run bench -- drain\` (${RECORDS} records per kind, pre-filled as ${RECORDS / BATCH} jobs of ${BATCH}; one worker process, WORKER_CONCURRENCY=${CONCURRENCY}; COPY baseline in ${COPY_CHUNK}-row COPY statements into the same table, empty, right before and right after each drain).`,
     `Events stored: ${stored.events}, alerts: ${stored.alerts}, history rows: ${stored.history}; samples stored: ${samples}.`,
     '',
-    '| kind | worker records/s | COPY rows/s | × COPY | worker peak RSS MB |',
+    '| kind | worker records/s | COPY rows/s (before / after) | × COPY | worker peak RSS MB |',
     '|---|---|---|---|---|',
     row('events (dedup + fold into alerts)', eventDrain.rate, eventCopy, eventDrain.rss),
     row('metric samples', metricDrain.rate, metricCopy, metricDrain.rss),
