@@ -1,4 +1,4 @@
-import { RedisQueueBackend } from 'bullmq/dist/cjs/classes/redis-queue-backend';
+import { RedisQueueBackend } from 'bullmq';
 
 /**
  * patches/bullmq+6.7.0.patch: finishing a job and fetching the next one must not turn the next
