@@ -10,7 +10,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
-# Malloc settings and Node options as in scripts/process-settings.js.
+# Malloc settings as in scripts/process-settings.js.
 ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=16777216 MALLOC_TRIM_THRESHOLD_=67108864
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
@@ -19,4 +19,4 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/package.json ./package.json
 USER node
 EXPOSE 8080
-CMD ["node", "--max-semi-space-size=8", "dist/apps/gateway/src/main.js"]
+CMD ["node", "dist/apps/gateway/src/main.js"]

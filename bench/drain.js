@@ -2,7 +2,6 @@
 // next to a plain COPY of the same rows into the same table, in the same run. The COPY baseline
 // stores rows only; the worker also de-duplicates and folds every event into its alert.
 'use strict';
-const { nodeOptions: NODE_OPTIONS } = require('../scripts/process-settings');
 const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
 const { Readable } = require('node:stream');
@@ -86,7 +85,7 @@ async function drainRate(s, queueName, records) {
   }
   for (let i = 0; i < jobs.length; i += 100) await queue.addBulk(jobs.slice(i, i + 100));
 
-  const worker = start(path.join(ROOT, 'dist/apps/worker/src/main.js'), sluiceEnv(s, { WORKER_CONCURRENCY: CONCURRENCY }), NODE_OPTIONS.worker);
+  const worker = start(path.join(ROOT, 'dist/apps/worker/src/main.js'), sluiceEnv(s, { WORKER_CONCURRENCY: CONCURRENCY }));
   let startedAt;
   let finishedAt;
   const deadline = Date.now() + 10 * 60_000;

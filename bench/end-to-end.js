@@ -2,7 +2,6 @@
 // DURATION s with a worker running; latency from the request's arrival at the gateway
 // (received_at) to the row being committed (stored_at), from the stored timestamps.
 'use strict';
-const { nodeOptions: NODE_OPTIONS } = require('../scripts/process-settings');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { ROOT, sluiceEnv, start, peakRssMb, stop, pg, appendReport } = require('./lib');
@@ -14,7 +13,7 @@ const BATCH = Number(process.env.BENCH_E2E_BATCH ?? 10);
 
 async function endToEnd(s) {
   const gw = await startGateway(s, 18_900 + Math.floor(Math.random() * 90));
-  const worker = start(path.join(ROOT, 'dist/apps/worker/src/main.js'), sluiceEnv(s), NODE_OPTIONS.worker);
+  const worker = start(path.join(ROOT, 'dist/apps/worker/src/main.js'), sluiceEnv(s));
   await new Promise((r) => setTimeout(r, 3000));
   let n = 0;
   const r = await autocannon({

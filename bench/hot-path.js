@@ -4,7 +4,6 @@
 'use strict';
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { nodeOptions: NODE_OPTIONS } = require('../scripts/process-settings');
 const { ROOT, REDIS_URL, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, appendReport } = require('./lib');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);
@@ -41,7 +40,7 @@ async function load(url, headers, duration) {
 /** Starts a gateway on a migrated scratch database with a superadmin and the 'bench' customer; returns it and a token. */
 async function startGateway(s, port, extraEnv = {}) {
   migrate(s);
-  const child = start(path.join(ROOT, 'dist/apps/gateway/src/main.js'), sluiceEnv(s, { PORT: String(port), GATEWAY_PROCESSES: String(PROCESSES), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...extraEnv }), NODE_OPTIONS.gateway);
+  const child = start(path.join(ROOT, 'dist/apps/gateway/src/main.js'), sluiceEnv(s, { PORT: String(port), GATEWAY_PROCESSES: String(PROCESSES), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...extraEnv }));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/health/ready`);
   const login = await fetch(`${base}/api/v1/user/token`, {

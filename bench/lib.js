@@ -56,13 +56,11 @@ function migrate(s) {
 }
 
 /**
- * Forks a process with the given Node options (a Sluice process: those `npm start` gives it); with
- * BENCH_PROFILE=<dir> it writes a V8 CPU profile there when it exits, and BENCH_NODE_ARGS adds Node
- * options (its output then shows).
+ * Forks a process; with BENCH_PROFILE=<dir> it writes a V8 CPU profile there when it exits, and
+ * BENCH_NODE_ARGS adds Node options (its output then shows).
  */
-function start(file, env, nodeArgs = []) {
-  const execArgv = [...nodeArgs];
-  if (process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
+function start(file, env) {
+  const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   if (process.env.BENCH_NODE_ARGS) execArgv.push(...process.env.BENCH_NODE_ARGS.split(' '));
   return fork(file, [], { env, execArgv, stdio: ['ignore', process.env.BENCH_NODE_ARGS ? 'inherit' : 'ignore', 'inherit', 'ipc'] });
 }

@@ -1,6 +1,5 @@
-// How each Sluice process is started: the environment and Node options of its process. `npm start`
-// and the benchmarks read them here; the container image (Dockerfile) and docker-compose.yml
-// repeat them.
+// The environment Sluice's processes run with, beyond their configuration. `npm start` and the
+// benchmarks read it here; the container image (Dockerfile) repeats it.
 'use strict';
 
 module.exports = {
@@ -14,11 +13,5 @@ module.exports = {
     // peak RSS 25-35 MB lower under the hot and batch paths (BENCHMARKS.md).
     MALLOC_MMAP_THRESHOLD_: '16777216',
     MALLOC_TRIM_THRESHOLD_: '67108864',
-  },
-  nodeOptions: {
-    // Young generation of 2 × 8 MB instead of 2 × 16 MB: the gateway's garbage is short-lived and
-    // small, so the smaller nursery costs ~2-4 % CPU under the hot path and saves 15-20 MB of RSS.
-    gateway: ['--max-semi-space-size=8'],
-    worker: [],
   },
 };

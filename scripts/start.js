@@ -9,7 +9,7 @@ const path = require('node:path');
 const settings = require('./process-settings');
 
 const dist = path.join(__dirname, '..', 'dist');
-// Malloc settings and Node options: see process-settings.js.
+// Malloc settings: see process-settings.js.
 const env = { ...settings.env, ...process.env };
 const log = (msg, extra = {}) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'launcher', msg, ...extra }));
 
@@ -31,7 +31,7 @@ const children = [
   ['gateway', 'apps/gateway/src/main.js'],
   ['worker', 'apps/worker/src/main.js'],
 ].map(([name, file]) => {
-  const child = spawn(process.execPath, [...settings.nodeOptions[name], path.join(dist, file)], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [path.join(dist, file)], { env, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     log(`${name} exited`, { code, signal });
