@@ -23,7 +23,7 @@ export class SluiceLoggerModule {
               name: app,
               autoLogging: config.logRequests,
               redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-              // Fastify generates the id (see apps/gateway/src/http/fastify-options.ts); reuse it.
+              // Fastify generates the id (see apps/gateway/src/http/configure-http.ts); reuse it.
               genReqId: (req: IncomingMessage) => req.id ?? randomUUID(),
               customProps: () => ({}),
               serializers: {
