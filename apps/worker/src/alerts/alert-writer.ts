@@ -104,6 +104,65 @@ const INSERT_HISTORY = preparedStatement(
                   $6::int2[], $7::int2[], $8::text[], $9::text[]) AS u(id, at, k, fs, ts, fsev, tsev, e, src)`,
 );
 
+/** An alert as the fold left it, to be written. */
+interface AlertWrite {
+  id: string;
+  created: boolean;
+  input: AlertInput;
+  alert: AlertSnapshot;
+}
+
+/** Updates existing alerts by id; returns those no longer there. */
+async function updateAlerts(db: PoolClient, writes: AlertWrite[]): Promise<AlertWrite[]> {
+  if (writes.length === 0) return [];
+  const col = <T>(f: (w: AlertWrite) => T) => writes.map(f);
+  const done = await db.query<{ id: string }>(
+    UPDATE_ALERTS([
+      col((w) => w.id),
+      col((w) => w.input.entity),
+      col((w) => w.input.parametername),
+      col((w) => w.alert.severity),
+      col((w) => w.alert.previousSeverity),
+      col((w) => w.alert.state),
+      col((w) => w.alert.count),
+      col((w) => w.alert.firstoccurrence),
+      col((w) => w.alert.lastoccurrence),
+      col((w) => w.alert.resolvedAt),
+      col((w) => w.input.description),
+      col((w) => w.input.source),
+    ]),
+  );
+  if (done.rows.length === writes.length) return [];
+  const updated = new Set(done.rows.map((r) => r.id));
+  return writes.filter((w) => !updated.has(w.id));
+}
+
+async function insertAlerts(db: PoolClient, writes: AlertWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const col = <T>(f: (w: AlertWrite) => T) => writes.map(f);
+  await db.query(
+    UPSERT_ALERTS([
+      col((w) => w.id),
+      col((w) => w.input.identity.envcustomerid),
+      col((w) => w.input.identity.entityid),
+      col((w) => w.input.identity.parametercategory),
+      col((w) => w.input.identity.parameterid),
+      col((w) => w.input.identity.splitby),
+      col((w) => w.input.entity),
+      col((w) => w.input.parametername),
+      col((w) => w.alert.severity),
+      col((w) => w.alert.previousSeverity),
+      col((w) => w.alert.state),
+      col((w) => w.alert.count),
+      col((w) => w.alert.firstoccurrence),
+      col((w) => w.alert.lastoccurrence),
+      col((w) => w.alert.resolvedAt),
+      col((w) => w.input.description),
+      col((w) => w.input.source),
+    ]),
+  );
+}
+
 /**
  * Folds events into their alerts inside the caller's transaction, with a handful of set-based
  * statements whatever the batch size: lock the identities (advisory locks, in a fixed order so
@@ -138,7 +197,7 @@ export class AlertWriter {
     );
     const current = new Map(existing.rows.map((r) => [identityKey(r), r]));
 
-    const upserts: { id: string; created: boolean; input: AlertInput; alert: AlertSnapshot }[] = [];
+    const writes: AlertWrite[] = [];
     const history: { alertId: string; entry: HistoryEntry; source: string | null }[] = [];
     const changes: AlertChange[] = [];
     const notifiable: NotifiableChange[] = [];
@@ -156,7 +215,7 @@ export class AlertWriter {
       const result = foldEvents(before, input.events);
       if (!result.alert) continue;
       const id = row?.id ?? randomUUID();
-      upserts.push({ id, created: !row, input, alert: result.alert });
+      writes.push({ id, created: !row, input, alert: result.alert });
       for (const entry of result.history) history.push({ alertId: id, entry, source: input.source });
       changes.push({ id, identity: input.identity, severity: result.alert.severity, state: result.alert.state, opened: result.opened, resolved: result.resolved });
       notifiable.push({
@@ -171,59 +230,12 @@ export class AlertWriter {
         hasTicket: !!row?.ticket_sysid,
       });
     }
-    if (upserts.length === 0) return changes;
+    if (writes.length === 0) return changes;
 
-    // Existing alerts first; one that vanished since it was read (its customer deleted) is
-    // inserted again with the new ones, as an upsert of all of them would have done.
-    const existingOnes = upserts.filter((u) => !u.created);
-    const inserts = upserts.filter((u) => u.created);
-    if (existingOnes.length > 0) {
-      const col = <T>(f: (u: (typeof upserts)[number]) => T) => existingOnes.map(f);
-      const done = await db.query<{ id: string }>(
-        UPDATE_ALERTS([
-          col((u) => u.id),
-          col((u) => u.input.entity),
-          col((u) => u.input.parametername),
-          col((u) => u.alert.severity),
-          col((u) => u.alert.previousSeverity),
-          col((u) => u.alert.state),
-          col((u) => u.alert.count),
-          col((u) => u.alert.firstoccurrence),
-          col((u) => u.alert.lastoccurrence),
-          col((u) => u.alert.resolvedAt),
-          col((u) => u.input.description),
-          col((u) => u.input.source),
-        ]),
-      );
-      if (done.rows.length < existingOnes.length) {
-        const updated = new Set(done.rows.map((r) => r.id));
-        inserts.push(...existingOnes.filter((u) => !updated.has(u.id)));
-      }
-    }
-    if (inserts.length > 0) {
-      const col = <T>(f: (u: (typeof upserts)[number]) => T) => inserts.map(f);
-      await db.query(
-        UPSERT_ALERTS([
-          col((u) => u.id),
-          col((u) => u.input.identity.envcustomerid),
-          col((u) => u.input.identity.entityid),
-          col((u) => u.input.identity.parametercategory),
-          col((u) => u.input.identity.parameterid),
-          col((u) => u.input.identity.splitby),
-          col((u) => u.input.entity),
-          col((u) => u.input.parametername),
-          col((u) => u.alert.severity),
-          col((u) => u.alert.previousSeverity),
-          col((u) => u.alert.state),
-          col((u) => u.alert.count),
-          col((u) => u.alert.firstoccurrence),
-          col((u) => u.alert.lastoccurrence),
-          col((u) => u.alert.resolvedAt),
-          col((u) => u.input.description),
-          col((u) => u.input.source),
-        ]),
-      );
-    }
+    // Existing alerts first; one deleted by another session since it was read is inserted again
+    // with the new ones, as an upsert of all of them would have done.
+    const vanished = await updateAlerts(db, writes.filter((w) => !w.created));
+    await insertAlerts(db, [...writes.filter((w) => w.created), ...vanished]);
 
     if (history.length > 0) {
       const h = <T>(f: (x: (typeof history)[number]) => T) => history.map(f);
