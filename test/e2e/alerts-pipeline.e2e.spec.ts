@@ -68,6 +68,14 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
   const alert = (t: Tenant, id: string) => get(t, `/api/v1/alerts/${id}`);
   const events = (t: Tenant, query = '') => get(t, `/api/v1/events?customerid=${t.customer}&itemsPerPage=500${query}`);
 
+  /** A job as the gateway enqueues it, for the worker's EventWriter directly. */
+  const job = (t: Tenant, records: object[]): PublishJob<EventRecord> => ({
+    requestId: uniqueId('req'),
+    receivedAt: new Date().toISOString(),
+    userId: 'test',
+    records: records as EventRecord[],
+  });
+
   /** Polls the read API until the customer has `n` stored events (alerts commit with them). */
   const eventsStored = (t: Tenant, n: number) => eventually(() => events(t), (b) => b.totalCount === n);
   /** Polls until this gateway's events queue has nothing waiting or running. */
@@ -440,13 +448,6 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
   });
 
   describe('jobs written together (group commit)', () => {
-    const job = (t: Tenant, records: object[]): PublishJob<EventRecord> => ({
-      requestId: uniqueId('req'),
-      receivedAt: new Date().toISOString(),
-      userId: 'test',
-      records: records as EventRecord[],
-    });
-
     it('concurrent jobs share transactions, each told what its own events did; an event sent by several is stored once', async () => {
       const t = await tenant();
       const writer = worker.get(EventWriter);
@@ -497,13 +498,6 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
   });
 
   describe('alert writes', () => {
-    const job = (t: Tenant, records: object[]): PublishJob<EventRecord> => ({
-      requestId: uniqueId('req'),
-      receivedAt: new Date().toISOString(),
-      userId: 'test',
-      records: records as EventRecord[],
-    });
-
     it('an existing alert is updated in place: same id, one row, the fold applied', async () => {
       const t = await tenant();
       const writer = worker.get(EventWriter);

@@ -112,26 +112,28 @@ interface AlertWrite {
   alert: AlertSnapshot;
 }
 
+/** The columns both statements set, in their parameter order (entity … source). */
+function foldedColumns(writes: AlertWrite[]): unknown[][] {
+  const col = <T>(f: (w: AlertWrite) => T) => writes.map(f);
+  return [
+    col((w) => w.input.entity),
+    col((w) => w.input.parametername),
+    col((w) => w.alert.severity),
+    col((w) => w.alert.previousSeverity),
+    col((w) => w.alert.state),
+    col((w) => w.alert.count),
+    col((w) => w.alert.firstoccurrence),
+    col((w) => w.alert.lastoccurrence),
+    col((w) => w.alert.resolvedAt),
+    col((w) => w.input.description),
+    col((w) => w.input.source),
+  ];
+}
+
 /** Updates existing alerts by id; returns those no longer there. */
 async function updateAlerts(db: PoolClient, writes: AlertWrite[]): Promise<AlertWrite[]> {
   if (writes.length === 0) return [];
-  const col = <T>(f: (w: AlertWrite) => T) => writes.map(f);
-  const done = await db.query<{ id: string }>(
-    UPDATE_ALERTS([
-      col((w) => w.id),
-      col((w) => w.input.entity),
-      col((w) => w.input.parametername),
-      col((w) => w.alert.severity),
-      col((w) => w.alert.previousSeverity),
-      col((w) => w.alert.state),
-      col((w) => w.alert.count),
-      col((w) => w.alert.firstoccurrence),
-      col((w) => w.alert.lastoccurrence),
-      col((w) => w.alert.resolvedAt),
-      col((w) => w.input.description),
-      col((w) => w.input.source),
-    ]),
-  );
+  const done = await db.query<{ id: string }>(UPDATE_ALERTS([writes.map((w) => w.id), ...foldedColumns(writes)]));
   if (done.rows.length === writes.length) return [];
   const updated = new Set(done.rows.map((r) => r.id));
   return writes.filter((w) => !updated.has(w.id));
@@ -148,17 +150,7 @@ async function insertAlerts(db: PoolClient, writes: AlertWrite[]): Promise<void>
       col((w) => w.input.identity.parametercategory),
       col((w) => w.input.identity.parameterid),
       col((w) => w.input.identity.splitby),
-      col((w) => w.input.entity),
-      col((w) => w.input.parametername),
-      col((w) => w.alert.severity),
-      col((w) => w.alert.previousSeverity),
-      col((w) => w.alert.state),
-      col((w) => w.alert.count),
-      col((w) => w.alert.firstoccurrence),
-      col((w) => w.alert.lastoccurrence),
-      col((w) => w.alert.resolvedAt),
-      col((w) => w.input.description),
-      col((w) => w.input.source),
+      ...foldedColumns(writes),
     ]),
   );
 }
