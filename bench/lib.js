@@ -27,6 +27,8 @@ function scratch() {
 /** The environment of a Sluice process in a benchmark: production mode, no request logs, no limits. */
 function sluiceEnv(s, extra = {}) {
   return {
+    // The malloc settings `npm start` and the container image use; the caller's environment wins.
+    ...SETTINGS.env,
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -41,8 +43,6 @@ function sluiceEnv(s, extra = {}) {
     RATE_LIMIT_USER: '0',
     RATE_LIMIT_CUSTOMER: '0',
     QUEUE_MAX_BACKLOG: '100000000',
-    // As `npm start` and the container image run Sluice (an explicit setting wins).
-    ...Object.fromEntries(Object.entries(SETTINGS.env).map(([k, v]) => [k, process.env[k] ?? v])),
     ...extra,
   };
 }

@@ -28,7 +28,7 @@ const INSERT_EVENTS = preparedStatement(
     RETURNING envcustomerid, ieventid`,
 );
 
-/** One job's events, normalised, with repeats inside the job already dropped. */
+/** One job's events, normalised, in the job's order. */
 interface JobEvents {
   rows: EventRow[];
   /** Epoch milliseconds. */
@@ -72,18 +72,12 @@ export class EventWriter {
 
   /** Rejects with an UnrecoverableError naming the record if one cannot be stored. */
   async write(job: PublishJob<EventRecord>): Promise<EventsResult> {
-    // The first copy of an event wins within a batch too.
-    const rows = new Map<string, EventRow>();
-    job.records.forEach((record, index) => {
-      const row = toEventRow(record, index);
-      const key = eventKey(row);
-      if (!rows.has(key)) rows.set(key, row);
-    });
-    return this.group.submit({ rows: [...rows.values()], receivedAt: Date.parse(job.receivedAt), records: job.records.length });
+    const rows = job.records.map((record, index) => toEventRow(record, index));
+    return this.group.submit({ rows, receivedAt: Date.parse(job.receivedAt), records: job.records.length });
   }
 
   private async writeAll(jobs: JobEvents[]): Promise<EventsResult[]> {
-    // Across jobs too, the first copy (the earlier job) wins.
+    // The first copy of an event wins: within a job and across the jobs of a group.
     const pending = new Map<string, Pending>();
     jobs.forEach((job, index) => {
       for (const row of job.rows) {
