@@ -17,7 +17,8 @@ import type { AddressInfo } from 'node:net';
  *
  * checks the Authorization (or other) header of the Table API calls per the configured scheme,
  * records every request (method, path, headers, body, the status it answered) for assertions,
- * and fails on demand: the next N calls of a route answer 500 / 429 with Retry-After / 400 / 401.
+ * and fails on demand: the next N calls of a route answer 500 / 429 with Retry-After / 400 / 401,
+ * optionally echoing the request in the error body.
  */
 
 export type MockRoute = 'oauth-token' | 'jwt-token' | 'create' | 'update' | 'read' | 'unknown';
@@ -89,6 +90,11 @@ export interface Failure {
   /** Sent as the Retry-After header. */
   retryAfter?: string;
   body?: unknown;
+  /**
+   * Answer with the request itself in the error body (its headers but the plumbing ones, then its
+   * raw body, as some servers do): what a careless ITSM hands back of the credentials it was sent.
+   */
+  echo?: boolean;
 }
 
 export interface IssuedToken {
@@ -169,6 +175,12 @@ function routeOf(method: string, path: string, jwtPath: string): MockRoute {
   if (path.startsWith(`${INCIDENT_PATH}/`) && (method === 'PATCH' || method === 'PUT')) return 'update';
   if (path.startsWith(`${INCIDENT_PATH}/`) && method === 'GET') return 'read';
   return 'unknown';
+}
+
+/** The headers of a request but the plumbing ones (host, connection, content type and length, accept). */
+function credentialHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const plumbing = new Set(['host', 'connection', 'content-length', 'content-type', 'accept']);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !plumbing.has(name)));
 }
 
 function matches(target: FailTarget, route: MockRoute): boolean {
@@ -320,7 +332,9 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
       if (failureAt >= 0) {
         const [{ failure }] = failures.splice(failureAt, 1);
         status = failure.status;
-        response = failure.body ?? { error: { message: `injected failure ${failure.status}` }, status: 'failure' };
+        response = failure.echo
+          ? { error: { message: 'Request rejected', request: { headers: credentialHeaders(req.headers), body: rawBody } }, status: 'failure' }
+          : (failure.body ?? { error: { message: `injected failure ${failure.status}` }, status: 'failure' });
         if (failure.retryAfter !== undefined) extraHeaders['retry-after'] = failure.retryAfter;
       } else {
         if (route === 'create' && options.createDelayMs) await new Promise((r) => setTimeout(r, options.createDelayMs));

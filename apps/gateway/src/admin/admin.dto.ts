@@ -14,6 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { CUSTOMER_ID_PATTERN } from '@sluice/contracts';
+import { Omittable } from './omittable.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const CUSTOMER_ID_MESSAGE = '$property must be 1-64 characters of A-Z a-z 0-9 _ . : -';
@@ -26,29 +27,29 @@ export class CreateOrganizationDto {
 
 export class CreateCustomerDto {
   @ApiPropertyOptional({ example: 'acme', description: 'Defaults to a generated id' })
-  @IsOptional() @IsString() @Matches(CUSTOMER_ID_PATTERN, { message: CUSTOMER_ID_MESSAGE })
+  @Omittable() @IsString() @Matches(CUSTOMER_ID_PATTERN, { message: CUSTOMER_ID_MESSAGE })
   id?: string;
 
   @ApiProperty({ example: 'Acme Corp' })
   @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: in no organization' })
   @IsOptional() @IsUUID()
   organizationId?: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @Omittable() @IsBoolean()
   active?: boolean;
 }
 
 export class UpdateCustomerDto {
   @ApiPropertyOptional()
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @Omittable() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @Omittable() @IsBoolean()
   active?: boolean;
 }
 
@@ -72,11 +73,11 @@ export class CreateUserDto {
   type: 'API' | 'UI';
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional() @IsBoolean()
+  @Omittable() @IsBoolean()
   isSuperadmin?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Administers the integrations of its customers' })
-  @IsOptional() @IsBoolean()
+  @Omittable() @IsBoolean()
   isAdmin?: boolean;
 
   @ApiProperty({ type: [String], example: ['acme'] })
@@ -86,26 +87,26 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @Omittable() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ minLength: 8, writeOnly: true })
-  @IsOptional() @IsString() @MinLength(8) @MaxLength(1024)
+  @Omittable() @IsString() @MinLength(8) @MaxLength(1024)
   password?: string;
 
   @ApiPropertyOptional({ enum: USER_TYPES })
-  @IsOptional() @IsIn(USER_TYPES)
+  @Omittable() @IsIn(USER_TYPES)
   type?: 'API' | 'UI';
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @Omittable() @IsBoolean()
   isAdmin?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @Omittable() @IsBoolean()
   disabled?: boolean;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @IsString({ each: true })
+  @Omittable() @IsArray() @ArrayMaxSize(10_000) @IsString({ each: true })
   customers?: string[];
 }

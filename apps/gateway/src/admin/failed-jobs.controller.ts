@@ -6,11 +6,11 @@ import { IsIn, IsOptional } from 'class-validator';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { SuperadminGuard } from '../auth/role.guards';
 import { PageQueryDto } from '../http/page-query.dto';
-import { FailedJobsService } from '../queue/failed-jobs.service';
+import { FAILED_JOB_QUEUES, FailedJobsService } from '../queue/failed-jobs.service';
 
 class FailedJobsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: QueueName })
-  @IsOptional() @IsIn(Object.values(QueueName))
+  @ApiPropertyOptional({ enum: FAILED_JOB_QUEUES })
+  @IsOptional() @IsIn(FAILED_JOB_QUEUES, { message: `queue must be one of ${FAILED_JOB_QUEUES.join(', ')}` })
   queue?: QueueName;
 }
 

@@ -45,20 +45,20 @@ export class UsersService {
     const existing = await this.prisma.user.findUnique({ where: { id }, select: { id: true } });
     if (!existing) throw new ContractError(404, { message: 'User not found' });
     const customers = dto.customers && (await this.existingCustomers(dto.customers));
+    // Hashed before the transaction: argon2 takes a while, and the transaction holds the user's row.
+    const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
     const user = await this.prisma.$transaction(async (tx) => {
       if (customers) {
-        await tx.userCustomer.deleteMany({ where: { userId: id } });
-        await tx.userCustomer.createMany({ data: customers.map((customerId) => ({ userId: id, customerId })) });
+        // Concurrent replacements of one user's mapping take turns on the user's row, so that
+        // each sees the one before it committed: the last writer wins, none trips on the
+        // other's rows (without it, both delete the old rows and both insert: a unique violation).
+        await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${id}::uuid FOR UPDATE`;
+        await tx.userCustomer.deleteMany({ where: { userId: id, customerId: { notIn: customers } } });
+        await tx.userCustomer.createMany({ data: customers.map((customerId) => ({ userId: id, customerId })), skipDuplicates: true });
       }
       return tx.user.update({
         where: { id },
-        data: {
-          name: dto.name,
-          type: dto.type,
-          isAdmin: dto.isAdmin,
-          disabled: dto.disabled,
-          passwordHash: dto.password ? await this.passwords.hash(dto.password) : undefined,
-        },
+        data: { name: dto.name, type: dto.type, isAdmin: dto.isAdmin, disabled: dto.disabled, passwordHash },
         include: withCustomers,
       });
     });

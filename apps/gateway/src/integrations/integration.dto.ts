@@ -13,6 +13,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
@@ -25,10 +26,34 @@ export const GRANT_TYPES = ['CLIENT_CREDENTIALS', 'PASSWORD', 'REFRESH_TOKEN'] a
 const text = (max = 1024) => [IsString(), MaxLength(max)];
 const apply = (...decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
 
+/**
+ * A nested DTO, or a list of them. `@ValidateNested()` alone passes an array where an object is
+ * expected (`"integration": []`) and an array inside a list (`mapAttributes: [[]]`), and the code
+ * reading the fields then fails (a 500): each nested value must be a JSON object.
+ */
+const nested = (cls: () => new () => object): PropertyDecorator =>
+  apply(IsObject({ message: '$property must be an object' }), ValidateNested(), Type(cls));
+const nestedList = (cls: () => new () => object, max: number): PropertyDecorator =>
+  apply(IsArray(), ArrayMaxSize(max), IsObject({ each: true, message: 'each item of $property must be an object' }), ValidateNested({ each: true }), Type(cls));
+
+/** seed 000's tokenPayload: a JSON object, or the body as a string. */
+const IsStringOrObject = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isStringOrObject',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)),
+      defaultMessage: () => '$property must be a string or an object',
+    },
+  });
+
 export class IntegrationRefDto {
   @ApiProperty({ example: 'SERVICENOW', description: 'CUSTOM, SERVICENOW or another integration id' })
   @IsString() @Matches(/^[A-Z][A-Z0-9_]{0,63}$/, { message: 'integration.id must be 1-64 characters of A-Z 0-9 _, starting with a letter' })
   id: string;
+
+  @ApiPropertyOptional({ readOnly: true, description: 'Answered by Sluice; accepted back unchanged, or left out' })
+  @IsOptional() @apply(...text(256))
+  name?: string;
 }
 
 export class RoleDto {
@@ -43,8 +68,12 @@ export class InboundAuthenticationDto {
   authType: (typeof INBOUND_AUTH_TYPES)[number];
 
   @ApiPropertyOptional({ type: RoleDto })
-  @IsOptional() @ValidateNested() @Type(() => RoleDto)
+  @IsOptional() @nested(() => RoleDto)
   role?: RoleDto;
+
+  @ApiPropertyOptional({ readOnly: true, description: 'The WEBHOOK token as answered when made; accepted back unchanged, never set' })
+  @IsOptional() @apply(...text(256))
+  token?: string;
 }
 
 export class AttrValueDto {
@@ -61,6 +90,10 @@ export class AttrValueDto {
 export class MapAttributeDto {
   @ApiProperty({ example: 'Status' }) @apply(...text(256))
   name: string;
+
+  @ApiPropertyOptional({ readOnly: true, example: 'incident.status.name', description: 'Derived from entityType and name; ignored on input' })
+  @IsOptional() @apply(...text(256))
+  attrName?: string;
 
   @ApiPropertyOptional({ example: 'state' }) @IsOptional() @apply(...text(256))
   thirdPartyAttrName?: string;
@@ -79,7 +112,7 @@ export class MapAttributeDto {
   tenantEntityType?: string;
 
   @ApiProperty({ type: [AttrValueDto] })
-  @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => AttrValueDto)
+  @nestedList(() => AttrValueDto, 500)
   attrValues: AttrValueDto[];
 }
 
@@ -131,39 +164,39 @@ export class BaseNotifierDto {
   tokenURL?: string;
 
   @ApiPropertyOptional({ writeOnly: true, description: 'JWT: body of the token request (object or string)' })
-  @IsOptional()
+  @IsOptional() @IsStringOrObject()
   tokenPayload?: unknown;
 
   @ApiPropertyOptional({ type: [KeyValueDto], writeOnly: true, description: 'JWT: headers of the token request' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => KeyValueDto)
+  @IsOptional() @nestedList(() => KeyValueDto, 50)
   tokenHeaders?: KeyValueDto[];
 
   @ApiPropertyOptional({ type: [KeyValueDto], description: 'JWT: name → dotted path of each token in the token response' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => KeyValueDto)
+  @IsOptional() @nestedList(() => KeyValueDto, 50)
   tokensPath?: KeyValueDto[];
 
   @ApiPropertyOptional({ type: [KeyValueDto], writeOnly: true, description: 'JWT: headers of resource calls; $name is replaced by that token' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => KeyValueDto)
+  @IsOptional() @nestedList(() => KeyValueDto, 50)
   resourceAuthHeaders?: KeyValueDto[];
 }
 
 export class InboundConfigDto {
   @ApiPropertyOptional({ type: InboundAuthenticationDto })
-  @IsOptional() @ValidateNested() @Type(() => InboundAuthenticationDto)
+  @IsOptional() @nested(() => InboundAuthenticationDto)
   authentication?: InboundAuthenticationDto;
 
   @ApiPropertyOptional({ type: [MapAttributeDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => MapAttributeDto)
+  @IsOptional() @nestedList(() => MapAttributeDto, 100)
   mapAttributes?: MapAttributeDto[];
 }
 
 export class OutboundConfigDto {
   @ApiPropertyOptional({ type: [MapAttributeDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => MapAttributeDto)
+  @IsOptional() @nestedList(() => MapAttributeDto, 100)
   mapAttributes?: MapAttributeDto[];
 
   @ApiPropertyOptional({ type: BaseNotifierDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BaseNotifierDto)
+  @IsOptional() @nested(() => BaseNotifierDto)
   baseNotifier?: BaseNotifierDto;
 
   @ApiPropertyOptional({ default: 4, minimum: 0, maximum: 5, description: 'Alerts at or above this severity open tickets' })
@@ -171,21 +204,37 @@ export class OutboundConfigDto {
   minSeverity?: number;
 }
 
-export class UpdateIntegrationDto {
+/** What install and update share: the configuration itself. */
+class IntegrationConfigDto {
   @ApiPropertyOptional({ example: 'ServiceNow production' }) @IsOptional() @apply(...text(256))
   displayName?: string;
 
   @ApiPropertyOptional({ type: InboundConfigDto })
-  @IsOptional() @ValidateNested() @Type(() => InboundConfigDto)
+  @IsOptional() @nested(() => InboundConfigDto)
   inboundConfig?: InboundConfigDto;
 
   @ApiPropertyOptional({ type: OutboundConfigDto })
-  @IsOptional() @ValidateNested() @Type(() => OutboundConfigDto)
+  @IsOptional() @nested(() => OutboundConfigDto)
   outboundConfig?: OutboundConfigDto;
 }
 
-export class InstallIntegrationDto extends UpdateIntegrationDto {
+/**
+ * An update takes back what its GET answered (a GET-modify-PUT round trip): `id` and
+ * `integration` must be the stored ones (a different one is a 400), `attrName` is ignored, and a
+ * `token` must be the integration's own.
+ */
+export class UpdateIntegrationDto extends IntegrationConfigDto {
+  @ApiPropertyOptional({ readOnly: true, example: 'INTG-58431d1c-1bdc-4a68-a49f-34435ead1d14' })
+  @IsOptional() @apply(...text(256))
+  id?: string;
+
+  @ApiPropertyOptional({ type: IntegrationRefDto, readOnly: true, description: 'Cannot change: uninstall and install another' })
+  @IsOptional() @nested(() => IntegrationRefDto)
+  integration?: IntegrationRefDto;
+}
+
+export class InstallIntegrationDto extends IntegrationConfigDto {
   @ApiProperty({ type: IntegrationRefDto })
-  @IsDefined({ message: 'integration.id is required' }) @ValidateNested() @Type(() => IntegrationRefDto)
+  @IsDefined({ message: 'integration.id is required' }) @nested(() => IntegrationRefDto)
   integration: IntegrationRefDto;
 }

@@ -29,6 +29,17 @@ function newToken(): string {
   return token;
 }
 
+/**
+ * Fields Sluice answers and a client may send back as they were (a GET-modify-PUT round trip):
+ * equal to the stored value they are ignored, different they are a 400 naming each.
+ */
+function readOnly(fields: [field: string, given: string | undefined, stored: string][]): void {
+  const errors = fields
+    .filter(([, given, stored]) => given !== undefined && given !== stored)
+    .map(([field, , stored]) => ({ field, error: `${field} cannot be changed: it is ${stored}` }));
+  if (errors.length > 0) throw Errors.invalidPayload(errors);
+}
+
 export interface IntegrationView {
   id: string;
   displayName?: string;
@@ -55,6 +66,8 @@ export class IntegrationsService {
 
   async install(tenantId: string, dto: InstallIntegrationDto): Promise<IntegrationView> {
     const id = `INTG-${randomUUID()}`;
+    const integrationName = KNOWN_INTEGRATIONS[dto.integration.id] ?? dto.integration.id;
+    readOnly([['integration.name', dto.integration.name, integrationName]]);
     const data = this.apply(undefined, dto);
     try {
       const row = await this.prisma.integration.create({
@@ -62,7 +75,7 @@ export class IntegrationsService {
           id,
           tenantId,
           integrationId: dto.integration.id,
-          integrationName: KNOWN_INTEGRATIONS[dto.integration.id] ?? dto.integration.id,
+          integrationName,
           ...data.columns,
         },
       });
@@ -87,6 +100,11 @@ export class IntegrationsService {
 
   async update(tenantId: string, id: string, dto: UpdateIntegrationDto): Promise<IntegrationView> {
     const existing = await this.find(tenantId, id);
+    readOnly([
+      ['id', dto.id, existing.id],
+      ['integration.id', dto.integration?.id, existing.integrationId],
+      ['integration.name', dto.integration?.name, existing.integrationName],
+    ]);
     const data = this.apply(existing, dto);
     try {
       const row = await this.prisma.integration.update({ where: { id }, data: { ...data.columns, updatedAt: new Date() } });
@@ -136,8 +154,13 @@ export class IntegrationsService {
     if (dto.displayName !== undefined) columns.displayName = dto.displayName;
 
     const auth = dto.inboundConfig?.authentication;
+    if (auth?.token !== undefined && (!existing?.inboundTokenHash || hashToken(auth.token) !== existing.inboundTokenHash)) {
+      throw Errors.invalidPayload([
+        { field: 'inboundConfig.authentication.token', error: 'token is read-only: send back the one Sluice made, or none (POST …/token makes a new one)' },
+      ]);
+    }
     if (auth) {
-      const integrationId = (dto as InstallIntegrationDto).integration?.id ?? existing?.integrationId;
+      const integrationId = dto.integration?.id ?? existing?.integrationId;
       // An OAUTH2 update that does not carry a role keeps the stored one (spec §4: updates keep
       // the fields they do not carry).
       const roleUniqueId = auth.role?.uniqueId ?? (auth.authType === 'OAUTH2' ? (existing?.inboundRoleUniqueId ?? null) : null);

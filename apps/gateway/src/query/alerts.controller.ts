@@ -7,6 +7,7 @@ import { CurrentUser, mayUseCustomer, Principal } from '../auth/principal';
 import { ApiUserGuard } from '../auth/role.guards';
 import { customerScope, scopeWhere } from './customer-scope';
 import { AlertListQueryDto, TicketDto } from './query.dto';
+import { prismaCode } from '../http/prisma-errors';
 import { alertView, historyView } from './views';
 
 const alertId = new ParseUUIDPipe({ exceptionFactory: () => new ContractError(404, { message: 'Alert not found' }) });
@@ -62,23 +63,29 @@ export class AlertsController {
     const alert = await this.prisma.alert.findUnique({ where: { id }, select: { envcustomerid: true, state: true } });
     if (!alert) throw Errors.notFound('Alert not found');
     if (!mayUseCustomer(user, alert.envcustomerid)) throw Errors.accessDenied();
-    // /gbpipush finds the alert by (customer, sysid): one ticket, one alert.
-    const holder = await this.prisma.alert.findFirst({
-      where: { envcustomerid: alert.envcustomerid, ticketSysid: dto.sysid, id: { not: id } },
-      select: { id: true },
-    });
-    if (holder) throw Errors.conflict(`Ticket ${dto.sysid} is already linked to alert ${holder.id}`);
-    const updated = await this.prisma.alert.update({
-      where: { id },
-      data: {
-        ticketSysid: dto.sysid,
-        ticketNumber: dto.number ?? null,
-        updatedAt: new Date(),
-        history: {
-          create: { kind: 'ticket', fromState: alert.state, toState: alert.state, actor: user.email, source: 'manual', note: `linked ticket ${dto.number ?? dto.sysid}` },
+    // /gbpipush finds the alert by (customer, sysid): one ticket, one alert. The unique index
+    // alerts_customer_ticket_idx decides between concurrent links; the loser is told which
+    // alert holds the ticket.
+    try {
+      const updated = await this.prisma.alert.update({
+        where: { id },
+        data: {
+          ticketSysid: dto.sysid,
+          ticketNumber: dto.number ?? null,
+          updatedAt: new Date(),
+          history: {
+            create: { kind: 'ticket', fromState: alert.state, toState: alert.state, actor: user.email, source: 'manual', note: `linked ticket ${dto.number ?? dto.sysid}` },
+          },
         },
-      },
-    });
-    return alertView(updated);
+      });
+      return alertView(updated);
+    } catch (err) {
+      if (prismaCode(err) !== 'P2002') throw err;
+      const holder = await this.prisma.alert.findFirst({
+        where: { envcustomerid: alert.envcustomerid, ticketSysid: dto.sysid, id: { not: id } },
+        select: { id: true },
+      });
+      throw Errors.conflict(`Ticket ${dto.sysid} is already linked to ${holder ? `alert ${holder.id}` : 'another alert'}`);
+    }
   }
 }

@@ -1,12 +1,13 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Errors } from '@sluice/common';
+import { EARLIEST_TIMESTAMP } from '@sluice/contracts';
 import { PrismaService } from '@sluice/database';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentUser, Principal } from '../auth/principal';
 import { customerScope, scopeWhere } from './customer-scope';
 import { Aggregate, MetricListQueryDto, SeriesQueryDto } from './query.dto';
-import { timeRange } from './time-range';
+import { queryTime, timeRange } from './time-range';
 
 // The aggregate is chosen from this fixed list, never taken from the request as SQL.
 const AGGREGATE_SQL: Record<Aggregate, string> = {
@@ -66,8 +67,9 @@ export class MetricsController {
   @ApiOperation({ summary: 'One series bucketed by `step` seconds and aggregated in SQL: {"points": [{t, value}]}' })
   async series(@CurrentUser() user: Principal, @Query() q: SeriesQueryDto) {
     customerScope(user, q.customerid);
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 86_400_000);
+    const to = q.to ? queryTime(q.to, 'to') : new Date();
+    // The default window never starts before the earliest instant PostgreSQL is handed.
+    const from = q.from ? queryTime(q.from, 'from') : new Date(Math.max(to.getTime() - 86_400_000, EARLIEST_TIMESTAMP));
     if (from > to) throw Errors.invalidPayload([{ field: 'from', error: 'from must not be after to' }]);
     if ((to.getTime() - from.getTime()) / 1000 / q.step > MAX_BUCKETS) {
       throw Errors.invalidPayload([{ field: 'step', error: `from..to / step gives more than ${MAX_BUCKETS} buckets: widen step or narrow the range` }]);

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CUSTOMER_ID_PATTERN } from '@sluice/contracts';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CUSTOMER_ID_PATTERN, IsIsoDateTime } from '@sluice/contracts';
 import { PageQueryDto } from '../http/page-query.dto';
 
 const CUSTOMER_MESSAGE = '$property must be 1-64 characters of A-Z a-z 0-9 _ . : -';
-const TIME_MESSAGE = '$property must be an ISO-8601 date-time';
 
 /** A page of one customer's rows, or of every customer the user may see. */
 export class CustomerPageQueryDto extends PageQueryDto {
@@ -27,16 +26,18 @@ export class AlertListQueryDto extends CustomerPageQueryDto {
   minseverity?: number;
 }
 
+// Time bounds take what record timestamps take (the same parser, time-range.ts): ISO-8601 forms
+// that the parser and PostgreSQL agree on, no zone meaning UTC.
 export class TimeRangeQueryDto extends CustomerPageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256)
   entityid?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601, inclusive' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  @IsOptional() @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601, exclusive' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  @IsOptional() @IsIsoDateTime()
   to?: string;
 }
 
@@ -59,11 +60,11 @@ export class SeriesQueryDto {
   parameterid: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601, inclusive; default: `to` minus 24 h' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  @IsOptional() @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601, exclusive; default: now' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: TIME_MESSAGE })
+  @IsOptional() @IsIsoDateTime()
   to?: string;
 
   @ApiPropertyOptional({ default: 60, description: 'Bucket width in seconds' })

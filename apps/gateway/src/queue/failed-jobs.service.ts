@@ -1,19 +1,15 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { producerConnection, QueueName } from '@sluice/queue';
+import { ALL_QUEUES, producerConnection, QueueName } from '@sluice/queue';
 import { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
-// Queues whose jobs carry data that must not be lost; their failures are listed and replayable.
-const PIPELINE_QUEUES = [
-  QueueName.Events,
-  QueueName.Metrics,
-  QueueName.EntityTopology,
-  QueueName.ServiceTopology,
-  QueueName.Healthcheck,
-  QueueName.ItsmUpdates,
-  QueueName.Notifications,
-];
+/**
+ * Every queue the worker consumes: the pipeline's, whose jobs carry data that must not be lost,
+ * and scheduled upkeep (a retention run that keeps failing is worth seeing too). Their failures
+ * are listed and replayable; the admin route's `queue` filter takes exactly these names.
+ */
+export const FAILED_JOB_QUEUES: readonly QueueName[] = ALL_QUEUES;
 
 export interface FailedJobView {
   queue: QueueName;
@@ -39,7 +35,7 @@ export class FailedJobsService implements OnModuleDestroy {
     this.connection = producerConnection(config.redisUrl);
     this.connection.on('error', () => undefined); // the producer logs Redis trouble already
     this.queues = new Map(
-      PIPELINE_QUEUES.map((name) => {
+      FAILED_JOB_QUEUES.map((name) => {
         const queue = new Queue(name, { connection: this.connection, prefix: config.redisPrefix });
         queue.on('error', () => undefined);
         return [name, queue];
@@ -53,7 +49,7 @@ export class FailedJobsService implements OnModuleDestroy {
   }
 
   async list(queue: QueueName | undefined, pageNum: number, itemsPerPage: number): Promise<{ results: FailedJobView[]; totalCount: number }> {
-    const names = queue ? [queue] : PIPELINE_QUEUES;
+    const names = queue ? [queue] : FAILED_JOB_QUEUES;
     const counts = await Promise.all(names.map((n) => this.queues.get(n)!.getFailedCount()));
     const totalCount = counts.reduce((a, b) => a + b, 0);
     // Pages run across the queues in their fixed order, newest failure first within a queue.

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { UnrecoverableError } from 'bullmq';
 import { assertPublicLiteral, publicOnlyLookup } from './network-guard';
+import { headerValues, NO_SECRETS, Redactor } from './redaction';
 
 const TIMEOUT_MS = 10_000;
 
@@ -28,20 +29,24 @@ function retryAfter(header: string | null): number | undefined {
 /**
  * One HTTP call to an ITSM: any 2xx is success (its JSON body, if any); 401 is reported apart so
  * the caller can fetch a token once more; 429, 5xx and network errors are retryable (honouring
- * Retry-After); any other 4xx is final.
+ * Retry-After); any other 4xx is final. What the ITSM answered goes into the error with every
+ * secret of the call redacted (`secrets`, and the credential headers sent): errors end up in the
+ * alert history, in the failed job and in logs.
  */
 export async function callItsm(
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string },
   allowPrivate: boolean,
+  secrets: Redactor = NO_SECRETS,
 ): Promise<unknown> {
   assertPublicLiteral(url, allowPrivate);
+  const redactor = secrets.with(headerValues(init.headers));
   let res: { status: number; text: string; retryAfter: string | null };
   try {
     res = await send(url, init, allowPrivate);
   } catch (err) {
     if (err instanceof UnrecoverableError) throw err;
-    throw new RetryableCallError(`${init.method} ${url}: ${(err as Error).message}`);
+    throw new RetryableCallError(`${init.method} ${url}: ${redactor.text((err as Error).message)}`);
   }
   const { status, text } = res;
   if (status >= 200 && status < 300) {
@@ -55,7 +60,8 @@ export async function callItsm(
   const what = `${init.method} ${url} answered ${status}`;
   if (status === 401) throw new UnauthorizedCallError(what);
   if (status === 429 || status >= 500) throw new RetryableCallError(what, retryAfter(res.retryAfter));
-  throw new UnrecoverableError(`${what}: ${text.slice(0, 300)}`);
+  // Redacted before it is cut short, so that no part of a secret survives at the cut.
+  throw new UnrecoverableError(`${what}: ${redactor.text(text).slice(0, 300)}`);
 }
 
 /**

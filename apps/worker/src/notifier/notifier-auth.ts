@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { callItsm } from './itsm-http';
-import type { Notifier } from './notifier-config';
+import { Notifier, secretsOf } from './notifier-config';
 
 interface CachedToken {
   /** The notifier settings and secrets the token was fetched with: a token never outlives them. */
@@ -89,6 +89,7 @@ export class NotifierAuth {
           body: form.toString(),
         },
         allowPrivate,
+        secretsOf(n).with([refreshToken]),
       );
     } catch (err) {
       // A refresh token that stopped working: start again from the user's credentials.
@@ -119,6 +120,7 @@ export class NotifierAuth {
       settings.tokenURL!,
       { method: 'POST', headers, body: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload) },
       allowPrivate,
+      secretsOf(n),
     );
     const found: Record<string, string> = {};
     for (const p of settings.tokensPath ?? []) {

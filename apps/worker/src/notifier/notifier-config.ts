@@ -4,6 +4,7 @@ import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { MapAttribute, NotifierSecrets, NotifierSettings } from '@sluice/contracts';
 import { preparedStatement } from '@sluice/database';
 import type { PoolClient } from 'pg';
+import { credentialValues, Redactor } from './redaction';
 
 /** A tenant's outbound notifier, secrets opened, ready to call. */
 export interface Notifier {
@@ -12,6 +13,9 @@ export interface Notifier {
   secrets: NotifierSecrets;
   outboundMappings: MapAttribute[];
 }
+
+/** What to redact from the ITSM's answers to this notifier's calls: every value of its credentials. */
+export const secretsOf = (n: Notifier) => new Redactor(credentialValues(n.secrets));
 
 const SELECT_THRESHOLDS = preparedStatement(
   'notifier.thresholds',

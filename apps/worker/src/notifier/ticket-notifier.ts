@@ -9,7 +9,9 @@ import { identityLock } from '../alerts/alert-identity';
 import { priorityFor, resolvedStateFor } from './incident-fields';
 import { callItsm, RetryableCallError, UnauthorizedCallError } from './itsm-http';
 import { NotifierAuth } from './notifier-auth';
-import { Notifier, NotifierConfig } from './notifier-config';
+import { Notifier, NotifierConfig, secretsOf } from './notifier-config';
+
+const UNIQUE_VIOLATION = '23505';
 
 interface AlertRow {
   id: string;
@@ -79,8 +81,7 @@ export class TicketNotifier {
       const sysid = answer?.result?.sys_id;
       if (typeof sysid !== 'string' || !sysid) throw new UnrecoverableError('the ITSM answered without result.sys_id');
       const number = typeof answer?.result?.number === 'string' ? answer.result.number : null;
-      await this.record(alert, 'ticket', `opened ticket ${number ?? sysid}`, notifier, { sysid, number });
-      return `opened ${number ?? sysid}`;
+      return this.link(alert, { sysid, number }, notifier);
     }
 
     if (!alert.ticket_sysid) return 'no ticket';
@@ -128,7 +129,7 @@ export class TicketNotifier {
   private async call(notifier: Notifier, method: string, url: string, body: unknown): Promise<unknown> {
     const allow = this.config.notifierAllowPrivateNetworks;
     const send = async () =>
-      callItsm(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json', ...(await this.auth.headers(notifier, allow)) }, body: JSON.stringify(body) }, allow);
+      callItsm(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json', ...(await this.auth.headers(notifier, allow)) }, body: JSON.stringify(body) }, allow, secretsOf(notifier));
     try {
       return await send();
     } catch (err) {
@@ -144,6 +145,28 @@ export class TicketNotifier {
         throw again;
       }
     }
+  }
+
+  /**
+   * Links the ticket the ITSM opened to the alert. When another alert of the customer holds that
+   * sys_id already (an ITSM that answers with an existing incident, or a link made by hand
+   * meanwhile: the database keeps one ticket to one alert), it says so on this alert instead.
+   * Either way the job is done: a retry would open yet another ticket. Answers the outcome.
+   */
+  private async link(alert: AlertRow, ticket: { sysid: string; number: string | null }, notifier: Notifier): Promise<string> {
+    const shown = ticket.number ?? ticket.sysid;
+    try {
+      await this.record(alert, 'ticket', `opened ticket ${shown}`, notifier, ticket);
+      return `opened ${shown}`;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+    }
+    const holder = (
+      await this.pool.query<{ id: string }>('SELECT id FROM alerts WHERE envcustomerid = $1 AND ticket_sysid = $2 AND id <> $3', [alert.envcustomerid, ticket.sysid, alert.id])
+    ).rows[0];
+    const note = `opened ticket ${shown}, not linked: it is linked to ${holder ? `alert ${holder.id}` : 'another alert'}`;
+    await this.record(alert, 'notifyError', note, notifier);
+    return note;
   }
 
   private async record(alert: AlertRow, kind: string, note: string, notifier: Notifier, ticket?: { sysid: string; number: string | null }): Promise<void> {
