@@ -11,11 +11,14 @@ export interface AccessClaims {
 const ISSUER = 'sluice';
 const AUDIENCE = 'sluice-api';
 const ALGORITHM = 'HS256';
+// Clocks of the gateway processes may differ a little; a token issued further ahead is forged.
+const CLOCK_SKEW_SECONDS = 30;
 
 /**
  * Signs and verifies access tokens: HS256 pinned (an `alg: none` or RS/HS-confusion token fails),
- * issuer and audience checked. A verified token is remembered until it expires, so the hot path
- * verifies each token's signature once, not once per request.
+ * issuer and audience checked, `exp` and `iat` required (the library takes a token without `exp`
+ * as never expiring) and `iat` not in the future. A verified token is remembered until it
+ * expires, so the hot path verifies each token's signature once, not once per request.
  */
 @Injectable()
 export class AccessTokenService {
@@ -41,15 +44,17 @@ export class AccessTokenService {
     const cached = this.verified.peek(token);
     if (cached) return cached;
     try {
-      const payload = this.jwt.verify<AccessClaims & { exp: number }>(token, {
+      const payload = this.jwt.verify<AccessClaims & { exp?: unknown; iat?: unknown }>(token, {
         secret: this.config.jwtSecret,
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         audience: AUDIENCE,
       });
       if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string') return undefined;
+      const { exp, iat } = payload;
+      if (typeof exp !== 'number' || typeof iat !== 'number' || !(iat <= Date.now() / 1000 + CLOCK_SKEW_SECONDS)) return undefined;
       const claims = { sub: payload.sub, fam: payload.fam };
-      this.verified.set(token, claims, payload.exp * 1000 - Date.now());
+      this.verified.set(token, claims, exp * 1000 - Date.now());
       return claims;
     } catch {
       return undefined;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
 import { PrismaService } from '@sluice/database';
+import { LoginThrottle } from '../rate-limit/login-throttle';
 import { PasswordService } from './password.service';
 import { AccessCache } from './access-cache';
 import type { Principal } from './principal';
@@ -29,8 +30,10 @@ function basicCredentials(header: string | undefined): { email: string; password
 }
 
 /**
- * HTTP Basic `email:password` (token API, ITSM callbacks). Unknown, disabled and wrong-password
- * logins all fail the same way, so nobody can probe which emails exist.
+ * HTTP Basic `email:password` (token API, ITSM callbacks): every password check of the gateway.
+ * Unknown, disabled and wrong-password logins all fail the same way, so nobody can probe which
+ * emails exist; each attempt first passes the login brakes (LoginThrottle), which refuse it
+ * with 429 before any database read or password hash.
  */
 @Injectable()
 export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, 'basic') {
@@ -38,6 +41,7 @@ export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, 'basi
     private readonly prisma: PrismaService,
     private readonly passwords: PasswordService,
     private readonly access: AccessCache,
+    private readonly throttle: LoginThrottle,
   ) {
     super();
   }
@@ -46,14 +50,28 @@ export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, 'basi
    * Replaces passport-http 0.3's header parsing, which splits the credentials on every colon (a
    * password with a colon could never log in) and takes any scheme that contains "Basic".
    */
-  authenticate(req: { headers: { authorization?: string } }): void {
+  authenticate(req: { headers: { authorization?: string }; ip?: string }): void {
     const passport = this as unknown as PassportActions;
     const credentials = basicCredentials(req.headers.authorization);
     if (!credentials) return passport.fail(CHALLENGE);
-    this.validate(credentials.email, credentials.password).then(
+    this.braked(credentials.email, credentials.password, req.ip ?? 'unknown').then(
       (user) => (user ? passport.success(user) : passport.fail(CHALLENGE)),
       (err: unknown) => passport.error(err),
     );
+  }
+
+  /** validate(), counted by the login brakes; their 429 reaches the guard as the error. */
+  private async braked(email: string, password: string, ip: string): Promise<Principal | false> {
+    const attempt = await this.throttle.attempt(email, ip);
+    let user: Principal | false;
+    try {
+      user = await this.validate(email, password);
+    } catch (err) {
+      await attempt.settle('error');
+      throw err;
+    }
+    await attempt.settle(user ? 'success' : 'failure');
+    return user;
   }
 
   async validate(email: string, password: string): Promise<Principal | false> {

@@ -1,4 +1,4 @@
-import { parseTimestamp } from './timestamp';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, parseTimestamp } from './timestamp';
 
 const utc = (iso: string) => Date.parse(iso);
 
@@ -112,9 +112,42 @@ describe('parseTimestamp against Date.parse', () => {
     expect(parseTimestamp('0050-01-01T00:00:00Z')).toBe(Date.parse('0050-01-01T00:00:00Z'));
   });
 
-  it('counts days across the whole four-digit range, year 0 (a leap year) and 9999 included', () => {
-    for (const text of ['0000-01-01T00:00:00Z', '0000-02-29T23:59:59.999Z', '0000-03-01T00:00:00Z', '0400-02-29T12:00:00Z', '1600-03-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z']) {
+  it('counts days across the whole storable range, leap days of years 400 and 1600 included', () => {
+    for (const text of ['0001-01-01T00:00:00Z', '0001-03-01T00:00:00Z', '0400-02-29T12:00:00Z', '1600-03-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z']) {
       expect([text, parseTimestamp(text)]).toEqual([text, Date.parse(text)]);
     }
+  });
+});
+
+describe('parseTimestamp: only instants PostgreSQL can store (years 0001-9999 UTC)', () => {
+  it('exports the bounds as the first and last millisecond of that range', () => {
+    expect(new Date(EARLIEST_TIMESTAMP).toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(new Date(LATEST_TIMESTAMP).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it.each([
+    // Year 0 is no PostgreSQL year (it counts 1 BC, then AD 1).
+    '0000-01-01T00:00:00Z',
+    '0000-02-29T12:00:00Z',
+    '0000-12-31T23:59:59.999Z',
+    // An offset that moves the instant before AD 1 or past 9999.
+    '0001-01-01T00:30:00+01:00',
+    '0001-01-01T00:00:00+00:01',
+    '9999-12-31T23:00:00-02:00',
+    '9999-12-31T23:59:59.999-00:01',
+    '9999-12-31T12:00:00-23:59',
+  ])('refuses %p', (text) => {
+    expect(parseTimestamp(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['0000-12-31T23:00:00-01:00', '0001-01-01T00:00:00.000Z'],
+    ['0001-01-01T00:00:00-00:01', '0001-01-01T00:01:00.000Z'],
+    ['9999-12-31T23:59:59.999+00:00', '9999-12-31T23:59:59.999Z'],
+    ['9999-12-31T23:59:59.999+23:59', '9999-12-31T00:00:59.999Z'],
+    ['2024-05-01T12:00:00+23:59', '2024-04-30T12:01:00.000Z'],
+    ['2024-05-01T12:00:00-23:59', '2024-05-02T11:59:00.000Z'],
+  ])('takes %p, whose instant is in range, as %p', (text, iso) => {
+    expect(new Date(parseTimestamp(text)!).toISOString()).toBe(iso);
   });
 });
