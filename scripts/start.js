@@ -24,23 +24,60 @@ if (env.NODE_ENV !== 'production') {
   }
 }
 
+// The migration step says itself, in one line, why it failed (PostgreSQL unreachable: where).
 const migrated = spawnSync(process.execPath, [path.join(dist, 'libs/database/src/migrations/cli.js')], { env, stdio: 'inherit' });
 if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 
-const children = [
-  ['gateway', 'apps/gateway/src/main.js'],
-  ['worker', 'apps/worker/src/main.js'],
-].map(([name, file]) => {
-  const child = spawn(process.execPath, [path.join(dist, file)], { env, stdio: 'inherit' });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    log(`${name} exited`, { code, signal });
-    stop(code ?? 1);
-  });
-  return child;
+let children = [];
+let stopping = false;
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+main().catch((err) => {
+  log(String(err?.message ?? err), { level: 60 });
+  process.exit(1);
 });
 
-let stopping = false;
+async function main() {
+  await checkRedis();
+  startChildren();
+}
+
+/** Redis unreachable: one line saying where and what to start, instead of both processes' errors. */
+async function checkRedis() {
+  require('reflect-metadata');
+  const { validateEnvironment } = require(path.join(dist, 'libs/config/src/environment.js'));
+  const { unreachableMessage } = require(path.join(dist, 'libs/database/src/connection-errors.js'));
+  const Redis = require('ioredis');
+  const url = validateEnvironment(env).REDIS_URL;
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let cause; // the socket's error says more than the rejection's "Connection is closed."
+  redis.on('error', (err) => (cause ??= err));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(unreachableMessage('Redis', url, cause ?? err));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function startChildren() {
+  children = [
+    ['gateway', 'apps/gateway/src/main.js'],
+    ['worker', 'apps/worker/src/main.js'],
+  ].map(([name, file]) => {
+    const child = spawn(process.execPath, [path.join(dist, file)], { env, stdio: 'inherit' });
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      log(`${name} exited`, { code, signal });
+      stop(code ?? 1);
+    });
+    return child;
+  });
+}
+
 function stop(code) {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
@@ -48,5 +85,3 @@ function stop(code) {
     process.exit(code),
   );
 }
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));

@@ -3,19 +3,38 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule } from './gateway.module';
+import { refuseWhileClosing } from './http/closing';
 import { configureHttp, createFastifyAdapter } from './http/configure-http';
 import { setupOpenApi } from './http/openapi';
 
-/** Builds the gateway application; `main.ts` and the tests start the very same thing. */
+/**
+ * Builds the gateway application; `main.ts` and the tests start the very same thing.
+ *
+ * Shutdown order (SIGTERM, or `app.close()`): Nest stops the HTTP server first (its `dispose`
+ * step: no new connections; every request already received is answered, its enqueue included;
+ * see http/closing.ts), and only then runs the `onApplicationShutdown` hooks, where the Redis
+ * producer and PostgreSQL are closed. Nothing that serves a request may close in an earlier hook
+ * (`onModuleDestroy`, `beforeApplicationShutdown`).
+ *
+ * A start-up failure rejects (no `process.exit`), with Nest's buffered log kept for
+ * `exitOnStartFailure` to print or not.
+ */
 export async function createGateway(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, createFastifyAdapter(), {
     bodyParser: false,
     bufferLogs: true,
+    autoFlushLogs: false,
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   const config = app.get<SluiceConfig>(SLUICE_CONFIG);
   for (const warning of config.warnings) app.get(Logger).warn(warning);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Read by the error filter for the Retry-After of a 503 when PostgreSQL or Redis is unreachable.
+  fastify.decorateReply('retryAfterSeconds', config.queue.retryAfterSeconds);
   await configureHttp(app);
+  refuseWhileClosing(fastify, config.queue.retryAfterSeconds);
   setupOpenApi(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { exitOnStartFailure } from '@sluice/database';
 import { runAsClusterPrimary } from './cluster';
 import { createGateway } from './gateway.app';
 
@@ -20,4 +21,5 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
 }
 
-void main();
+// PostgreSQL unreachable at start: one line naming it, exit 1 (a supervisor restarts the gateway).
+main().catch(exitOnStartFailure('gateway'));

@@ -1,22 +1,73 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { WorkerHost } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { DatabaseReachability } from '@sluice/database';
+import { reportRedisErrors } from '@sluice/queue';
 import Redis from 'ioredis';
+import { Logger as PinoLogger } from 'nestjs-pino';
 
-/** Checks Redis at start-up and says the worker is ready (PostgreSQL is checked when its pool is made). */
+/**
+ * The worker's connections over its life. It starts whether or not PostgreSQL and Redis answer:
+ * their OutageLogs say what is unreachable, jobs wait for it, and "worker ready" is logged once
+ * both answer. At shutdown the queue workers close first (their jobs finish, or go back to the
+ * queue), while PostgreSQL and Redis are still open; DatabaseModule closes PostgreSQL last.
+ */
 @Injectable()
-export class ConnectionsCheck implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConnectionsCheck implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
-  private redis?: Redis;
+  private readonly redis: Redis;
+  private stopping = false;
 
-  constructor(@Inject(SLUICE_CONFIG) private readonly config: SluiceConfig) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.redis = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 3 });
-    await this.redis.ping();
-    this.logger.log(`worker ready (postgres and redis connected, queue prefix ${this.config.redisPrefix})`);
+  constructor(
+    @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
+    private readonly database: DatabaseReachability,
+    private readonly discovery: DiscoveryService,
+    private readonly pino: PinoLogger,
+  ) {
+    this.redis = reportRedisErrors(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), config.redisUrl);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.redis?.disconnect();
+  onModuleInit(): void {
+    // Start-up can wait for Redis (a job scheduler is registered in a bootstrap hook), and main.ts
+    // switches to the JSON logger only once start-up is done: switch now, so that a worker that
+    // waits says so while it waits rather than afterwards.
+    Logger.overrideLogger(this.pino);
+    Logger.flush();
+  }
+
+  onApplicationBootstrap(): void {
+    void this.announceReady();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    const workers = this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost);
+    await Promise.all(workers.map((host) => host.worker.close()));
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+
+  private async announceReady(): Promise<void> {
+    try {
+      await Promise.all([this.database.whenReachable(), this.redis.ping()]);
+    } catch {
+      return; // stopped before both answered
+    }
+    if (this.stopping) return;
+    this.logger.log(`worker ready (postgres and redis connected, queue prefix ${this.config.redisPrefix})`);
   }
 }

@@ -1,9 +1,17 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { SluiceLoggerModule } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig, SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
-import { DEFAULT_JOB_OPTIONS, QueueName, workerConnectionOptions } from '@sluice/queue';
+import {
+  DEFAULT_JOB_OPTIONS,
+  QueueName,
+  ReportingQueue,
+  reportingWorkerClass,
+  workerConnectionOptions,
+  workerLockOptions,
+} from '@sluice/queue';
 import { AlertWriter } from './alerts/alert-writer';
 import { ConnectionsCheck } from './connections.check';
 import { EventWriter } from './events/event.writer';
@@ -26,12 +34,29 @@ import { EntityWriter } from './topology/entity.writer';
 import { ServiceWriter } from './topology/service.writer';
 import { EntityTopologyProcessor, ServiceTopologyProcessor } from './topology/topology.processors';
 
+// The queues @nestjs/bullmq creates report their Redis errors (libs/queue/src/redis-connection.ts);
+// set before `registerQueue` below reads it.
+BullModule.queueClass = ReportingQueue;
+
+/** The BullMQ workers of the processors: the configured lock timing, errors reported. */
+const WORKER_CLASS = {
+  provide: 'WORKER_CLASS',
+  inject: [SLUICE_CONFIG],
+  // Runs before @nestjs/bullmq creates the workers (in a module-init hook).
+  useFactory: (config: SluiceConfig) => {
+    const workerClass = reportingWorkerClass(workerLockOptions(config.workerLockMs));
+    BullModule.workerClass = workerClass;
+    return workerClass;
+  },
+};
+
 /** The worker process: no HTTP; one processor per queue, each persisting its jobs to PostgreSQL. */
 @Module({
   imports: [
     SluiceConfigModule,
     SluiceLoggerModule.forApp('worker'),
-    DatabaseModule,
+    DatabaseModule.forRoot({ startWhenUnreachable: true }),
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [SLUICE_CONFIG],
       useFactory: (config: SluiceConfig) => ({
@@ -43,6 +68,7 @@ import { EntityTopologyProcessor, ServiceTopologyProcessor } from './topology/to
     BullModule.registerQueue({ name: QueueName.Maintenance }, { name: QueueName.Notifications }),
   ],
   providers: [
+    WORKER_CLASS,
     ConnectionsCheck,
     AlertWriter,
     AlertNotifications,

@@ -27,6 +27,9 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
   @IsString()
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -69,6 +72,18 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(0)
   RATE_LIMIT_CUSTOMER = 60_000;
 
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  LOGIN_MAX_FAILURES_PER_IP = 100;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  LOGIN_FAILURE_WINDOW = 900;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  LOGIN_MAX_DELAY = 60;
+
   @Type(() => Number) @IsInt() @Min(1)
   QUEUE_MAX_BACKLOG = 100_000;
 
@@ -83,6 +98,9 @@ export class Environment {
 
   @Type(() => Number) @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY = 8;
+
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  WORKER_LOCK_MS = 6000;
 
   @Type(() => Number) @IsInt() @Min(5) @Max(3600)
   MAINTENANCE_INTERVAL = 60;

@@ -8,6 +8,8 @@ export interface SluiceConfig {
   host: string;
   databaseUrl: string;
   databasePoolSize: number;
+  /** How long a new PostgreSQL connection may take before the attempt fails. */
+  databaseConnectTimeoutMs: number;
   redisUrl: string;
   redisPrefix: string;
   jwtSecret: string;
@@ -21,9 +23,21 @@ export interface SluiceConfig {
   notifierRetryBaseMs: number;
   admin?: { email: string; password: string };
   rateLimit: { windowSeconds: number; perUser: number; perCustomer: number };
+  /**
+   * Password logins (token API and Basic auth): after `maxFailures` failures of an account it
+   * waits 1 s, then twice as long after each further failure, up to `maxDelaySeconds`; an address
+   * gets `maxFailuresPerIp` failures. Failures are forgotten `windowSeconds` after the last one
+   * (per address: after its first); a success clears the account's. 0 turns a limit off.
+   */
+  loginThrottle: { maxFailures: number; maxFailuresPerIp: number; windowSeconds: number; maxDelaySeconds: number };
   queue: { maxBacklog: number; addTimeoutMs: number; retryAfterSeconds: number };
   accessCacheTtlSeconds: number;
   workerConcurrency: number;
+  /**
+   * A queue job's lock: renewed every half of it while the job runs, and a job whose worker died
+   * is taken over within about 1.5 times it (see libs/queue/src/worker-options.ts).
+   */
+  workerLockMs: number;
   /** Seconds between stale-adapter checks and retention runs. */
   maintenanceIntervalSeconds: number;
   /** Days kept; 0 keeps forever. */
@@ -65,6 +79,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     jwtSecret,
@@ -77,6 +92,12 @@ export function buildConfig(env: Environment): SluiceConfig {
     notifierRetryBaseMs: env.NOTIFIER_RETRY_BASE_MS,
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     rateLimit: { windowSeconds: env.RATE_LIMIT_WINDOW, perUser: env.RATE_LIMIT_USER, perCustomer: env.RATE_LIMIT_CUSTOMER },
+    loginThrottle: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW,
+      maxDelaySeconds: env.LOGIN_MAX_DELAY,
+    },
     queue: {
       maxBacklog: env.QUEUE_MAX_BACKLOG,
       addTimeoutMs: env.QUEUE_ADD_TIMEOUT_MS,
@@ -84,6 +105,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     },
     accessCacheTtlSeconds: env.ACCESS_CACHE_TTL,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    workerLockMs: env.WORKER_LOCK_MS,
     maintenanceIntervalSeconds: env.MAINTENANCE_INTERVAL,
     retentionDays: { events: env.RETENTION_EVENTS_DAYS, metrics: env.RETENTION_METRICS_DAYS, history: env.RETENTION_HISTORY_DAYS },
     logLevel: env.LOG_LEVEL,

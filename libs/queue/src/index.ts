@@ -3,3 +3,4 @@ export * from './job-payloads';
 export * from './job-options';
 export * from './publish-topics';
 export * from './redis-connection';
+export * from './worker-options';

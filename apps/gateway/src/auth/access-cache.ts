@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { PrismaService } from '@sluice/database';
+import { isConnectionError, PrismaService } from '@sluice/database';
 import type { Principal } from './principal';
 import { TtlCache } from './ttl-cache';
+
+/** Entries of each kind kept, fresh or as the last good value (a principal is well under 1 KB). */
+const MAX_ENTRIES = 50_000;
 
 export interface CustomerStatus {
   exists: boolean;
@@ -12,6 +15,11 @@ export interface CustomerStatus {
 /**
  * Users, token families and customers as the request path needs them, read from PostgreSQL and
  * kept for ACCESS_CACHE_TTL seconds. Admin changes in this process invalidate at once.
+ *
+ * While PostgreSQL is unreachable, the last good entries are served (publishing needs only
+ * Redis): up to MAX_ENTRIES of each kind, the least recently used dropped first. A request that
+ * needs an entry the gateway never had (or forgot: a change made in this process) is answered
+ * 503 with Retry-After by the error filter.
  */
 @Injectable()
 export class AccessCache {
@@ -24,9 +32,9 @@ export class AccessCache {
     @Inject(SLUICE_CONFIG) config: SluiceConfig,
   ) {
     const ttl = config.accessCacheTtlSeconds * 1000;
-    this.principals = new TtlCache(ttl);
-    this.families = new TtlCache(ttl);
-    this.customers = new TtlCache(ttl);
+    this.principals = new TtlCache(ttl, MAX_ENTRIES, isConnectionError);
+    this.families = new TtlCache(ttl, MAX_ENTRIES, isConnectionError);
+    this.customers = new TtlCache(ttl, MAX_ENTRIES, isConnectionError);
   }
 
   /** The enabled user with this id, or undefined. */
@@ -67,7 +75,13 @@ export class AccessCache {
       else missing.push(id);
     }
     if (missing.length > 0) {
-      const rows = await this.prisma.customer.findMany({ where: { id: { in: missing } }, select: { id: true, active: true } });
+      let rows: { id: string; active: boolean }[];
+      try {
+        rows = await this.prisma.customer.findMany({ where: { id: { in: missing } }, select: { id: true, active: true } });
+      } catch (err) {
+        for (const id of missing) result.set(id, this.customers.staleOrThrow(id, err));
+        return result;
+      }
       const found = new Map(rows.map((r) => [r.id, r.active]));
       for (const id of missing) {
         const status = { exists: found.has(id), active: found.get(id) === true };

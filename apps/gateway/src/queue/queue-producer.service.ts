@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { DEFAULT_JOB_OPTIONS, JobPayloads, GatewayQueue, producerConnection, PUBLISH_TOPICS, QueueName } from '@sluice/queue';
+import { isConnectionError } from '@sluice/database';
+import { DEFAULT_JOB_OPTIONS, JobPayloads, GatewayQueue, producerConnection, PUBLISH_TOPICS, QueueName, reportRedisErrors } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 
@@ -12,9 +13,11 @@ const BACKLOG_SAMPLE_MS = 1000;
  * Resolves only once Redis acknowledged the job; answers 503 at once when Redis is unreachable
  * (the connection has no offline queue), when it does not answer in QUEUE_ADD_TIMEOUT_MS, or
  * when a queue's backlog is over QUEUE_MAX_BACKLOG (sampled once a second, not per request).
+ * It closes in `onApplicationShutdown`, which Nest runs after the HTTP server has answered every
+ * request it received: a request in flight at SIGTERM still gets its job queued.
  */
 @Injectable()
-export class QueueProducer implements OnModuleInit, OnModuleDestroy {
+export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueProducer.name);
   private readonly connection: Redis;
   private readonly queues = new Map<GatewayQueue, Queue>();
@@ -23,14 +26,10 @@ export class QueueProducer implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(SLUICE_CONFIG) private readonly config: SluiceConfig) {
     this.connection = producerConnection(config.redisUrl);
-    this.connection.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
     const produced: GatewayQueue[] = [...Object.values(PUBLISH_TOPICS).map((t) => t.queue), QueueName.ItsmUpdates];
     for (const queue of produced) {
       const q = new Queue(queue, { connection: this.connection, prefix: config.redisPrefix });
-      // The connection's errors are logged above; without a listener BullMQ console.error()s
-      // each of them once per queue, bypassing the logger, on every reconnect attempt.
-      q.on('error', () => undefined);
-      this.queues.set(queue, q);
+      this.queues.set(queue, reportRedisErrors(q, config.redisUrl));
     }
   }
 
@@ -50,7 +49,7 @@ export class QueueProducer implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sampler);
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
@@ -69,7 +68,8 @@ export class QueueProducer implements OnModuleInit, OnModuleDestroy {
         timeout,
       ]);
     } catch (err) {
-      this.logger.warn(`enqueue on ${queue} failed: ${(err as Error).message}`);
+      // A lost connection is reported once per outage by the connection's listener.
+      if (!isConnectionError(err)) this.logger.warn(`enqueue on ${queue} failed: ${(err as Error).message}`);
       throw Errors.unavailable(retryAfterSeconds);
     } finally {
       clearTimeout(timer);

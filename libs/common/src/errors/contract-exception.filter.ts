@@ -1,7 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
+import { isConnectionError } from '@sluice/database';
 import type { FastifyReply } from 'fastify';
-import { ContractError, ErrorBody, Messages } from './contract-error';
+import { ContractError, ErrorBody, Errors, Messages } from './contract-error';
+
+/**
+ * Retry-After of a 503 for an unreachable PostgreSQL or Redis: the app's RETRY_AFTER_SECONDS,
+ * which the gateway decorates its replies with (`retryAfterSeconds`), else that setting's default.
+ */
+const retryAfterOf = (reply: FastifyReply) => (reply as { retryAfterSeconds?: number }).retryAfterSeconds ?? 5;
 
 /**
  * Turns every error into the contract's body: `{"message": ...}` always, the exact strings of
@@ -16,14 +23,17 @@ export class ContractExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Answers a request with the contract's rendering of an error; 5xx are logged with their stack. */
+/**
+ * Answers a request with the contract's rendering of an error; 500s are logged with their stack.
+ * A 503 is not: it is an outage (reported once by the server's OutageLog) or an overload.
+ */
 export function sendContractError(reply: FastifyReply, exception: unknown, logger: Pick<Logger, 'error'>): FastifyReply {
-  const { status, body, headers } = toContractResponse(exception);
-  if (status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  const { status, body, headers } = toContractResponse(exception, retryAfterOf(reply));
+  if (status >= 500 && status !== 503) logger.error(exception instanceof Error ? exception.stack : String(exception));
   return reply.headers(headers).status(status).send(body);
 }
 
-function toContractResponse(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+function toContractResponse(exception: unknown, retryAfterSeconds: number): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (exception instanceof ContractError) {
     return { status: exception.getStatus(), body: exception.body, headers: exception.headers };
   }
@@ -45,5 +55,7 @@ function toContractResponse(exception: unknown): { status: number; body: ErrorBo
     // Other bodies (a 404's, a failed readiness check's details) keep their fields.
     return { status, body: typeof res === 'object' ? { ...(res as object), message } : { message }, headers: {} };
   }
+  // PostgreSQL or Redis unreachable: the request was fine, a retry will succeed.
+  if (isConnectionError(exception)) return toContractResponse(Errors.unavailable(retryAfterSeconds), retryAfterSeconds);
   return { status: 500, body: { message: Messages.internal }, headers: {} };
 }

@@ -1,0 +1,74 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface LogLine {
+  level?: number;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The real gateway or worker (its main.ts, run from source: test/helpers/ts-register.js) in a
+ * child process, for tests of what only a process shows: signals, kill -9, start-up and the log.
+ * Its JSON log lines and its stderr are kept for assertions.
+ */
+export class AppProcess {
+  readonly logs: LogLine[] = [];
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+  private partial = '';
+
+  constructor(app: 'gateway' | 'worker', env: Record<string, string | undefined>) {
+    this.child = spawn(process.execPath, ['-r', './test/helpers/ts-register.js', `apps/${app}/src/main.ts`], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', LOG_REQUESTS: 'false', MAINTENANCE_INTERVAL: '3600', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (this.partial + chunk.toString()).split('\n');
+      this.partial = lines.pop()!;
+      for (const line of lines.filter(Boolean)) {
+        try {
+          this.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.logs.push({ msg: line });
+        }
+      }
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.alive) this.child.kill(sig);
+  }
+
+  /** The first log line `match` accepts, waiting for it up to `ms`. */
+  async waitForLog(match: (line: LogLine) => boolean, ms = 30_000): Promise<LogLine> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const line = this.logs.find(match);
+      if (line) return line;
+      if (!this.alive) throw new Error(`process exited before the log line; stderr: ${this.stderr.slice(0, 2000)}`);
+      if (Date.now() > until) throw new Error(`log line not seen within ${ms} ms; last lines: ${JSON.stringify(this.logs.slice(-5))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGKILL if still running, and wait for the end. */
+  async stop(): Promise<void> {
+    this.signal('SIGKILL');
+    await this.exited;
+  }
+}
