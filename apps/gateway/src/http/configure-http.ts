@@ -4,15 +4,20 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ContractExceptionFilter } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { readBody } from './body-reader';
 import { JsonBodyInterceptor } from './json-body.interceptor';
 import { RawBody } from './raw-body';
+import { registerSecurityHeaders } from './security-headers';
+import { frameworkErrors, MAX_PARAM_LENGTH, refuseUnstorableUrls } from './url-check';
 import { validationPipe } from './validation';
 
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     // `/publish/healthcheck/` and `/publish/healthcheck` are the same route (spec §2).
-    routerOptions: { ignoreTrailingSlash: true },
+    // maxParamLength: see frameworkErrors below.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // One id per request: in the logs (pino), the `x-request-id` header, and as the job id.
     genReqId: (raw: IncomingMessage) => {
       const id = randomUUID();
@@ -20,6 +25,13 @@ export function createFastifyAdapter(): FastifyAdapter {
       return id;
     },
     trustProxy: true,
+    // While closing: Node closes idle kept-alive connections (and the gateway the others after
+    // their answer); a request that still arrives gets the contract's 503, from
+    // http/closing.ts, instead of Fastify's own body.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
+    // A URL Fastify cannot route (bad percent-encoding, an over-long parameter): the contract's 400.
+    frameworkErrors,
   });
 }
 
@@ -29,17 +41,21 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
   const fastify = app.getHttpAdapter().getInstance();
 
   await app.register(fastifyCookie);
+  await registerSecurityHeaders(app, config);
 
   // Any content type is read as raw bytes (connectors do not all label JSON as JSON) and parsed
-  // after authentication; see raw-body.ts.
+  // after authentication; see raw-body.ts. A body over BODY_LIMIT is read to its end before the
+  // 413, so that the client gets to read it (body-reader.ts).
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (req, body, done) => {
-    done(null, new RawBody(body as Buffer, req.headers['content-encoding']));
+  fastify.addContentTypeParser('*', async (req: FastifyRequest, payload: IncomingMessage) => {
+    const bytes = await readBody(payload, req.headers['content-length'], config.bodyLimit);
+    return new RawBody(bytes, req.headers['content-encoding']);
   });
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     done();
   });
+  refuseUnstorableUrls(fastify);
 
   app.useGlobalFilters(new ContractExceptionFilter());
   app.useGlobalInterceptors(new JsonBodyInterceptor(config));

@@ -2,13 +2,20 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+const MAX_ITEMS_PER_PAGE = 500;
+/**
+ * The last page one may ask for: (pageNum - 1) * itemsPerPage stays far below 2^53 (a safe
+ * integer) and PostgreSQL's bigint OFFSET, where 1e17 overflowed the query and was a 500.
+ */
+const MAX_PAGE_NUM = 1_000_000_000;
+
 /** Paging of seed 002: 1-based `pageNum`, `itemsPerPage` up to 500. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE_NUM })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_NUM)
   pageNum = 1;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_ITEMS_PER_PAGE })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ITEMS_PER_PAGE)
   itemsPerPage = 100;
 }

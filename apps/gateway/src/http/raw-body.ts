@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { Errors, FieldError } from '@sluice/common';
-import sjson from 'secure-json-parse';
+import { Errors } from '@sluice/common';
+import { checkJson } from './json-check';
 
 /**
  * A request body as received: bytes plus their Content-Encoding. Fastify only reads it (within
@@ -46,37 +46,18 @@ export async function parseRawBody(raw: RawBody, limit: number): Promise<unknown
   if (text.trim().length === 0) return undefined;
   let body: unknown;
   try {
-    // secure-json-parse refuses __proto__ and constructor.prototype keys (prototype poisoning).
-    body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    // JSON.parse itself is iterative: any depth parses; checkJson then bounds it.
+    body = JSON.parse(text);
   } catch (err) {
     throw invalid(`body is not valid JSON: ${(err as Error).message}`);
   }
-  // PostgreSQL stores neither NUL in text nor an unpaired surrogate in jsonb: such a body would be
-  // accepted here and then fail in the worker for good, taking its whole batch with it. Both can
-  // only arrive as \u escapes (decoded UTF-8 holds neither), so only such bodies are walked.
-  if (UNSTORABLE_ESCAPE.test(text)) {
-    const errors: FieldError[] = [];
-    if (Array.isArray(body)) body.forEach((record, index) => findUnstorable(record, index, '', errors));
-    else findUnstorable(body, 0, '', errors);
-    if (errors.length > 0) throw Errors.invalidPayload(errors);
-  }
+  // Prototype-poisoning keys and nesting are checked on every body; text PostgreSQL cannot store
+  // (it would be accepted here and then fail in the worker for good, taking its whole batch with
+  // it) only where it can be: NUL and unpaired surrogates arrive only as \u escapes (decoded
+  // UTF-8 holds neither).
+  const { errors, total } = checkJson(body, UNSTORABLE_ESCAPE.test(text));
+  if (total > 0) throw Errors.invalidPayload(errors, total);
   return body;
 }
 
 const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const UNSTORABLE_ERROR = 'must not contain NUL (\\u0000) or an unpaired UTF-16 surrogate';
-
-function findUnstorable(value: unknown, index: number, field: string, out: FieldError[]): void {
-  if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) out.push({ index, field, error: `${field || 'value'} ${UNSTORABLE_ERROR}` });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => findUnstorable(item, index, `${field}[${i}]`, out));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const path = field ? `${field}.${key}` : key;
-      if (UNSTORABLE.test(key)) out.push({ index, field: path, error: `field name ${UNSTORABLE_ERROR}` });
-      findUnstorable(item, index, path, out);
-    }
-  }
-}

@@ -48,6 +48,25 @@ export const Messages = {
   internal: 'Internal server error',
 } as const;
 
+/**
+ * A 400 lists at most this many errors, in the order found; past it the body says how many there
+ * were (`errorCount`) and that the list is cut (`note`), so that a body of many bad entries does
+ * not get an answer many times its size.
+ */
+export const MAX_LISTED_ERRORS = 100;
+
+/** The body of a 400 "Invalid payload": `total` counts errors that a collector did not keep. */
+function invalidPayloadBody(errors: FieldError[], total: number): ErrorBody {
+  const count = Math.max(total, errors.length);
+  if (count <= MAX_LISTED_ERRORS) return { message: Messages.invalidPayload, errors };
+  return {
+    message: Messages.invalidPayload,
+    errors: errors.slice(0, MAX_LISTED_ERRORS),
+    errorCount: count,
+    note: `only the first ${MAX_LISTED_ERRORS} of ${count} errors are listed`,
+  };
+}
+
 export const Errors = {
   invalidLogin: () => new ContractError(401, { detail: Messages.invalidLogin, message: Messages.invalidLogin }),
   invalidCredentials: () => new ContractError(401, { message: Messages.invalidCredentials }),
@@ -55,7 +74,7 @@ export const Errors = {
   missingAccessToken: () => new ContractError(401, { message: Messages.missingAccessToken }),
   invalidAccessToken: () => new ContractError(401, { message: Messages.invalidAccessToken }),
   accessDenied: () => new ContractError(403, { message: Messages.accessDenied }),
-  invalidPayload: (errors: FieldError[]) => new ContractError(400, { message: Messages.invalidPayload, errors }),
+  invalidPayload: (errors: FieldError[], total = errors.length) => new ContractError(400, invalidPayloadBody(errors, total)),
   inactiveCustomer: () => new ContractError(400, { message: Messages.inactiveCustomer }),
   notAssociated: () => new ContractError(401, { message: Messages.notAssociated }),
   payloadTooLarge: () => new ContractError(413, { message: Messages.payloadTooLarge }),
