@@ -7,4 +7,5 @@ export * from './validation/severity';
 export * from './validation/timestamp';
 export * from './validation/decorators';
 export * from './validation/validate-batch';
+export * from './validation/key-size';
 export * from './integrations/notifier';

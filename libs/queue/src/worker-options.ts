@@ -12,7 +12,12 @@ import type { WorkerOptions } from 'bullmq';
  * `lockMs / 2` cannot renew its lock and may be taken over while it still runs, so that two
  * workers write it. The writers are idempotent (a job written twice stores its records once),
  * so that costs work, not data; a larger WORKER_LOCK_MS makes it rarer and recovery slower.
+ * For the same reason a job may stall a few times (its worker killed again and again, e.g. by an
+ * OOM it does not cause) before BullMQ fails it: BullMQ's default of one would fail a job whose
+ * worker was merely restarted twice.
  */
-export function workerLockOptions(lockMs: number): Pick<WorkerOptions, 'lockDuration' | 'lockRenewTime' | 'stalledInterval'> {
-  return { lockDuration: lockMs, lockRenewTime: lockMs / 2, stalledInterval: lockMs / 2 };
+export function workerLockOptions(
+  lockMs: number,
+): Pick<WorkerOptions, 'lockDuration' | 'lockRenewTime' | 'stalledInterval' | 'maxStalledCount'> {
+  return { lockDuration: lockMs, lockRenewTime: lockMs / 2, stalledInterval: lockMs / 2, maxStalledCount: 3 };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { ALL_QUEUES, producerConnection, QueueName } from '@sluice/queue';
 import { Job, Queue } from 'bullmq';
@@ -27,7 +27,7 @@ export interface FailedJobView {
  * An admin lists them and replays one; workers are idempotent, so a replay never double counts.
  */
 @Injectable()
-export class FailedJobsService implements OnModuleDestroy {
+export class FailedJobsService implements OnApplicationShutdown {
   private readonly connection: Redis;
   private readonly queues: Map<QueueName, Queue>;
 
@@ -43,7 +43,9 @@ export class FailedJobsService implements OnModuleDestroy {
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After the HTTP server has closed (Nest runs this hook after it), so that admin requests in
+  // flight at SIGTERM are answered.
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { producerConnection } from '@sluice/queue';
@@ -64,7 +64,7 @@ const NOTHING_TO_SETTLE: LoginAttempt = { settle: async () => undefined };
  * queue must not also lock every user out.
  */
 @Injectable()
-export class LoginThrottle implements OnModuleDestroy {
+export class LoginThrottle implements OnApplicationShutdown {
   private readonly logger = new Logger(LoginThrottle.name);
   private readonly redis: Redis;
   private readonly prefix: string;
@@ -79,7 +79,8 @@ export class LoginThrottle implements OnModuleDestroy {
     this.redis.defineCommand('sluiceLoginSettle', { numberOfKeys: 3, lua: SETTLE });
   }
 
-  onModuleDestroy(): void {
+  // After the HTTP server has closed: logins in flight at SIGTERM still settle their counts.
+  onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MetricRecord, parseTimestamp } from '@sluice/contracts';
+import { MetricRecord, parseTimestamp, tagsKey } from '@sluice/contracts';
 import { PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
@@ -7,14 +7,6 @@ import { extraFields } from '../persistence/extra-fields';
 import { badRecord } from '../persistence/job-failure';
 
 const KNOWN = new Set(['envcustomerid', 'entityid', 'entity', 'parametercategory', 'parametername', 'parameterid', 'value', 'unit', 'timestamp', 'tags']);
-
-/** Tags as canonical JSON (keys sorted), so that {a,b} and {b,a} are the same series; '' for none. */
-export function tagsKey(tags: Record<string, string> | undefined | null): string {
-  if (!tags) return '';
-  const keys = Object.keys(tags).sort();
-  if (keys.length === 0) return '';
-  return JSON.stringify(keys.map((k) => [k, tags[k]]));
-}
 
 const INSERT_SAMPLES = preparedStatement(
   'metrics.insert',

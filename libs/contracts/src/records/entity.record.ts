@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { IsCustomerId, IsIsoDateTime, IsPlainObject, IsRelationList, IsText, LIMITS } from '../validation/decorators';
+import { IndexKeys, textPart } from '../validation/key-size';
 
 export class EntityRelation {
   @ApiProperty({ example: 'host-1' })
@@ -11,6 +12,16 @@ export class EntityRelation {
 }
 
 /** Spec §2.3: an entity of the topology and its outgoing relations; the newest record wins. */
+@IndexKeys({
+  label: 'envcustomerid, entityid, targetentityid and relationtype of a relation',
+  keys: (r) =>
+    ((r.relations ?? []) as EntityRelation[]).map((rel, i) => [
+      textPart('envcustomerid', r.envcustomerid),
+      textPart('entityid', r.entityid),
+      textPart(`relations.${i}.targetentityid`, rel.targetentityid),
+      textPart(`relations.${i}.relationtype`, rel.relationtype),
+    ]),
+})
 export class EntityRecord {
   @ApiProperty({ example: 'acme' })
   @IsCustomerId()

@@ -1,8 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IsCustomerId, IsIsoDateTime, IsSeverity, IsText, LIMITS } from '../validation/decorators';
+import { IndexKeys, textPart } from '../validation/key-size';
 
-/** Spec §2.1: one event of a monitoring tool. `(envcustomerid, ieventid)` identifies it. */
+/**
+ * Spec §2.1: one event of a monitoring tool. `(envcustomerid, ieventid)` identifies it (at most
+ * 64 + 1024 bytes: always storable); the alert identity can be longer than an index key may be.
+ */
+@IndexKeys({
+  label: 'envcustomerid, entityid, parametercategory, parameterid (parametername when absent) and splitby',
+  keys: (r) => [[
+    textPart('envcustomerid', r.envcustomerid),
+    textPart('entityid', r.entityid),
+    textPart('parametercategory', r.parametercategory),
+    r.parameterid == null ? textPart('parametername', r.parametername) : textPart('parameterid', r.parameterid),
+    textPart('splitby', r.splitby),
+  ]],
+})
 export class EventRecord {
   @ApiProperty({ example: 'acme', description: 'The customer (tenant) id' })
   @IsCustomerId()

@@ -1,8 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IsCustomerId, IsFiniteNumber, IsIsoDateTime, IsStringMap, IsText, LIMITS } from '../validation/decorators';
+import { IndexKeys, tagsPart, textPart } from '../validation/key-size';
 
 /** Spec §2.2: one metric sample. `(envcustomerid, entityid, parameterid, tags, timestamp)` identifies it. */
+@IndexKeys({
+  label: 'envcustomerid, entityid, parameterid (parametername when absent) and tags (as JSON)',
+  keys: (r) => [[
+    textPart('envcustomerid', r.envcustomerid),
+    textPart('entityid', r.entityid),
+    r.parameterid == null ? textPart('parametername', r.parametername) : textPart('parameterid', r.parameterid),
+    tagsPart('tags', r.tags),
+  ]],
+})
 export class MetricRecord {
   @ApiProperty({ example: 'acme' })
   @IsCustomerId()

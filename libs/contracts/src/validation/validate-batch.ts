@@ -1,6 +1,7 @@
 import { validateSync, ValidationError } from 'class-validator';
 import type { FieldError } from '@sluice/common';
 import { compiledRules } from './compiled-rules';
+import { keySizeError } from './key-size';
 
 /** Spec §2: a request carries one record or 1 to 1000 of them. */
 export const MAX_BATCH_RECORDS = 1000;
@@ -29,7 +30,12 @@ export function validateBatch<T extends object>(recordClass: new () => T, body: 
     }
     // The common case, a valid record, costs one pass over the rules; a refused one gets
     // class-validator's full report below.
-    if (passes?.(record)) continue;
+    // A record within its field limits may still make an index key too long for PostgreSQL.
+    if (passes?.(record)) {
+      const tooLong = keySizeError(recordClass, record, index);
+      if (tooLong) errors.push(tooLong);
+      continue;
+    }
     // class-validator reads the decorators through the prototype; copying the fields onto an
     // instance is cheaper than class-transformer and leaves the record itself untouched.
     // A sent `constructor` or `__proto__` field must not reach the instance: class-validator
@@ -46,6 +52,8 @@ export function validateBatch<T extends object>(recordClass: new () => T, body: 
         collect(failure, index, '', errors);
       }
     }
+    const tooLong = failures.length === 0 ? keySizeError(recordClass, record, index) : undefined;
+    if (tooLong) errors.push(tooLong);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, records: shape as T[] };
 }
