@@ -203,6 +203,26 @@ describe('hardening: HTTP input', () => {
     });
   });
 
+  describe('a DTO body that is not a JSON object', () => {
+    it('is one 400 saying so, not an error per element', async () => {
+      const cases: Array<[string, string]> = [
+        [JSON.stringify(Array.from({ length: 1001 }, () => ({}))), 'an array'],
+        ['"text"', 'a string'],
+        ['42', 'a number'],
+        ['null', 'null'],
+      ];
+      for (const [payload, got] of cases) {
+        const res = await postJson('/api/v1/admin/organizations', payload);
+        expect([payload.slice(0, 10), ...result(res)]).toEqual([
+          payload.slice(0, 10),
+          400,
+          invalid({ field: '', error: `body must be a JSON object, not ${got}` }),
+        ]);
+      }
+      expect(result(await postJson('/api/v1/admin/organizations', '{"name": "Org A"}'))[0]).toBe(201);
+    });
+  });
+
   describe('long error lists', () => {
     const capped = (total: number) => ({
       message: 'Invalid payload',

@@ -1,9 +1,29 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { Errors, FieldError, MAX_LISTED_ERRORS } from '@sluice/common';
 import type { ValidationError } from 'class-validator';
 
+/**
+ * A DTO body must be a JSON object: an array (or a string, a number) would otherwise be read
+ * element by element and answered with one "property N should not exist" per element.
+ */
+class ObjectBodyPipe extends ValidationPipe {
+  constructor(options: ValidationPipeOptions) {
+    super(options);
+  }
+
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata) && value !== undefined) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+        return Promise.reject(Errors.invalidPayload([{ field: '', error: `body must be a JSON object, not ${got}` }]));
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** DTO validation for every route: unknown fields refused, failures as 400 "Invalid payload" with each field. */
-export const validationPipe = new ValidationPipe({
+export const validationPipe = new ObjectBodyPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
@@ -12,7 +32,7 @@ export const validationPipe = new ValidationPipe({
 
 // For bodies of outside systems (ITSM callbacks) that send more than Sluice reads: extra fields
 // are dropped, not refused.
-const lenientPipe = new ValidationPipe({
+const lenientPipe = new ObjectBodyPipe({
   whitelist: true,
   forbidNonWhitelisted: false,
   transform: true,

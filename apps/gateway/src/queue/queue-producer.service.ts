@@ -5,6 +5,7 @@ import { isConnectionError } from '@sluice/database';
 import { DEFAULT_JOB_OPTIONS, JobPayloads, GatewayQueue, producerConnection, PUBLISH_TOPICS, QueueName, reportRedisErrors } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import { ReplyError } from 'ioredis';
 
 const BACKLOG_SAMPLE_MS = 1000;
 
@@ -60,7 +61,7 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
     if (this.overBacklog.has(queue) || this.connection.status !== 'ready') throw Errors.unavailable(retryAfterSeconds);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue.add took over ${addTimeoutMs} ms`)), addTimeoutMs);
+      timer = setTimeout(() => reject(new AddTimeout(`queue.add took over ${addTimeoutMs} ms`)), addTimeoutMs);
     });
     try {
       await Promise.race([
@@ -68,6 +69,9 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
         timeout,
       ]);
     } catch (err) {
+      // Only Redis trouble is "retry later"; anything else is a bug of Sluice's and answers 500, so
+      // that a client is never told to retry what can never succeed.
+      if (!(err instanceof AddTimeout || err instanceof ReplyError || isConnectionError(err))) throw err;
       // A lost connection is reported once per outage by the connection's listener.
       if (!isConnectionError(err)) this.logger.warn(`enqueue on ${queue} failed: ${(err as Error).message}`);
       throw Errors.unavailable(retryAfterSeconds);
@@ -94,3 +98,5 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
     }
   }
 }
+
+class AddTimeout extends Error {}
