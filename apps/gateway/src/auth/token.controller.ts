@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Errors, Messages } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,6 +32,7 @@ export class TokenController {
   @ApiOperation({ summary: 'Log in with HTTP Basic email:password; returns access and refresh tokens (body and cookies)' })
   @ApiOkResponse({ description: '{"status_code": 200, "data": {email, name, is_superadmin, access_token, refresh_token}}' })
   @ApiUnauthorizedResponse({ description: '{"detail": "Invalid username/password"}' })
+  @ApiTooManyRequestsResponse({ description: '{"message": "Too many requests"} with Retry-After: too many failed logins of this account or address (README, login throttling)' })
   async login(@CurrentUser() user: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const { familyId, refreshToken } = await this.refreshTokens.startFamily(user.id);
     return this.issue(user, familyId, refreshToken, reply);
