@@ -1,23 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
 import { basic, createCustomer, createUser, event, PASSWORD } from '../helpers/fixtures';
 import { freePort } from '../helpers/redis-process';
 import { eventually } from '../helpers/worker';
+import { childPids } from '../helpers/app-process';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Pids of a process's children (Linux). */
-function children(pid: number): number[] {
-  try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return text ? text.split(/\s+/).map(Number) : [];
-  } catch {
-    return [];
-  }
-}
 
 /**
  * GATEWAY_PROCESSES: the real main.ts, run from source in a child process, as a cluster of two
@@ -57,13 +48,13 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   afterAll(async () => {
     if (primary.exitCode === null) {
       primary.kill('SIGKILL');
-      for (const pid of children(primary.pid!)) process.kill(pid, 'SIGKILL');
+      for (const pid of childPids(primary.pid!)) process.kill(pid, 'SIGKILL');
     }
     await prisma.$disconnect();
   });
 
   it('runs two gateway processes that accept each other\'s tokens', async () => {
-    expect(children(primary.pid!)).toHaveLength(2);
+    expect(childPids(primary.pid!)).toHaveLength(2);
     const customer = await createCustomer(prisma as never);
     const user = await createUser(prisma as never, { customers: [customer.id] });
     const login = await fetch(`${base}/api/v1/user/token`, { method: 'POST', headers: { authorization: basic(user.email, PASSWORD) } });
@@ -83,10 +74,10 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   });
 
   it('replaces a gateway process that dies', async () => {
-    const [victim] = children(primary.pid!);
+    const [victim] = childPids(primary.pid!);
     process.kill(victim, 'SIGKILL');
     const replaced = await eventually(
-      async () => children(primary.pid!),
+      async () => childPids(primary.pid!),
       (pids) => pids.length === 2 && !pids.includes(victim),
       60_000,
     );
@@ -95,7 +86,7 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   }, 90_000);
 
   it('stops every process on SIGTERM', async () => {
-    const pids = children(primary.pid!);
+    const pids = childPids(primary.pid!);
     const exited = new Promise<number | null>((r) => primary.once('exit', (code) => r(code)));
     primary.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import * as jwt from 'jsonwebtoken';
@@ -11,6 +10,7 @@ import { basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } f
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { freePort, startRedisProcess } from '../helpers/redis-process';
 import { eventually } from '../helpers/worker';
+import { childPids } from '../helpers/app-process';
 
 /**
  * Authentication hardening: access tokens must carry `exp` and an `iat` that is not in the
@@ -286,15 +286,6 @@ describe('login brakes while Redis is down', () => {
   }, 30_000);
 });
 
-/** Pids of a process's children (Linux). */
-function children(pid: number): number[] {
-  try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return text ? text.split(/\s+/).map(Number) : [];
-  } catch {
-    return [];
-  }
-}
 
 describe('login brakes across the processes of GATEWAY_PROCESSES=2', () => {
   let primary: ChildProcess;
@@ -325,14 +316,14 @@ describe('login brakes across the processes of GATEWAY_PROCESSES=2', () => {
 
   afterAll(async () => {
     if (primary.exitCode === null) {
-      for (const pid of children(primary.pid!)) process.kill(pid, 'SIGKILL');
+      for (const pid of childPids(primary.pid!)) process.kill(pid, 'SIGKILL');
       primary.kill('SIGKILL');
     }
     await prisma.$disconnect();
   });
 
   it('counts the failures of one account once, whichever process answers', async () => {
-    expect(children(primary.pid!)).toHaveLength(2);
+    expect(childPids(primary.pid!)).toHaveLength(2);
     const user = await createUser(prisma as never);
     const results: number[] = [];
     // A new connection per request: the cluster hands connections to its processes in turn.

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -70,5 +71,15 @@ export class AppProcess {
   async stop(): Promise<void> {
     this.signal('SIGKILL');
     await this.exited;
+  }
+}
+
+/** Pids of a process's children (Linux), e.g. the workers of a gateway cluster's primary. */
+export function childPids(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text ? text.split(/\s+/).map(Number) : [];
+  } catch {
+    return [];
   }
 }
