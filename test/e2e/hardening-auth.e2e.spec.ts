@@ -237,7 +237,9 @@ describe('login brakes per client address (LOGIN_MAX_FAILURES_PER_IP)', () => {
 
 describe('login brakes live in Redis, under REDIS_PREFIX', () => {
   it('outlive the gateway that counted them, and are not seen by one on another prefix', async () => {
-    const first = await startGateway();
+    // A first wait long enough to outlast closing one gateway and starting the next on a busy machine.
+    const slow = { LOGIN_FIRST_DELAY: '60' };
+    const first = await startGateway(slow);
     const user = await createUser(first.prisma);
     const prefix = first.redisPrefix;
     try {
@@ -252,7 +254,7 @@ describe('login brakes live in Redis, under REDIS_PREFIX', () => {
       redis.disconnect();
     }
     // One at a time: a process has one passport registry, which the newest gateway's strategy takes.
-    const second = await startGateway({ REDIS_PREFIX: prefix });
+    const second = await startGateway({ ...slow, REDIS_PREFIX: prefix });
     try {
       expectThrottled(await loginAs(second, user.email, WRONG), 60);
     } finally {

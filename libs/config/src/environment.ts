@@ -84,6 +84,9 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   LOGIN_MAX_DELAY = 60;
 
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  LOGIN_FIRST_DELAY = 1;
+
   @Type(() => Number) @IsInt() @Min(1)
   QUEUE_MAX_BACKLOG = 100_000;
 

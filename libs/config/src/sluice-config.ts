@@ -29,7 +29,7 @@ export interface SluiceConfig {
    * gets `maxFailuresPerIp` failures. Failures are forgotten `windowSeconds` after the last one
    * (per address: after its first); a success clears the account's. 0 turns a limit off.
    */
-  loginThrottle: { maxFailures: number; maxFailuresPerIp: number; windowSeconds: number; maxDelaySeconds: number };
+  loginThrottle: { maxFailures: number; maxFailuresPerIp: number; windowSeconds: number; firstDelaySeconds: number; maxDelaySeconds: number };
   queue: { maxBacklog: number; addTimeoutMs: number; retryAfterSeconds: number };
   accessCacheTtlSeconds: number;
   workerConcurrency: number;
@@ -96,6 +96,7 @@ export function buildConfig(env: Environment): SluiceConfig {
       maxFailures: env.LOGIN_MAX_FAILURES,
       maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: env.LOGIN_FAILURE_WINDOW,
+      firstDelaySeconds: env.LOGIN_FIRST_DELAY,
       maxDelaySeconds: env.LOGIN_MAX_DELAY,
     },
     queue: {

@@ -13,7 +13,6 @@ export interface LoginAttempt {
 }
 
 const REDIS_TIMEOUT_MS = 1000;
-const FIRST_DELAY_MS = 1000;
 
 /**
  * Takes one attempt, atomically, so that concurrent guesses cannot all slip past the check:
@@ -86,12 +85,12 @@ export class LoginThrottle implements OnApplicationShutdown {
 
   /** Takes one attempt for `email` from `ip`; 429 with Retry-After when it must wait. */
   async attempt(email: string, ip: string): Promise<LoginAttempt> {
-    const { maxFailures, maxFailuresPerIp, windowSeconds, maxDelaySeconds } = this.config.loginThrottle;
+    const { maxFailures, maxFailuresPerIp, windowSeconds, firstDelaySeconds, maxDelaySeconds } = this.config.loginThrottle;
     if (maxFailures === 0 && maxFailuresPerIp === 0) return NOTHING_TO_SETTLE;
     const keys = this.keys(email, ip);
     let waitMs: number;
     try {
-      waitMs = await this.call<number>('sluiceLoginReserve', keys, maxFailures, maxFailuresPerIp, windowSeconds * 1000, maxDelaySeconds * 1000, FIRST_DELAY_MS);
+      waitMs = await this.call<number>('sluiceLoginReserve', keys, maxFailures, maxFailuresPerIp, windowSeconds * 1000, maxDelaySeconds * 1000, firstDelaySeconds * 1000);
     } catch (err) {
       this.warnUnavailable(err);
       return NOTHING_TO_SETTLE;
