@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { PUBLISH_TOPICS } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { apiUser, createCustomer, entity, event, heartbeat, metric, service, uniqueId } from '../helpers/fixtures';
+import { entity, event, heartbeat, metric, service, tenant, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { eventually, startWorker } from '../helpers/worker';
 
@@ -78,11 +78,6 @@ describe('timestamps: accepted means storable, on every record kind', () => {
     await gw?.close();
   });
 
-  async function tenant() {
-    const customer = (await createCustomer(gw.prisma)).id;
-    const { auth } = await apiUser(gw, [customer]);
-    return { customer, auth };
-  }
 
   const stored = async (kind: Kind, customer: string) =>
     new Map(
@@ -93,7 +88,7 @@ describe('timestamps: accepted means storable, on every record kind', () => {
     const { field, make } = RECORDS[kind];
 
     it('stores every edge-case timestamp it accepts, as the instant it names, and fails no job', async () => {
-      const { customer, auth } = await tenant();
+      const { customer, auth } = await tenant(gw);
       const cases = STORABLE.map(([text, iso]) => ({ key: uniqueId('ts'), text, iso }));
       const res = await gw.inject({
         method: 'POST',
@@ -119,7 +114,7 @@ describe('timestamps: accepted means storable, on every record kind', () => {
     });
 
     it.each(UNSTORABLE)(`refuses %p with 400 naming ${field} and the record's index`, async (text) => {
-      const { customer, auth } = await tenant();
+      const { customer, auth } = await tenant(gw);
       const payload = [make(customer, uniqueId('ok'), '2024-05-01T12:00:00Z'), make(customer, uniqueId('bad'), text)];
       const res = await gw.inject({ method: 'POST', url: `/publish/${kind}`, headers: auth, payload });
       expect(res.statusCode).toBe(400);
@@ -129,7 +124,7 @@ describe('timestamps: accepted means storable, on every record kind', () => {
   });
 
   it("refuses an event's unstorable lastoccurrence by name", async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     const res = await gw.inject({
       method: 'POST',
       url: '/publish/allevents',

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { apiUser, createCustomer, metric } from '../helpers/fixtures';
+import { apiUser, metric, tenant } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { eventually, startWorker } from '../helpers/worker';
 
@@ -20,12 +20,6 @@ describe('metrics pipeline', () => {
     await gw?.close();
   });
 
-  /** A fresh customer and an API user mapped to it. */
-  async function tenant() {
-    const customer = (await createCustomer(gw.prisma)).id;
-    const { auth } = await apiUser(gw, [customer]);
-    return { customer, auth };
-  }
 
   async function publish(auth: Record<string, string>, payload: object) {
     const res = await gw.inject({ method: 'POST', url: '/publish/metrics', headers: auth, payload });
@@ -48,7 +42,7 @@ describe('metrics pipeline', () => {
 
   describe('samples (GET /api/v1/metrics)', () => {
     it('stores every field of a sample and lists them oldest first', async () => {
-      const { customer, auth } = await tenant();
+      const { customer, auth } = await tenant(gw);
       await publish(auth, [
         metric(customer, {
           entity: 'web-01',
@@ -95,7 +89,7 @@ describe('metrics pipeline', () => {
     });
 
     it('treats a repeated sample as a no-op, across requests and within one batch; the first value stays', async () => {
-      const { customer, auth } = await tenant();
+      const { customer, auth } = await tenant(gw);
       await publish(auth, metric(customer, { value: 10 }));
       await samplesOnceAtLeast(auth, customer, 1);
 
@@ -127,7 +121,7 @@ describe('metrics pipeline', () => {
     });
 
     it('identifies a sample by its tag set regardless of key order; other tags make other samples', async () => {
-      const { customer, auth } = await tenant();
+      const { customer, auth } = await tenant(gw);
       await publish(auth, metric(customer, { value: 1, tags: { a: '1', b: '2' } }));
       await samplesOnceAtLeast(auth, customer, 1);
 
@@ -150,7 +144,7 @@ describe('metrics pipeline', () => {
     });
 
     it('defaults parameterid to parametername and filters by entityid and parameterid', async () => {
-      const { customer, auth } = await tenant();
+      const { customer, auth } = await tenant(gw);
       await publish(auth, [
         metric(customer, { parametername: 'cpu.utilization', value: 1 }),
         metric(customer, { parametername: 'Memory used', parameterid: 'mem.used', value: 2 }),
@@ -175,7 +169,7 @@ describe('metrics pipeline', () => {
     });
 
     it('filters on from (inclusive) and to (exclusive)', async () => {
-      const { customer, auth } = await tenant();
+      const { customer, auth } = await tenant(gw);
       await publish(auth, [
         metric(customer, { value: 0, timestamp: '2024-05-01T12:00:00Z' }),
         metric(customer, { value: 1, timestamp: '2024-05-01T12:01:00Z' }),
@@ -201,7 +195,7 @@ describe('metrics pipeline', () => {
     const at = (hhmmss: string) => `2024-05-01T${hhmmss}.000Z`;
 
     beforeAll(async () => {
-      ({ customer, auth } = await tenant());
+      ({ customer, auth } = await tenant(gw));
       await publish(auth, [
         // bucket 12:00 (60 s): 1.5, 2.5, 5
         metric(customer, { value: 1.5, timestamp: '2024-05-01T12:00:00Z' }),
@@ -319,8 +313,8 @@ describe('metrics pipeline', () => {
 
   describe('access', () => {
     it("answers 403 Access denied for another customer's samples and series, and 401 without a token", async () => {
-      const mine = await tenant();
-      const theirs = await tenant();
+      const mine = await tenant(gw);
+      const theirs = await tenant(gw);
       await publish(theirs.auth, metric(theirs.customer, { value: 123 }));
       await samplesOnceAtLeast(theirs.auth, theirs.customer, 1);
 
@@ -339,8 +333,8 @@ describe('metrics pipeline', () => {
     });
 
     it("never lists another customer's samples without a customerid, and lets a UI user read", async () => {
-      const mine = await tenant();
-      const theirs = await tenant();
+      const mine = await tenant(gw);
+      const theirs = await tenant(gw);
       await publish(theirs.auth, metric(theirs.customer, { value: 1 }));
       await publish(mine.auth, metric(mine.customer, { value: 2 }));
       await samplesOnceAtLeast(theirs.auth, theirs.customer, 1);

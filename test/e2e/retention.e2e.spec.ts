@@ -3,7 +3,7 @@ import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Retention } from '../../apps/worker/src/maintenance/retention';
-import { apiUser, createCustomer, event, metric } from '../helpers/fixtures';
+import { event, metric, tenant } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { ownDatabase } from '../helpers/database';
 import { eventually, startWorker } from '../helpers/worker';
@@ -53,11 +53,6 @@ describe('retention', () => {
     await db?.drop();
   });
 
-  async function tenant() {
-    const customer = (await createCustomer(gw.prisma)).id;
-    const { auth } = await apiUser(gw, [customer]);
-    return { customer, auth };
-  }
 
   async function publish(auth: Record<string, string>, route: string, payload: object[]) {
     const res = await gw.inject({ method: 'POST', url: `/publish/${route}`, headers: auth, payload });
@@ -104,7 +99,7 @@ describe('retention', () => {
   };
 
   it('deletes events, samples and history older than their own settings and keeps the newer ones', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     const now = Date.now();
     const h1 = new Date(now - 2 * 3_600_000).toISOString(); // the alert opens
     const h2 = new Date(now - 1 * 3_600_000).toISOString(); // its severity changes
@@ -148,7 +143,7 @@ describe('retention', () => {
   });
 
   it('keeps forever what a setting of 0 covers, table by table', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     await publish(auth, 'allevents', [
       event(customer, { ieventid: 'ev-1', severity: 4, firstoccurrence: '2024-05-01T12:00:00Z' }),
       event(customer, { ieventid: 'ev-2', severity: 0, firstoccurrence: '2024-05-01T12:05:00Z' }),
@@ -185,7 +180,7 @@ describe('retention', () => {
   });
 
   it('runs as a scheduled job of the worker, at least hourly whatever MAINTENANCE_INTERVAL is', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     // History of changes from long ago (event time 2024): due under a 10-day limit at any run.
     await publish(auth, 'allevents', [
       event(customer, { ieventid: 'ev-1', severity: 4, firstoccurrence: '2024-05-01T12:00:00Z' }),

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { apiUser, createCustomer, entity, service } from '../helpers/fixtures';
+import { apiUser, entity, service, tenant } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { eventually, startWorker } from '../helpers/worker';
 
@@ -49,11 +49,6 @@ describe('topology pipeline', () => {
     await gw?.close();
   });
 
-  async function tenant() {
-    const customer = (await createCustomer(gw.prisma)).id;
-    const { auth } = await apiUser(gw, [customer]);
-    return { customer, auth };
-  }
 
   async function publish(auth: Record<string, string>, route: 'entity' | 'service', payload: object) {
     const res = await gw.inject({ method: 'POST', url: `/publish/${route}`, headers: auth, payload });
@@ -78,7 +73,7 @@ describe('topology pipeline', () => {
   const hasNode = (id: string, name?: string) => (g: Graph) => g.nodes.some((n) => n.id === id && (name === undefined || n.name === name));
 
   it('builds nodes and edges from entities, their relations, service members and dependencies', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     await publish(auth, 'entity', [
       entity(customer, {
         entityid: 'app-7',
@@ -125,7 +120,7 @@ describe('topology pipeline', () => {
   });
 
   it('lets a newer entity record replace name, type and outgoing relations; an older one sent later is ignored', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     await publish(auth, 'entity', [
       entity(customer, { entityid: 'app-7', entity: 'billing-api', timestamp: T1, relations: [{ targetentityid: 'host-1', relationtype: 'runs_on' }, { targetentityid: 'db-2', relationtype: 'depends_on' }] }),
       entity(customer, { entityid: 'host-1', entity: 'web-01', entitytype: 'host', timestamp: T1, relations: [{ targetentityid: 'rack-1', relationtype: 'contained_in' }] }),
@@ -165,7 +160,7 @@ describe('topology pipeline', () => {
   });
 
   it('removes a deleted entity and its outgoing relations; an older record arriving later does not bring it back; a newer one does', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     await publish(auth, 'entity', [
       entity(customer, { entityid: 'app-7', timestamp: T1, relations: [{ targetentityid: 'host-1', relationtype: 'runs_on' }, { targetentityid: 'db-2', relationtype: 'depends_on' }] }),
       entity(customer, { entityid: 'host-1', entity: 'web-01', entitytype: 'host', timestamp: T1, relations: [] }),
@@ -198,7 +193,7 @@ describe('topology pipeline', () => {
   });
 
   it('keeps only the newest record of an entity within one batch, wherever it stands in the batch', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     await publish(auth, 'entity', [
       entity(customer, { entityid: 'app-7', entity: 'newest', timestamp: T2, relations: [{ targetentityid: 'host-2', relationtype: 'runs_on' }] }),
       entity(customer, { entityid: 'app-7', entity: 'older', timestamp: T1, relations: [{ targetentityid: 'host-1', relationtype: 'runs_on' }] }),
@@ -215,7 +210,7 @@ describe('topology pipeline', () => {
   });
 
   it('replaces a service by a newer record, ignores an older one, deletes it with its edges, and keeps it deleted', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     await publish(auth, 'service', service(customer, { serviceid: 'svc-billing', service: 'Billing', servicetype: 'business', timestamp: T1, entities: ['app-7', 'db-2'], dependson: ['svc-auth', 'svc-dns'] }));
     let g = await graphWhen(auth, customer, (x) => x.edges.length === 4);
     expect(shape(g)).toEqual({
@@ -254,7 +249,7 @@ describe('topology pipeline', () => {
   });
 
   it('keeps only the newest record of a service within one batch', async () => {
-    const { customer, auth } = await tenant();
+    const { customer, auth } = await tenant(gw);
     await publish(auth, 'service', [
       service(customer, { serviceid: 'svc-a', service: 'A new', timestamp: T2, entities: ['e-new'], dependson: ['svc-b'] }),
       service(customer, { serviceid: 'svc-a', service: 'A old', timestamp: T1, entities: ['e-old'], dependson: ['svc-c'] }),
@@ -267,8 +262,8 @@ describe('topology pipeline', () => {
   });
 
   it("keeps customers apart: the same ids in another customer's topology do not show", async () => {
-    const a = await tenant();
-    const b = await tenant();
+    const a = await tenant(gw);
+    const b = await tenant(gw);
     await publish(a.auth, 'entity', entity(a.customer, { entityid: 'app-7', entity: 'A app', relations: [{ targetentityid: 'host-a', relationtype: 'runs_on' }] }));
     await publish(b.auth, 'entity', entity(b.customer, { entityid: 'app-7', entity: 'B app', entitytype: 'vm', relations: [{ targetentityid: 'host-b', relationtype: 'runs_on' }] }));
     const ga = await graphWhen(a.auth, a.customer, hasNode('app-7'));
@@ -278,8 +273,8 @@ describe('topology pipeline', () => {
   });
 
   it('answers 403 for a customer the user is not mapped to, 400 without customerid, 401 without a token', async () => {
-    const mine = await tenant();
-    const theirs = await tenant();
+    const mine = await tenant(gw);
+    const theirs = await tenant(gw);
     await publish(theirs.auth, 'entity', entity(theirs.customer));
     await graphWhen(theirs.auth, theirs.customer, hasNode('app-7'));
 

@@ -62,6 +62,13 @@ export async function apiUser(gw: TestGateway, customers: string[], opts: UserOp
   return { user, ...tokens, auth: { authorization: `Bearer ${tokens.accessToken}` } };
 }
 
+/** A fresh customer and an API user mapped to it, logged in: the customer id and its bearer header. */
+export async function tenant(gw: TestGateway) {
+  const customer = (await createCustomer(gw.prisma)).id;
+  const { auth } = await apiUser(gw, [customer]);
+  return { customer, auth };
+}
+
 export const event = (envcustomerid: string, overrides: Record<string, unknown> = {}) => ({
   envcustomerid,
   ieventid: uniqueId('evt'),
