@@ -1,9 +1,9 @@
 // ESLint flat config. Formatting belongs to Prettier (eslint-config-prettier turns off the rules
 // that would disagree with it); import order belongs to simple-import-sort, which --fix applies.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
-import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
