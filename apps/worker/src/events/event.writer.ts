@@ -3,7 +3,7 @@ import type { EventRecord } from '@sluice/contracts';
 import { inTransaction, PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { AlertChange, AlertInput, AlertWriter } from '../alerts/alert-writer';
+import { AlertChange, AlertInput, AlertWriter } from '../alerts/alert.writer';
 import { identityKey } from '../alerts/alert-identity';
 import { GroupCommit } from '../persistence/group-commit';
 import { EventRow, toEventRow } from './event-rows';

@@ -1,4 +1,4 @@
-import type { AlertInput } from '../alerts/alert-writer';
+import type { AlertInput } from '../alerts/alert.writer';
 
 /** Spec §2.5: an adapter's alert: the adapter is the entity, its heartbeat the parameter. */
 export const ADAPTER_ALERT = { parametercategory: 'adapter', parameterid: 'heartbeat', parametername: 'adapter heartbeat' } as const;

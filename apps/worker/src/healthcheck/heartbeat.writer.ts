@@ -3,7 +3,7 @@ import { HeartbeatRecord, parseTimestamp } from '@sluice/contracts';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { AlertInput, AlertWriter } from '../alerts/alert-writer';
+import { AlertInput, AlertWriter } from '../alerts/alert.writer';
 import { extraFields } from '../persistence/extra-fields';
 import { badRecord } from '../persistence/job-failure';
 import { newestPerKey } from '../topology/newest-per-key';

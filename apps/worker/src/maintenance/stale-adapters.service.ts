@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { Pool } from 'pg';
-import { AlertWriter } from '../alerts/alert-writer';
+import { AlertWriter } from '../alerts/alert.writer';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from '../healthcheck/adapter-alerts';
 
 /**

@@ -8,8 +8,8 @@ import { SEVERITY_NAMES } from '@sluice/contracts';
 import { identityLock } from '../alerts/alert-identity';
 import { priorityFor, resolvedStateFor } from './incident-fields';
 import { callItsm, RetryableCallError, UnauthorizedCallError } from './itsm-http';
-import { NotifierAuth } from './notifier-auth';
-import { Notifier, NotifierConfig, secretsOf } from './notifier-config';
+import { NotifierAuth } from './notifier-auth.service';
+import { Notifier, NotifierConfig, secretsOf } from './notifier-config.service';
 
 const UNIQUE_VIOLATION = '23505';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AlertNotifications, NotifiableChange } from '../notifier/alert-notifications';
+import { AlertNotifications, NotifiableChange } from '../notifier/alert-notifications.service';
 import { preparedStatement } from '@sluice/database';
 import type { PoolClient } from 'pg';
 import { AlertSnapshot, AlertState, foldEvents, FoldEvent, HistoryEntry } from './alert-fold';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { PoolClient } from 'pg';
-import { NotifierConfig } from './notifier-config';
+import { NotifierConfig } from './notifier-config.service';
 
 /** What the alert writer knows of each alert it changed. */
 export interface NotifiableChange {
