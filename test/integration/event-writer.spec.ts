@@ -26,6 +26,7 @@ describe('EventWriter on PostgreSQL', () => {
   const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
   const job = (customer: string, records: Partial<EventRecord>[]): PublishJob<EventRecord> => ({
     requestId: 'r',
+    userId: 'u',
     receivedAt: new Date(T0 + 3_600_000).toISOString(),
     records: records.map((r, i) => ({
       envcustomerid: customer,

@@ -1,15 +1,12 @@
 /**
  * Row types and enums shared by the apps, in one place. The enums are Prisma's generated ones
  * (`generated/prisma/enums.ts` holds plain objects and loads no query engine), so the database
- * type and the code cannot disagree.
+ * type and the code cannot disagree. Severities are part of the publish contract: `Severity` and
+ * `SEVERITY_NAMES` in @sluice/contracts.
  */
 import type { AlertState } from './generated/prisma/enums';
 
 export { AlertState, UserType } from './generated/prisma/enums';
-
-/** Spec §2.1 severities: 0 clears an alert, 5 is the highest. */
-export const Severity = { CLEAR: 0, INDETERMINATE: 1, WARNING: 2, MINOR: 3, MAJOR: 4, CRITICAL: 5 } as const;
-export type Severity = (typeof Severity)[keyof typeof Severity];
 
 /** What an `alert_history` row records (`kind`). */
 export type AlertHistoryKind = 'opened' | 'severity' | 'resolved' | 'reopened' | 'ticket' | 'notifyError' | 'itsm';

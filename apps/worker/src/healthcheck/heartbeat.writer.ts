@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HeartbeatRecord, parseTimestamp, recordFields } from '@sluice/contracts';
+import { HeartbeatRecord, parseTimestamp, recordFields, Severity } from '@sluice/contracts';
 import { bulkInsert, inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
@@ -68,7 +68,7 @@ export class HeartbeatWriter {
         if (record.status === 'DOWN') {
           inputs.push(adapterAlertInput(record, ADAPTER_DOWN_SEVERITY, 'down', ts, `Adapter ${record.adaptername} reports DOWN${record.message ? `: ${record.message}` : ''}`));
         } else if (record.status === 'UP') {
-          inputs.push(adapterAlertInput(record, 0, 'up', ts, `Adapter ${record.adaptername} is UP`));
+          inputs.push(adapterAlertInput(record, Severity.CLEAR, 'up', ts, `Adapter ${record.adaptername} is UP`));
         }
       }
       await this.notifications.plan(db, await this.alerts.write(db, inputs));

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { SEVERITY_NAMES } from '@sluice/contracts';
-import { AlertHistoryKind, AlertRow, inTransaction, PG_POOL } from '@sluice/database';
+import { AlertHistoryKind, AlertHistoryRow, AlertRow, inTransaction, PG_POOL } from '@sluice/database';
 import type { NotificationJob } from '@sluice/queue';
 import { UnrecoverableError } from 'bullmq';
 import type { Pool } from 'pg';
@@ -166,7 +166,12 @@ export class TicketNotifier {
 }
 
 /** A history entry of the notifier: the alert's state and severity stay as they are. */
-function entry(alert: Pick<AlertRow, 'id' | 'state' | 'severity'>, kind: AlertHistoryKind, source: string, note: string) {
+function entry(
+  alert: Pick<AlertRow, 'id' | 'state' | 'severity'>,
+  kind: AlertHistoryKind,
+  source: string,
+  note: string,
+): AlertHistoryRow {
   return {
     alertId: alert.id,
     at: null,

@@ -161,16 +161,17 @@ export const AlertRepository = {
   },
 
   async byId(db: Queryable, customerId: string, id: string): Promise<AlertRow | undefined> {
-    return (await db.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 AND envcustomerid = $2', [id, customerId])).rows[0];
+    const alert = await db.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 AND envcustomerid = $2', [id, customerId]);
+    return alert.rows[0];
   },
 
   async identityById(db: Queryable, customerId: string, id: string): Promise<AlertIdentity | undefined> {
-    return (
-      await db.query<AlertIdentity>(
-        'SELECT envcustomerid, entityid, parametercategory, parameterid, splitby FROM alerts WHERE id = $1 AND envcustomerid = $2',
-        [id, customerId],
-      )
-    ).rows[0];
+    const identity = await db.query<AlertIdentity>(
+      `SELECT envcustomerid, entityid, parametercategory, parameterid, splitby FROM alerts
+        WHERE id = $1 AND envcustomerid = $2`,
+      [id, customerId],
+    );
+    return identity.rows[0];
   },
 
   /** The alert's state, its row locked until the transaction ends. */
@@ -196,7 +197,8 @@ export const AlertRepository = {
   /** Links a ticket; fails with a unique violation when another alert of the customer holds it. */
   async linkTicket(db: Queryable, customerId: string, id: string, ticket: { sysid: string; number: string | null }) {
     await db.query(
-      'UPDATE alerts SET ticket_sysid = $2, ticket_number = $3, updated_at = now() WHERE id = $1 AND envcustomerid = $4',
+      `UPDATE alerts SET ticket_sysid = $2, ticket_number = $3, updated_at = now()
+        WHERE id = $1 AND envcustomerid = $4`,
       [id, ticket.sysid, ticket.number, customerId],
     );
   },

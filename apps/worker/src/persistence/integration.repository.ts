@@ -19,12 +19,12 @@ const SELECT_THRESHOLDS = preparedStatement(
 export const IntegrationRepository = {
   /** The tenant's notifier (at most one per tenant, spec §4). */
   async notifierOf(db: Queryable, tenantId: string): Promise<NotifierRow | undefined> {
-    return (
-      await db.query<NotifierRow>(
-        'SELECT id, notifier, notifier_secrets, outbound_map_attributes FROM integrations WHERE tenant_id = $1 AND has_notifier',
-        [tenantId],
-      )
-    ).rows[0];
+    const notifier = await db.query<NotifierRow>(
+      `SELECT id, notifier, notifier_secrets, outbound_map_attributes FROM integrations
+        WHERE tenant_id = $1 AND has_notifier`,
+      [tenantId],
+    );
+    return notifier.rows[0];
   },
 
   /** `minSeverity` of each of the tenants that have a notifier. */

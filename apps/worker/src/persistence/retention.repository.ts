@@ -10,7 +10,8 @@ export interface RetainedTable {
 /** Deletes for retention, of every customer at once. */
 export const RetentionRepository = {
   /** Deletes at most `limit` rows older than `cutoff` (ISO-8601); answers how many. */
-  async deleteOlderThan(db: Queryable, { table, key, column }: RetainedTable, cutoff: string, limit: number): Promise<number> {
+  async deleteOlderThan(db: Queryable, target: RetainedTable, cutoff: string, limit: number): Promise<number> {
+    const { table, key, column } = target;
     const res = await db.query(
       `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${column} < $1 LIMIT ${limit})`,
       [cutoff],
