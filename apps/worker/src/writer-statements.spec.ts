@@ -21,27 +21,19 @@ describe('bulk statements of the writers', () => {
     );
   });
 
-  it('the topology entities upsert', () => {
-    expect(squash(UPSERT_ENTITIES)).toBe(
-      squash(`INSERT INTO topology_entities (envcustomerid, entityid, name, type, attributes, extra, record_ts, deleted)
+  // The former statements, written out for each table (the same text but for table and id column).
+  it.each([
+    ['topology_entities', 'entityid', UPSERT_ENTITIES.text],
+    ['topology_services', 'serviceid', UPSERT_SERVICES.text],
+  ])('the %s upsert', (table, id, text) => {
+    expect(squash(text)).toBe(
+      squash(`INSERT INTO ${table} (envcustomerid, ${id}, name, type, attributes, extra, record_ts, deleted)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::bool[])
-         ON CONFLICT (envcustomerid, entityid) DO UPDATE SET
+         ON CONFLICT (envcustomerid, ${id}) DO UPDATE SET
            name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
            record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
-         WHERE topology_entities.record_ts <= EXCLUDED.record_ts
-         RETURNING envcustomerid, entityid, deleted`),
-    );
-  });
-
-  it('the topology services upsert', () => {
-    expect(squash(UPSERT_SERVICES)).toBe(
-      squash(`INSERT INTO topology_services (envcustomerid, serviceid, name, type, attributes, extra, record_ts, deleted)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::bool[])
-         ON CONFLICT (envcustomerid, serviceid) DO UPDATE SET
-           name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
-           record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
-         WHERE topology_services.record_ts <= EXCLUDED.record_ts
-         RETURNING envcustomerid, serviceid, deleted`),
+         WHERE ${table}.record_ts <= EXCLUDED.record_ts
+         RETURNING envcustomerid, ${id}, deleted`),
     );
   });
 

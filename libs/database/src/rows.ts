@@ -34,6 +34,17 @@ export interface AlertRow {
   ticket_number: string | null;
 }
 
+/** An alert's state as the fold computes it: times as epoch milliseconds. */
+export interface AlertSnapshot {
+  severity: number;
+  previousSeverity: number | null;
+  state: AlertState;
+  count: number;
+  firstoccurrence: number;
+  lastoccurrence: number;
+  resolvedAt: number | null;
+}
+
 /** One `alert_history` row to append; `at` null means now (the column's default). */
 export interface AlertHistoryRow {
   alertId: string;

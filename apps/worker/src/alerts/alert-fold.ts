@@ -1,4 +1,6 @@
-import type { AlertState } from '@sluice/database';
+import type { AlertSnapshot, AlertState } from '@sluice/database';
+
+export type { AlertSnapshot } from '@sluice/database';
 
 /**
  * The alert state machine of spec §2.1, as a pure function: an alert (or none yet) and the
@@ -15,16 +17,6 @@ import type { AlertState } from '@sluice/database';
  *   neither state nor severity: the newer event already decided those.
  * - A clear event for an alert that does not exist, or is resolved already, changes nothing.
  */
-
-export interface AlertSnapshot {
-  severity: number;
-  previousSeverity: number | null;
-  state: AlertState;
-  count: number;
-  firstoccurrence: number;
-  lastoccurrence: number;
-  resolvedAt: number | null;
-}
 
 export interface FoldEvent {
   ieventid: string;

@@ -1,4 +1,4 @@
-import { AlertIdentity, AlertRow, AlertState, preparedStatement, Queryable } from '@sluice/database';
+import { AlertIdentity, AlertRow, AlertSnapshot, AlertState, preparedStatement, Queryable } from '@sluice/database';
 import type { PoolClient } from 'pg';
 import { advisoryLockKey } from './advisory-lock';
 
@@ -18,15 +18,7 @@ export interface AlertWriteRow {
     description: string | null;
     source: string | null;
   };
-  alert: {
-    severity: number;
-    previousSeverity: number | null;
-    state: AlertState;
-    count: number;
-    firstoccurrence: number;
-    lastoccurrence: number;
-    resolvedAt: number | null;
-  };
+  alert: AlertSnapshot;
 }
 
 const LOCK_IDENTITIES = preparedStatement(

@@ -1,32 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityRecord, parseTimestamp, recordFields } from '@sluice/contracts';
-import { bulkInsert, inTransaction, PG_POOL } from '@sluice/database';
+import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { extraFields } from '../persistence/extra-fields';
 import { badRecord } from '../persistence/job-failure';
 import { newestPerKey } from './newest-per-key';
+import { topologyUpsert } from './topology-upsert';
 
-const KNOWN = recordFields(EntityRecord);
-
-const ENTITIES = bulkInsert<{ record: EntityRecord; ts: number }>({
-  envcustomerid: ['text', (x) => x.record.envcustomerid],
-  entityid: ['text', (x) => x.record.entityid],
-  name: ['text', (x) => x.record.entity],
-  type: ['text', (x) => x.record.entitytype],
-  attributes: ['jsonb', (x) => (x.record.attributes ? JSON.stringify(x.record.attributes) : null)],
-  extra: ['jsonb', (x) => extraFields(x.record, KNOWN)],
-  record_ts: ['timestamptz', (x) => new Date(x.ts).toISOString()],
-  deleted: ['bool', (x) => x.record.deleted === true],
+export const UPSERT_ENTITIES = topologyUpsert<EntityRecord>({
+  table: 'topology_entities',
+  idColumn: 'entityid',
+  id: (r) => r.entityid,
+  name: (r) => r.entity,
+  type: (r) => r.entitytype,
+  known: recordFields(EntityRecord),
 });
-
-export const UPSERT_ENTITIES = `INSERT INTO topology_entities (${ENTITIES.names})
-         SELECT * FROM ${ENTITIES.unnest}
-         ON CONFLICT (envcustomerid, entityid) DO UPDATE SET
-           name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
-           record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
-         WHERE topology_entities.record_ts <= EXCLUDED.record_ts
-         RETURNING envcustomerid, entityid, deleted`;
 
 /**
  * Spec §2.3 in three statements per job: upsert the newest record of each entity where it is not
@@ -47,7 +35,7 @@ export class EntityWriter {
 
     return inTransaction(this.pool, async (db) => {
       type Won = { envcustomerid: string; entityid: string; deleted: boolean };
-      const won = await db.query<Won>(UPSERT_ENTITIES, ENTITIES.values(rows));
+      const won = await db.query<Won>(UPSERT_ENTITIES.text, UPSERT_ENTITIES.values(rows));
       if (won.rows.length > 0) {
         await db.query(
           `DELETE FROM entity_relations r USING unnest($1::text[], $2::text[]) AS k(c, e)

@@ -1,32 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parseTimestamp, recordFields, ServiceRecord } from '@sluice/contracts';
-import { bulkInsert, inTransaction, PG_POOL } from '@sluice/database';
+import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { extraFields } from '../persistence/extra-fields';
 import { badRecord } from '../persistence/job-failure';
 import { newestPerKey } from './newest-per-key';
+import { topologyUpsert } from './topology-upsert';
 
-const KNOWN = recordFields(ServiceRecord);
-
-const SERVICES = bulkInsert<{ record: ServiceRecord; ts: number }>({
-  envcustomerid: ['text', (x) => x.record.envcustomerid],
-  serviceid: ['text', (x) => x.record.serviceid],
-  name: ['text', (x) => x.record.service],
-  type: ['text', (x) => x.record.servicetype ?? null],
-  attributes: ['jsonb', (x) => (x.record.attributes ? JSON.stringify(x.record.attributes) : null)],
-  extra: ['jsonb', (x) => extraFields(x.record, KNOWN)],
-  record_ts: ['timestamptz', (x) => new Date(x.ts).toISOString()],
-  deleted: ['bool', (x) => x.record.deleted === true],
+export const UPSERT_SERVICES = topologyUpsert<ServiceRecord>({
+  table: 'topology_services',
+  idColumn: 'serviceid',
+  id: (r) => r.serviceid,
+  name: (r) => r.service,
+  type: (r) => r.servicetype ?? null,
+  known: recordFields(ServiceRecord),
 });
-
-export const UPSERT_SERVICES = `INSERT INTO topology_services (${SERVICES.names})
-         SELECT * FROM ${SERVICES.unnest}
-         ON CONFLICT (envcustomerid, serviceid) DO UPDATE SET
-           name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
-           record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
-         WHERE topology_services.record_ts <= EXCLUDED.record_ts
-         RETURNING envcustomerid, serviceid, deleted`;
 
 /** Spec §2.4: as EntityWriter, for services, their member entities and the services they depend on. */
 @Injectable()
@@ -43,7 +31,7 @@ export class ServiceWriter {
 
     return inTransaction(this.pool, async (db) => {
       type Won = { envcustomerid: string; serviceid: string; deleted: boolean };
-      const won = await db.query<Won>(UPSERT_SERVICES, SERVICES.values(rows));
+      const won = await db.query<Won>(UPSERT_SERVICES.text, UPSERT_SERVICES.values(rows));
       if (won.rows.length > 0) {
         const keys = [won.rows.map((w) => w.envcustomerid), won.rows.map((w) => w.serviceid)];
         for (const table of ['service_members', 'service_dependencies']) {
