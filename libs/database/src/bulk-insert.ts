@@ -18,7 +18,7 @@ export interface BulkInsert<R> {
   readonly unnest: string;
   /** The number of the statement's next parameter after the columns'. */
   readonly nextParameter: number;
-  /** The statement's parameters, one array per column, filled in one pass over the rows. */
+  /** The statement's parameters: one array per column. */
   values(rows: readonly R[]): unknown[][];
 }
 
@@ -34,13 +34,9 @@ export function bulkInsert<R>(columns: BulkColumns<R>, firstParameter = 1): Bulk
     select: entries.map(([name, [, , select]]) => select ?? name).join(', '),
     unnest: `unnest(${entries.map(([, [type]], i) => `$${firstParameter + i}::${type}[]`).join(', ')})`,
     nextParameter: firstParameter + entries.length,
-    values(rows) {
-      const arrays = getters.map(() => new Array<unknown>(rows.length));
-      for (let r = 0; r < rows.length; r++) {
-        const row = rows[r];
-        for (let c = 0; c < getters.length; c++) arrays[c][r] = getters[c](row);
-      }
-      return arrays;
-    },
+    // Column by column, as the hand-written parameter lists did: each getter runs over all rows
+    // in a loop of its own, which V8 keeps monomorphic (a row-by-row loop calling every getter
+    // from one site measured slower). No intermediate object per row either way.
+    values: (rows) => getters.map((get) => rows.map(get)),
   };
 }
