@@ -69,7 +69,7 @@ describe('AlertRepository and AlertHistoryRepository on PostgreSQL', () => {
         { ...base, at: T0, kind: 'opened', fromState: null, fromSeverity: null, ieventid: 'e-1', source: 'test', actor: null, note: null },
         { ...base, at: null, kind: 'itsm', source: 'itsm', actor: 'jane@example.com', note: 'ticket INC-1 state 2' },
       ]);
-      return (await db.query<{ now: Date }>('SELECT now()')).rows[0].now;
+      return (await db.query<{ now: Date }>('SELECT now()::timestamptz(3) AS now')).rows[0].now; // the column's precision
     });
     await AlertHistoryRepository.append(pool, []);
 
