@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { StaleAdapters } from '../../apps/worker/src/maintenance/stale-adapters';
+import { StaleAdapters } from '../../apps/worker/src/maintenance/stale-adapters.service';
 import { apiUser, createCustomer, heartbeat, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { ownDatabase } from '../helpers/database';

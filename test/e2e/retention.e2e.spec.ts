@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { Retention } from '../../apps/worker/src/maintenance/retention';
+import { Retention } from '../../apps/worker/src/maintenance/retention.service';
 import { event, metric, tenant } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { ownDatabase } from '../helpers/database';

@@ -12,7 +12,7 @@ import {
   workerConnectionOptions,
   workerLockOptions,
 } from '@sluice/queue';
-import { AlertWriter } from './alerts/alert-writer';
+import { AlertWriter } from './alerts/alert.writer';
 import { ConnectionsCheck } from './connections.check';
 import { EventWriter } from './events/event.writer';
 import { EventsProcessor } from './events/events.processor';
@@ -20,14 +20,14 @@ import { HealthcheckProcessor } from './healthcheck/healthcheck.processor';
 import { HeartbeatWriter } from './healthcheck/heartbeat.writer';
 import { ItsmUpdatesProcessor } from './itsm/itsm-updates.processor';
 import { TicketUpdateWriter } from './itsm/ticket-update.writer';
-import { AlertNotifications } from './notifier/alert-notifications';
+import { AlertNotifications } from './notifier/alert-notifications.service';
 import { NotificationsProcessor } from './notifier/notifications.processor';
-import { NotifierAuth } from './notifier/notifier-auth';
-import { NotifierConfig } from './notifier/notifier-config';
-import { TicketNotifier } from './notifier/ticket-notifier';
+import { NotifierAuth } from './notifier/notifier-auth.service';
+import { NotifierConfig } from './notifier/notifier-config.service';
+import { TicketNotifier } from './notifier/ticket.notifier';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
-import { Retention } from './maintenance/retention';
-import { StaleAdapters } from './maintenance/stale-adapters';
+import { Retention } from './maintenance/retention.service';
+import { StaleAdapters } from './maintenance/stale-adapters.service';
 import { MetricWriter } from './metrics/metric.writer';
 import { MetricsProcessor } from './metrics/metrics.processor';
 import { EntityWriter } from './topology/entity.writer';

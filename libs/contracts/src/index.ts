@@ -3,6 +3,7 @@ export * from './records/metric.record';
 export * from './records/entity.record';
 export * from './records/service.record';
 export * from './records/heartbeat.record';
+export * from './records/record-fields';
 export * from './validation/severity';
 export * from './validation/timestamp';
 export * from './validation/decorators';

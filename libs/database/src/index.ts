@@ -5,5 +5,7 @@ export * from './connection-errors';
 export * from './outage-log';
 export * from './start-failure';
 export * from './migrations/migrate';
-export { Prisma, UserType } from './generated/prisma/client';
+export * from './rows';
+export * from './bulk-insert';
+export { Prisma } from './generated/prisma/client';
 export type { User, Customer, Organization, Alert, AlertHistory, Integration } from './generated/prisma/client';

@@ -95,6 +95,9 @@ export class DatabaseReachability {
   }
 }
 
+/** What a repository method runs its SQL on: the pool, or the client of the caller's transaction. */
+export type Queryable = Pick<PoolClient, 'query'>;
+
 /** Runs `work` in one transaction on one connection of the pool: committed, or rolled back on error. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

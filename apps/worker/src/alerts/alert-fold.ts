@@ -1,3 +1,7 @@
+import type { AlertSnapshot, AlertState } from '@sluice/database';
+
+export type { AlertSnapshot } from '@sluice/database';
+
 /**
  * The alert state machine of spec §2.1, as a pure function: an alert (or none yet) and the
  * events that hit it, in order of `lastoccurrence`, give the alert's new state and the history
@@ -13,17 +17,6 @@
  *   neither state nor severity: the newer event already decided those.
  * - A clear event for an alert that does not exist, or is resolved already, changes nothing.
  */
-export type AlertState = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
-
-export interface AlertSnapshot {
-  severity: number;
-  previousSeverity: number | null;
-  state: AlertState;
-  count: number;
-  firstoccurrence: number;
-  lastoccurrence: number;
-  resolvedAt: number | null;
-}
 
 export interface FoldEvent {
   ieventid: string;

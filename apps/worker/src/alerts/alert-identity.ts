@@ -1,30 +1,7 @@
-/** Spec §2.1: what identifies an alert. Absent category and split are ''. */
-export interface AlertIdentity {
-  envcustomerid: string;
-  entityid: string;
-  parametercategory: string;
-  parameterid: string;
-  splitby: string;
-}
+import type { AlertIdentity } from '@sluice/database';
 
+export type { AlertIdentity } from '@sluice/database';
+
+/** The identity as one text: a map key, and the text of its advisory lock. */
 export const identityKey = (i: AlertIdentity) =>
   JSON.stringify([i.envcustomerid, i.entityid, i.parametercategory, i.parameterid, i.splitby]);
-
-/**
- * An advisory-lock key for an identity: a 53-bit hash (cyrb53), cheap enough to compute for every
- * event of a batch; a collision only serialises two alerts. Every process must hash alike.
- */
-export function identityLock(key: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < key.length; i++) {
-    const ch = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}

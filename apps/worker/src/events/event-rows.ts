@@ -1,14 +1,14 @@
-import { EventRecord, parseSeverity, parseTimestamp } from '@sluice/contracts';
+import { EventRecord, parseSeverity, parseTimestamp, recordFields } from '@sluice/contracts';
+import type { BulkColumn } from '@sluice/database';
 import { badRecord } from '../persistence/job-failure';
 import { extraFields } from '../persistence/extra-fields';
 
-const KNOWN = new Set(Object.keys({
-  envcustomerid: 1, toolcustomername: 1, ieventid: 1, entity: 1, entityid: 1, parametercategory: 1, parametertype: 1,
-  parametername: 1, parameterid: 1, severity: 1, description: 1, messages: 1, firstoccurrence: 1, lastoccurrence: 1,
-  splitby: 1, source: 1,
-}));
+const KNOWN = recordFields(EventRecord);
 
-/** An event as stored: severity as 0..5, times as epoch milliseconds, defaults applied. */
+/**
+ * An event as stored: severity as 0..5, times as epoch milliseconds, defaults applied. Each
+ * field is a column of `events` (EVENT_COLUMNS must name them all).
+ */
 export interface EventRow {
   envcustomerid: string;
   ieventid: string;
@@ -56,3 +56,33 @@ export function toEventRow(record: EventRecord, index: number): EventRow {
     extra: extraFields(record, KNOWN),
   };
 }
+
+/** A row to insert, with the time its job was received (epoch milliseconds). */
+export interface StoredEvent {
+  row: EventRow;
+  receivedAt: number;
+}
+
+const toTimestamp = (column: string) => `to_timestamp(${column} / 1000)`;
+
+/** The columns of `events` the worker inserts, in parameter order: one per EventRow field, then `received_at`. */
+export const EVENT_COLUMNS: { readonly [K in keyof EventRow | 'received_at']: BulkColumn<StoredEvent> } = {
+  envcustomerid: ['text', (e) => e.row.envcustomerid],
+  ieventid: ['text', (e) => e.row.ieventid],
+  entity: ['text', (e) => e.row.entity],
+  entityid: ['text', (e) => e.row.entityid],
+  parametercategory: ['text', (e) => e.row.parametercategory],
+  parametertype: ['text', (e) => e.row.parametertype],
+  parametername: ['text', (e) => e.row.parametername],
+  parameterid: ['text', (e) => e.row.parameterid],
+  severity: ['int2', (e) => e.row.severity],
+  description: ['text', (e) => e.row.description],
+  messages: ['text', (e) => e.row.messages],
+  firstoccurrence: ['float8', (e) => e.row.firstoccurrence, toTimestamp('firstoccurrence')],
+  lastoccurrence: ['float8', (e) => e.row.lastoccurrence, toTimestamp('lastoccurrence')],
+  splitby: ['text', (e) => e.row.splitby],
+  source: ['text', (e) => e.row.source],
+  toolcustomername: ['text', (e) => e.row.toolcustomername],
+  extra: ['jsonb', (e) => e.row.extra],
+  received_at: ['float8', (e) => e.receivedAt, toTimestamp('received_at')],
+};

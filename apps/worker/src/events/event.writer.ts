@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventRecord } from '@sluice/contracts';
-import { inTransaction, PG_POOL, preparedStatement } from '@sluice/database';
+import { bulkInsert, inTransaction, PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { AlertChange, AlertInput, AlertWriter } from '../alerts/alert-writer';
+import { AlertChange, AlertInput, AlertWriter } from '../alerts/alert.writer';
 import { identityKey } from '../alerts/alert-identity';
+import { AlertNotifications } from '../notifier/alert-notifications.service';
 import { GroupCommit } from '../persistence/group-commit';
-import { EventRow, toEventRow } from './event-rows';
+import { EVENT_COLUMNS, EventRow, StoredEvent, toEventRow } from './event-rows';
 
 export interface EventsResult {
   stored: number;
@@ -14,16 +15,13 @@ export interface EventsResult {
   alerts: AlertChange[];
 }
 
-const INSERT_EVENTS = preparedStatement(
+const EVENTS = bulkInsert(EVENT_COLUMNS);
+
+export const INSERT_EVENTS = preparedStatement(
   'events.insert',
-  `INSERT INTO events (envcustomerid, ieventid, entity, entityid, parametercategory, parametertype, parametername,
-                        parameterid, severity, description, messages, firstoccurrence, lastoccurrence, splitby,
-                        source, toolcustomername, extra, received_at)
-    SELECT c, i, en, eid, pc, pt, pn, pid, sev, d, m, to_timestamp(fo / 1000), to_timestamp(lo / 1000), sb, src, tcn, x,
-           to_timestamp(ra / 1000)
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                  $9::int2[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::text[], $15::text[],
-                  $16::text[], $17::jsonb[], $18::float8[]) AS u(c, i, en, eid, pc, pt, pn, pid, sev, d, m, fo, lo, sb, src, tcn, x, ra)
+  `INSERT INTO events (${EVENTS.names})
+    SELECT ${EVENTS.select}
+      FROM ${EVENTS.unnest} AS u(${EVENTS.names})
     ON CONFLICT (envcustomerid, ieventid) DO NOTHING
     RETURNING envcustomerid, ieventid`,
 );
@@ -36,12 +34,10 @@ interface JobEvents {
   records: number;
 }
 
-interface Pending {
-  row: EventRow;
+interface Pending extends StoredEvent {
   job: number;
   /** Position in the group (job, then record): events of equal lastoccurrence fold in this order. */
   seq: number;
-  receivedAt: number;
 }
 
 const eventKey = (e: Pick<EventRow, 'envcustomerid' | 'ieventid'>) => `${e.envcustomerid}\u0000${e.ieventid}`;
@@ -68,6 +64,7 @@ export class EventWriter {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly alerts: AlertWriter,
+    private readonly notifications: AlertNotifications,
   ) {}
 
   /** Rejects with an UnrecoverableError naming the record if one cannot be stored. */
@@ -90,33 +87,12 @@ export class EventWriter {
     const all = [...pending.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
 
     return inTransaction(this.pool, async (db) => {
-      const col = <T>(f: (r: EventRow) => T) => all.map((p) => f(p.row));
-      const inserted = await db.query<{ envcustomerid: string; ieventid: string }>(
-        INSERT_EVENTS([
-          col((r) => r.envcustomerid),
-          col((r) => r.ieventid),
-          col((r) => r.entity),
-          col((r) => r.entityid),
-          col((r) => r.parametercategory),
-          col((r) => r.parametertype),
-          col((r) => r.parametername),
-          col((r) => r.parameterid),
-          col((r) => r.severity),
-          col((r) => r.description),
-          col((r) => r.messages),
-          col((r) => r.firstoccurrence),
-          col((r) => r.lastoccurrence),
-          col((r) => r.splitby),
-          col((r) => r.source),
-          col((r) => r.toolcustomername),
-          col((r) => r.extra),
-          all.map((p) => p.receivedAt),
-        ]),
-      );
+      const inserted = await db.query<{ envcustomerid: string; ieventid: string }>(INSERT_EVENTS(EVENTS.values(all)));
       // Back in arrival order for the fold (the insert went in key order).
       const fresh = inserted.rows.map((r) => pending.get(eventKey(r))!).sort((a, b) => a.seq - b.seq);
       const inputs = fresh.map((p) => toAlertInput(p.row));
-      const changes = await this.alerts.apply(db, inputs);
+      const changes = await this.alerts.write(db, inputs);
+      await this.notifications.plan(db, changes);
 
       // Each job is told what its own events did.
       const changed = new Map(changes.map((c) => [identityKey(c.identity), c]));

@@ -1,9 +1,10 @@
-import type { AlertInput } from '../alerts/alert-writer';
+import { Severity } from '@sluice/contracts';
+import type { AlertInput } from '../alerts/alert.writer';
 
 /** Spec §2.5: an adapter's alert: the adapter is the entity, its heartbeat the parameter. */
 export const ADAPTER_ALERT = { parametercategory: 'adapter', parameterid: 'heartbeat', parametername: 'adapter heartbeat' } as const;
 /** DOWN and silent adapters raise a major alert. */
-export const ADAPTER_DOWN_SEVERITY = 4;
+export const ADAPTER_DOWN_SEVERITY = Severity.MAJOR;
 
 export interface AdapterRef {
   envcustomerid: string;

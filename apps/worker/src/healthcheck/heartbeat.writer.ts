@@ -1,16 +1,41 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HeartbeatRecord, parseTimestamp } from '@sluice/contracts';
-import { inTransaction, PG_POOL } from '@sluice/database';
+import { HeartbeatRecord, parseTimestamp, recordFields, Severity } from '@sluice/contracts';
+import { bulkInsert, inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { AlertInput, AlertWriter } from '../alerts/alert-writer';
+import { AlertInput, AlertWriter } from '../alerts/alert.writer';
+import { AlertNotifications } from '../notifier/alert-notifications.service';
 import { extraFields } from '../persistence/extra-fields';
 import { badRecord } from '../persistence/job-failure';
 import { newestPerKey } from '../topology/newest-per-key';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from './adapter-alerts';
 
-const KNOWN = new Set(['envcustomerid', 'adapterid', 'adaptername', 'adaptertype', 'status', 'timestamp', 'interval', 'message', 'stats']);
+const KNOWN = recordFields(HeartbeatRecord);
 export const DEFAULT_HEARTBEAT_INTERVAL = 300;
+
+type Timed = { record: HeartbeatRecord; ts: number };
+
+const ADAPTERS = bulkInsert<Timed>({
+  envcustomerid: ['text', (x) => x.record.envcustomerid],
+  adapterid: ['text', (x) => x.record.adapterid],
+  name: ['text', (x) => x.record.adaptername],
+  type: ['text', (x) => x.record.adaptertype ?? null],
+  status: ['text', (x) => x.record.status],
+  interval: ['int', (x) => x.record.interval ?? DEFAULT_HEARTBEAT_INTERVAL],
+  lastseen: ['timestamptz', (x) => new Date(x.ts).toISOString()],
+  message: ['text', (x) => x.record.message ?? null],
+  stats: ['jsonb', (x) => (x.record.stats ? JSON.stringify(x.record.stats) : null)],
+  extra: ['jsonb', (x) => extraFields(x.record, KNOWN)],
+});
+
+export const UPSERT_ADAPTERS = `INSERT INTO adapters (${ADAPTERS.names})
+         SELECT * FROM ${ADAPTERS.unnest}
+         ON CONFLICT (envcustomerid, adapterid) DO UPDATE SET
+           name = EXCLUDED.name, type = EXCLUDED.type, status = EXCLUDED.status, interval = EXCLUDED.interval,
+           lastseen = EXCLUDED.lastseen, message = EXCLUDED.message, stats = EXCLUDED.stats, extra = EXCLUDED.extra,
+           updated_at = now()
+         WHERE adapters.lastseen < EXCLUDED.lastseen
+         RETURNING envcustomerid, adapterid`;
 
 /**
  * Spec §2.5: keeps the newest heartbeat of each adapter (an older one arriving late is ignored,
@@ -23,6 +48,7 @@ export class HeartbeatWriter {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly alerts: AlertWriter,
+    private readonly notifications: AlertNotifications,
   ) {}
 
   async write(job: PublishJob<HeartbeatRecord>): Promise<{ applied: number; ignored: number }> {
@@ -32,32 +58,9 @@ export class HeartbeatWriter {
       return { record, ts };
     });
     const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.adapterid}`, (x) => x.ts);
-    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
 
     return inTransaction(this.pool, async (db) => {
-      const won = await db.query<{ envcustomerid: string; adapterid: string }>(
-        `INSERT INTO adapters (envcustomerid, adapterid, name, type, status, interval, lastseen, message, stats, extra)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::timestamptz[],
-                              $8::text[], $9::jsonb[], $10::jsonb[])
-         ON CONFLICT (envcustomerid, adapterid) DO UPDATE SET
-           name = EXCLUDED.name, type = EXCLUDED.type, status = EXCLUDED.status, interval = EXCLUDED.interval,
-           lastseen = EXCLUDED.lastseen, message = EXCLUDED.message, stats = EXCLUDED.stats, extra = EXCLUDED.extra,
-           updated_at = now()
-         WHERE adapters.lastseen < EXCLUDED.lastseen
-         RETURNING envcustomerid, adapterid`,
-        [
-          col((x) => x.record.envcustomerid),
-          col((x) => x.record.adapterid),
-          col((x) => x.record.adaptername),
-          col((x) => x.record.adaptertype ?? null),
-          col((x) => x.record.status),
-          col((x) => x.record.interval ?? DEFAULT_HEARTBEAT_INTERVAL),
-          col((x) => new Date(x.ts).toISOString()),
-          col((x) => x.record.message ?? null),
-          col((x) => (x.record.stats ? JSON.stringify(x.record.stats) : null)),
-          col((x) => extraFields(x.record, KNOWN)),
-        ],
-      );
+      const won = await db.query<{ envcustomerid: string; adapterid: string }>(UPSERT_ADAPTERS, ADAPTERS.values(rows));
       const applied = new Set(won.rows.map((w) => `${w.envcustomerid}\u0000${w.adapterid}`));
       const inputs: AlertInput[] = [];
       for (const { record, ts } of rows) {
@@ -65,10 +68,10 @@ export class HeartbeatWriter {
         if (record.status === 'DOWN') {
           inputs.push(adapterAlertInput(record, ADAPTER_DOWN_SEVERITY, 'down', ts, `Adapter ${record.adaptername} reports DOWN${record.message ? `: ${record.message}` : ''}`));
         } else if (record.status === 'UP') {
-          inputs.push(adapterAlertInput(record, 0, 'up', ts, `Adapter ${record.adaptername} is UP`));
+          inputs.push(adapterAlertInput(record, Severity.CLEAR, 'up', ts, `Adapter ${record.adaptername} is UP`));
         }
       }
-      await this.alerts.apply(db, inputs);
+      await this.notifications.plan(db, await this.alerts.write(db, inputs));
       return { applied: won.rows.length, ignored: job.records.length - won.rows.length };
     });
   }

@@ -1,4 +1,4 @@
-import type { AlertState } from '../alerts/alert-fold';
+import type { AlertState } from '@sluice/database';
 
 export interface StatusMapping {
   name: string;

@@ -11,6 +11,6 @@ export class ItsmUpdatesProcessor extends PipelineProcessor<ItsmUpdateJob> {
   }
 
   protected async handle(job: Job<ItsmUpdateJob>) {
-    return (await this.writer.apply(job.data)) ?? { skipped: 'alert no longer exists' };
+    return (await this.writer.write(job.data)) ?? { skipped: 'alert no longer exists' };
   }
 }

@@ -3,8 +3,8 @@ import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { QueueName } from '@sluice/queue';
 import type { Job, Queue } from 'bullmq';
-import { Retention } from './retention';
-import { StaleAdapters } from './stale-adapters';
+import { Retention } from './retention.service';
+import { StaleAdapters } from './stale-adapters.service';
 
 export const STALE_ADAPTERS_JOB = 'stale-adapters';
 export const RETENTION_JOB = 'retention';

@@ -4,7 +4,7 @@ import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { NotificationJob, QueueName } from '@sluice/queue';
 import { Job, UnrecoverableError } from 'bullmq';
 import { RetryableCallError } from './itsm-http';
-import { TicketNotifier } from './ticket-notifier';
+import { TicketNotifier } from './ticket.notifier';
 
 /** Exponential from NOTIFIER_RETRY_BASE_MS, or what the ITSM's Retry-After asked for. */
 export function itsmBackoff(attemptsMade: number, baseMs: number, err?: Error): number {

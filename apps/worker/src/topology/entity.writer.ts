@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityRecord, parseTimestamp } from '@sluice/contracts';
+import { EntityRecord, parseTimestamp, recordFields } from '@sluice/contracts';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { extraFields } from '../persistence/extra-fields';
 import { badRecord } from '../persistence/job-failure';
 import { newestPerKey } from './newest-per-key';
+import { topologyUpsert } from './topology-upsert';
 
-const KNOWN = new Set(['envcustomerid', 'entityid', 'entity', 'entitytype', 'attributes', 'relations', 'timestamp', 'deleted']);
+export const UPSERT_ENTITIES = topologyUpsert<EntityRecord>({
+  table: 'topology_entities',
+  idColumn: 'entityid',
+  id: (r) => r.entityid,
+  name: (r) => r.entity,
+  type: (r) => r.entitytype,
+  known: recordFields(EntityRecord),
+});
 
 /**
  * Spec §2.3 in three statements per job: upsert the newest record of each entity where it is not
@@ -25,28 +32,10 @@ export class EntityWriter {
       return { record, ts };
     });
     const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.entityid}`, (x) => x.ts);
-    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
 
     return inTransaction(this.pool, async (db) => {
-      const won = await db.query<{ envcustomerid: string; entityid: string; deleted: boolean }>(
-        `INSERT INTO topology_entities (envcustomerid, entityid, name, type, attributes, extra, record_ts, deleted)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::bool[])
-         ON CONFLICT (envcustomerid, entityid) DO UPDATE SET
-           name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
-           record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
-         WHERE topology_entities.record_ts <= EXCLUDED.record_ts
-         RETURNING envcustomerid, entityid, deleted`,
-        [
-          col((x) => x.record.envcustomerid),
-          col((x) => x.record.entityid),
-          col((x) => x.record.entity),
-          col((x) => x.record.entitytype),
-          col((x) => (x.record.attributes ? JSON.stringify(x.record.attributes) : null)),
-          col((x) => extraFields(x.record, KNOWN)),
-          col((x) => new Date(x.ts).toISOString()),
-          col((x) => x.record.deleted === true),
-        ],
-      );
+      type Won = { envcustomerid: string; entityid: string; deleted: boolean };
+      const won = await db.query<Won>(UPSERT_ENTITIES.text, UPSERT_ENTITIES.values(rows));
       if (won.rows.length > 0) {
         await db.query(
           `DELETE FROM entity_relations r USING unnest($1::text[], $2::text[]) AS k(c, e)

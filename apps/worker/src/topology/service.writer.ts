@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { parseTimestamp, ServiceRecord } from '@sluice/contracts';
+import { parseTimestamp, recordFields, ServiceRecord } from '@sluice/contracts';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { extraFields } from '../persistence/extra-fields';
 import { badRecord } from '../persistence/job-failure';
 import { newestPerKey } from './newest-per-key';
+import { topologyUpsert } from './topology-upsert';
 
-const KNOWN = new Set(['envcustomerid', 'serviceid', 'service', 'servicetype', 'entities', 'dependson', 'attributes', 'timestamp', 'deleted']);
+export const UPSERT_SERVICES = topologyUpsert<ServiceRecord>({
+  table: 'topology_services',
+  idColumn: 'serviceid',
+  id: (r) => r.serviceid,
+  name: (r) => r.service,
+  type: (r) => r.servicetype ?? null,
+  known: recordFields(ServiceRecord),
+});
 
 /** Spec §2.4: as EntityWriter, for services, their member entities and the services they depend on. */
 @Injectable()
@@ -21,28 +28,10 @@ export class ServiceWriter {
       return { record, ts };
     });
     const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.serviceid}`, (x) => x.ts);
-    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
 
     return inTransaction(this.pool, async (db) => {
-      const won = await db.query<{ envcustomerid: string; serviceid: string; deleted: boolean }>(
-        `INSERT INTO topology_services (envcustomerid, serviceid, name, type, attributes, extra, record_ts, deleted)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::bool[])
-         ON CONFLICT (envcustomerid, serviceid) DO UPDATE SET
-           name = EXCLUDED.name, type = EXCLUDED.type, attributes = EXCLUDED.attributes, extra = EXCLUDED.extra,
-           record_ts = EXCLUDED.record_ts, deleted = EXCLUDED.deleted, updated_at = now()
-         WHERE topology_services.record_ts <= EXCLUDED.record_ts
-         RETURNING envcustomerid, serviceid, deleted`,
-        [
-          col((x) => x.record.envcustomerid),
-          col((x) => x.record.serviceid),
-          col((x) => x.record.service),
-          col((x) => x.record.servicetype ?? null),
-          col((x) => (x.record.attributes ? JSON.stringify(x.record.attributes) : null)),
-          col((x) => extraFields(x.record, KNOWN)),
-          col((x) => new Date(x.ts).toISOString()),
-          col((x) => x.record.deleted === true),
-        ],
-      );
+      type Won = { envcustomerid: string; serviceid: string; deleted: boolean };
+      const won = await db.query<Won>(UPSERT_SERVICES.text, UPSERT_SERVICES.values(rows));
       if (won.rows.length > 0) {
         const keys = [won.rows.map((w) => w.envcustomerid), won.rows.map((w) => w.serviceid)];
         for (const table of ['service_members', 'service_dependencies']) {

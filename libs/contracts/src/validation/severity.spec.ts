@@ -1,4 +1,11 @@
-import { parseSeverity, SEVERITY_NAMES } from './severity';
+import { parseSeverity, Severity, SEVERITY_NAMES } from './severity';
+
+describe('Severity', () => {
+  it('numbers the severity names', () => {
+    const numbered = Object.entries(Severity).map(([name, n]) => [name.toLowerCase(), n]);
+    expect(numbered).toEqual(SEVERITY_NAMES.map((name, n) => [name, n]));
+  });
+});
 
 describe('parseSeverity', () => {
   it('names the six levels of spec §2.1 in order', () => {

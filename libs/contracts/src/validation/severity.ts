@@ -1,3 +1,7 @@
+/** Spec §2.1 severities: 0 (clear) resolves an alert, 5 is the highest. */
+export const Severity = { CLEAR: 0, INDETERMINATE: 1, WARNING: 2, MINOR: 3, MAJOR: 4, CRITICAL: 5 } as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
+
 /** Severity names of spec §2.1, indexed by their number. */
 export const SEVERITY_NAMES = ['clear', 'indeterminate', 'warning', 'minor', 'major', 'critical'] as const;
 

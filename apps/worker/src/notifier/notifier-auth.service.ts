@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { callItsm } from './itsm-http';
-import { Notifier, secretsOf } from './notifier-config';
+import { Notifier, secretsOf } from './notifier-config.service';
 
 interface CachedToken {
   /** The notifier settings and secrets the token was fetched with: a token never outlives them. */

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { Pool } from 'pg';
-import { AlertWriter } from '../alerts/alert-writer';
+import { AlertWriter } from '../alerts/alert.writer';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from '../healthcheck/adapter-alerts';
+import { AlertNotifications } from '../notifier/alert-notifications.service';
+import { AdapterRepository } from '../persistence/adapter.repository';
 
 /**
  * Spec §2.5: an adapter silent for 2 × its interval becomes STALE and raises its alert; its next
@@ -13,19 +15,15 @@ export class StaleAdapters {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly alerts: AlertWriter,
+    private readonly notifications: AlertNotifications,
   ) {}
 
   async mark(now = new Date()): Promise<number> {
     return inTransaction(this.pool, async (db) => {
-      const stale = await db.query<{ envcustomerid: string; adapterid: string; name: string; lastseen: Date; interval: number }>(
-        `UPDATE adapters SET status = 'STALE', updated_at = now()
-          WHERE status <> 'STALE' AND lastseen < $1::timestamptz - make_interval(secs => 2 * interval)
-          RETURNING envcustomerid, adapterid, name, lastseen, interval`,
-        [now.toISOString()],
-      );
-      await this.alerts.apply(
+      const stale = await AdapterRepository.markStale(db, now);
+      const changes = await this.alerts.write(
         db,
-        stale.rows.map((a) =>
+        stale.map((a) =>
           adapterAlertInput(
             { envcustomerid: a.envcustomerid, adapterid: a.adapterid, adaptername: a.name },
             ADAPTER_DOWN_SEVERITY,
@@ -35,7 +33,8 @@ export class StaleAdapters {
           ),
         ),
       );
-      return stale.rowCount ?? 0;
+      await this.notifications.plan(db, changes);
+      return stale.length;
     });
   }
 }

@@ -1,33 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { inTransaction, PG_POOL } from '@sluice/database';
+import { SEVERITY_NAMES } from '@sluice/contracts';
+import { AlertHistoryKind, AlertHistoryRow, AlertRow, inTransaction, PG_POOL } from '@sluice/database';
 import type { NotificationJob } from '@sluice/queue';
 import { UnrecoverableError } from 'bullmq';
 import type { Pool } from 'pg';
-import { SEVERITY_NAMES } from '@sluice/contracts';
-import { identityLock } from '../alerts/alert-identity';
+import { AlertHistoryRepository } from '../persistence/alert-history.repository';
+import { AlertRepository } from '../persistence/alert.repository';
 import { priorityFor, resolvedStateFor } from './incident-fields';
 import { callItsm, RetryableCallError, UnauthorizedCallError } from './itsm-http';
-import { NotifierAuth } from './notifier-auth';
-import { Notifier, NotifierConfig, secretsOf } from './notifier-config';
+import { NotifierAuth } from './notifier-auth.service';
+import { Notifier, NotifierConfig, secretsOf } from './notifier-config.service';
 
 const UNIQUE_VIOLATION = '23505';
-
-interface AlertRow {
-  id: string;
-  envcustomerid: string;
-  entity: string;
-  entityid: string;
-  parametername: string;
-  splitby: string;
-  severity: number;
-  state: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
-  count: number;
-  description: string | null;
-  lastoccurrence: Date;
-  ticket_sysid: string | null;
-  ticket_number: string | null;
-}
 
 /**
  * §4.1, the calls: open a ServiceNow-style incident (`POST {baseURI}/api/now/table/incident`)
@@ -49,15 +34,14 @@ export class TicketNotifier {
    * ticket. The one that finds the lock taken retries later and then sees the ticket.
    */
   async run(job: NotificationJob): Promise<string> {
-    const key = identityLock(`notify:${job.alertId}`).toString();
     const client = await this.pool.connect();
     try {
-      const locked = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])).rows[0].ok;
+      const locked = await AlertRepository.tryLockNotification(client, job.alertId);
       if (!locked) throw new RetryableCallError('another notification of this alert is running');
       try {
         return await this.runLocked(job);
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+        await AlertRepository.unlockNotification(client, job.alertId);
       }
     } finally {
       client.release();
@@ -65,7 +49,7 @@ export class TicketNotifier {
   }
 
   private async runLocked(job: NotificationJob): Promise<string> {
-    const alert = (await this.pool.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 AND envcustomerid = $2', [job.alertId, job.customerId])).rows[0];
+    const alert = await AlertRepository.byId(this.pool, job.customerId, job.alertId);
     // The open job of a new alert is queued just before the alert's transaction commits: when it
     // runs first, the alert is not there yet. A resolve job's alert had a ticket, so it existed.
     if (!alert && job.action === 'open') throw new RetryableCallError('the alert is not committed yet');
@@ -96,20 +80,19 @@ export class TicketNotifier {
 
   /** The failure that ended a job, kept on the alert (§4.1: `ticket: null` plus a `notifyError`). */
   async recordFailure(job: NotificationJob, reason: string): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO alert_history (alert_id, kind, from_state, to_state, from_severity, to_severity, source, note)
-       SELECT id, 'notifyError', state, state, severity, severity, 'notifier', $3 FROM alerts WHERE id = $1 AND envcustomerid = $2`,
-      [job.alertId, job.customerId, `${job.action} ticket failed: ${reason}`.slice(0, 2000)],
-    );
+    await inTransaction(this.pool, async (db) => {
+      // Read and written in one transaction, the row locked: the entry states the alert as it is.
+      const alert = await AlertRepository.forUpdate(db, job.customerId, job.alertId);
+      if (!alert) return;
+      const note = `${job.action} ticket failed: ${reason}`.slice(0, 2000);
+      await AlertHistoryRepository.append(db, [entry(alert, 'notifyError', 'notifier', note)]);
+    });
   }
 
   /** A reopened alert whose old ticket was resolved gets a new one. */
   private async reopened(alert: AlertRow): Promise<boolean> {
-    const last = await this.pool.query<{ kind: string }>(
-      "SELECT kind FROM alert_history WHERE alert_id = $1 AND kind IN ('reopened', 'ticket') ORDER BY id DESC LIMIT 1",
-      [alert.id],
-    );
-    return last.rows[0]?.kind === 'reopened';
+    const last = await AlertHistoryRepository.last(this.pool, alert.envcustomerid, alert.id, ['reopened', 'ticket']);
+    return last?.kind === 'reopened';
   }
 
   private incident(alert: AlertRow, notifier: Notifier) {
@@ -161,25 +144,45 @@ export class TicketNotifier {
     } catch (err) {
       if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
     }
-    const holder = (
-      await this.pool.query<{ id: string }>('SELECT id FROM alerts WHERE envcustomerid = $1 AND ticket_sysid = $2 AND id <> $3', [alert.envcustomerid, ticket.sysid, alert.id])
-    ).rows[0];
-    const note = `opened ticket ${shown}, not linked: it is linked to ${holder ? `alert ${holder.id}` : 'another alert'}`;
+    const holder = await AlertRepository.ticketHolder(this.pool, alert.envcustomerid, ticket.sysid, alert.id);
+    const note = `opened ticket ${shown}, not linked: it is linked to ${holder ? `alert ${holder}` : 'another alert'}`;
     await this.record(alert, 'notifyError', note, notifier);
     return note;
   }
 
-  private async record(alert: AlertRow, kind: string, note: string, notifier: Notifier, ticket?: { sysid: string; number: string | null }): Promise<void> {
+  private async record(
+    alert: AlertRow,
+    kind: AlertHistoryKind,
+    note: string,
+    notifier: Notifier,
+    ticket?: { sysid: string; number: string | null },
+  ): Promise<void> {
     // One transaction: a reader never sees the ticket on the alert without the row that says so.
-    await inTransaction(this.pool, async (client) => {
-      if (ticket) {
-        await client.query('UPDATE alerts SET ticket_sysid = $2, ticket_number = $3, updated_at = now() WHERE id = $1', [alert.id, ticket.sysid, ticket.number]);
-      }
-      await client.query(
-        `INSERT INTO alert_history (alert_id, kind, from_state, to_state, from_severity, to_severity, source, note)
-         VALUES ($1, $2, $3::"AlertState", $3::"AlertState", $4, $4, $5, $6)`,
-        [alert.id, kind, alert.state, alert.severity, `notifier:${notifier.integrationId}`, note],
-      );
+    await inTransaction(this.pool, async (db) => {
+      if (ticket) await AlertRepository.linkTicket(db, alert.envcustomerid, alert.id, ticket);
+      await AlertHistoryRepository.append(db, [entry(alert, kind, `notifier:${notifier.integrationId}`, note)]);
     });
   }
+}
+
+/** A history entry of the notifier: the alert's state and severity stay as they are. */
+function entry(
+  alert: Pick<AlertRow, 'id' | 'state' | 'severity'>,
+  kind: AlertHistoryKind,
+  source: string,
+  note: string,
+): AlertHistoryRow {
+  return {
+    alertId: alert.id,
+    at: null,
+    kind,
+    fromState: alert.state,
+    toState: alert.state,
+    fromSeverity: alert.severity,
+    toSeverity: alert.severity,
+    ieventid: null,
+    source,
+    actor: null,
+    note,
+  };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { PG_POOL } from '@sluice/database';
 import type { Pool } from 'pg';
+import { RetainedTable, RetentionRepository } from '../persistence/retention.repository';
 
 const BATCH = 10_000;
 
@@ -23,25 +24,22 @@ export class Retention {
   async run(now = new Date()): Promise<Record<string, number>> {
     const { events, metrics, history } = this.config.retentionDays;
     const deleted = {
-      events: await this.purge('events', 'id', 'stored_at', events, now),
-      metric_samples: await this.purge('metric_samples', 'ctid', 'stored_at', metrics, now),
-      alert_history: await this.purge('alert_history', 'id', 'at', history, now),
+      events: await this.purge({ table: 'events', key: 'id', column: 'stored_at' }, events, now),
+      metric_samples: await this.purge({ table: 'metric_samples', key: 'ctid', column: 'stored_at' }, metrics, now),
+      alert_history: await this.purge({ table: 'alert_history', key: 'id', column: 'at' }, history, now),
     };
     if (Object.values(deleted).some((n) => n > 0)) this.logger.log(`retention deleted ${JSON.stringify(deleted)}`);
     return deleted;
   }
 
-  private async purge(table: string, key: string, column: string, days: number, now: Date): Promise<number> {
+  private async purge(target: RetainedTable, days: number, now: Date): Promise<number> {
     if (days <= 0) return 0;
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
     let total = 0;
     for (;;) {
-      const res = await this.pool.query(
-        `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${column} < $1 LIMIT ${BATCH})`,
-        [cutoff],
-      );
-      total += res.rowCount ?? 0;
-      if ((res.rowCount ?? 0) < BATCH) return total;
+      const deleted = await RetentionRepository.deleteOlderThan(this.pool, target, cutoff, BATCH);
+      total += deleted;
+      if (deleted < BATCH) return total;
     }
   }
 }
