@@ -1,5 +1,5 @@
 import { EventRecord, parseSeverity, parseTimestamp } from '@sluice/contracts';
-import { badRecord } from '../persistence/job-failure';
+import { badRecord } from '../jobs/job-failure';
 import { extraFields } from '../persistence/extra-fields';
 
 const KNOWN = new Set(Object.keys({

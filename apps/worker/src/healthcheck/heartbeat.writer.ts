@@ -5,7 +5,7 @@ import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
 import { AlertInput, AlertWriter } from '../alerts/alert-writer';
 import { extraFields } from '../persistence/extra-fields';
-import { badRecord } from '../persistence/job-failure';
+import { badRecord } from '../jobs/job-failure';
 import { newestPerKey } from '../topology/newest-per-key';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from './adapter-alerts';
 

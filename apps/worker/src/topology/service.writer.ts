@@ -4,7 +4,7 @@ import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
 import { extraFields } from '../persistence/extra-fields';
-import { badRecord } from '../persistence/job-failure';
+import { badRecord } from '../jobs/job-failure';
 import { newestPerKey } from './newest-per-key';
 
 const KNOWN = new Set(['envcustomerid', 'serviceid', 'service', 'servicetype', 'entities', 'dependson', 'attributes', 'timestamp', 'deleted']);

@@ -1,0 +1,26 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QueueName, Queues } from '@sluice/queue';
+import { AlertNotifications } from './alert-notifications';
+import { NotificationsProcessor } from './notifications.processor';
+import { NotifierAuth } from './notifier-auth';
+import { NotifierConfig } from './notifier-config';
+import { TicketNotifier } from './ticket-notifier';
+
+/**
+ * §4.1, the outbound notifier: deciding which alert changes call an ITSM (AlertNotifications,
+ * used by the features that change alerts) and making the calls (the notifications queue).
+ */
+@Module({
+  providers: [
+    // AlertNotifications' @InjectQueue: the process's one notifications queue (Queues).
+    { provide: getQueueToken(QueueName.Notifications), inject: [Queues], useFactory: (q: Queues) => q.get(QueueName.Notifications) },
+    AlertNotifications,
+    NotifierConfig,
+    NotifierAuth,
+    TicketNotifier,
+    NotificationsProcessor,
+  ],
+  exports: [AlertNotifications],
+})
+export class NotifierModule {}
