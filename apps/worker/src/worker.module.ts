@@ -45,6 +45,9 @@ const WORKER_CLASS = {
         prefix: config.redisPrefix,
       }),
     }),
+    // No queues of its own: this import brings @nestjs/bullmq's explorer, which starts a BullMQ
+    // worker for each processor. The queues the worker adds to come from QueuesModule.
+    BullModule.registerQueue(),
     QueuesModule.forRoot('wait'),
     JobsModule,
     EventsModule,

@@ -1,7 +1,5 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName } from '@sluice/queue';
-import type { Queue } from 'bullmq';
+import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName, QueueOf, Queues } from '@sluice/queue';
 import type { PoolClient } from 'pg';
 import { NotifierConfig } from './notifier-config';
 
@@ -30,10 +28,14 @@ const DELAY_MS = 250;
  */
 @Injectable()
 export class AlertNotifications {
+  private readonly queue: QueueOf<QueueName.Notifications>;
+
   constructor(
-    @InjectQueue(QueueName.Notifications) private readonly queue: Queue<NotificationJob>,
+    queues: Queues,
     private readonly notifiers: NotifierConfig,
-  ) {}
+  ) {
+    this.queue = queues.get(QueueName.Notifications);
+  }
 
   async plan(db: PoolClient, changes: NotifiableChange[]): Promise<number> {
     if (changes.length === 0) return 0;

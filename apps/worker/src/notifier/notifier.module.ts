@@ -1,6 +1,4 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { QueueName, Queues } from '@sluice/queue';
 import { AlertNotifications } from './alert-notifications';
 import { NotificationsProcessor } from './notifications.processor';
 import { NotifierAuth } from './notifier-auth';
@@ -13,8 +11,6 @@ import { TicketNotifier } from './ticket-notifier';
  */
 @Module({
   providers: [
-    // AlertNotifications' @InjectQueue: the process's one notifications queue (Queues).
-    { provide: getQueueToken(QueueName.Notifications), inject: [Queues], useFactory: (q: Queues) => q.get(QueueName.Notifications) },
     AlertNotifications,
     NotifierConfig,
     NotifierAuth,
