@@ -8,7 +8,10 @@ export interface PublishTopic<Q extends PublishQueue> {
   record: new () => RecordOf<Q>;
 }
 
-const topic = <Q extends PublishQueue>(queue: Q, record: PublishTopic<Q>['record']): PublishTopic<Q> => ({ queue, record });
+const topic = <Q extends PublishQueue>(queue: Q, record: PublishTopic<Q>['record']): PublishTopic<Q> => ({
+  queue,
+  record,
+});
 
 /** The five publish routes of spec §2 (`POST /publish/<route>`): route key → queue and record class. */
 export const PUBLISH_TOPICS = {

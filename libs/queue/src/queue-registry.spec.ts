@@ -14,7 +14,8 @@ describe('queue registry', () => {
     expect(QUEUES[QueueName.ItsmUpdates].options).toBe(DEFAULT_JOB_OPTIONS);
     expect(QUEUES[QueueName.Notifications].options).toBe(NOTIFICATION_JOB_OPTIONS);
     // Scheduled upkeep: the queue defaults of before, under the scheduler's own removal rules.
-    expect(QUEUES[QueueName.Maintenance].options).toEqual({ ...DEFAULT_JOB_OPTIONS, removeOnComplete: true, removeOnFail: { count: 100 } });
+    const maintenance = { ...DEFAULT_JOB_OPTIONS, removeOnComplete: true, removeOnFail: { count: 100 } };
+    expect(QUEUES[QueueName.Maintenance].options).toEqual(maintenance);
   });
 
   it('maps each publish route to its queue and record class', () => {
@@ -34,8 +35,18 @@ describe('queue registry', () => {
     const names: JobNameOf<QueueName.Maintenance>[] = [MaintenanceJobName.StaleAdapters, MaintenanceJobName.Retention];
     // @ts-expect-error maintenance has no job of that name
     const wrong: JobNameOf<QueueName.Maintenance> = 'cleanup';
-    const open: JobOf<QueueName.Notifications> = { action: NotificationJobName.Open, alertId: 'a', customerId: 'c', count: 1 };
-    expect([metrics.records.length, names, wrong, open.action]).toEqual([1, ['stale-adapters', 'retention'], 'cleanup', 'open']);
+    const open: JobOf<QueueName.Notifications> = {
+      action: NotificationJobName.Open,
+      alertId: 'a',
+      customerId: 'c',
+      count: 0,
+    };
+    expect([metrics.records.length, names, wrong, open.action]).toEqual([
+      1,
+      ['stale-adapters', 'retention'],
+      'cleanup',
+      'open',
+    ]);
   });
 });
 
@@ -46,7 +57,9 @@ describe('assertOneProcessorPerQueue', () => {
 
   it('names a queue without a processor', () => {
     const missing = every.filter((p) => p.queue !== QueueName.Maintenance);
-    expect(() => assertOneProcessorPerQueue(missing)).toThrow('worker cannot start: queue "maintenance" has no processor');
+    expect(() => assertOneProcessorPerQueue(missing)).toThrow(
+      'worker cannot start: queue "maintenance" has no processor',
+    );
   });
 
   it('names a queue with two processors, and a processor of an unknown queue', () => {

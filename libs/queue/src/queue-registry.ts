@@ -40,14 +40,16 @@ export type RecordOf<Q extends PublishQueue> = PublishRecords[Q];
  * gateway's PublishService) sees `PublishJob<RecordOf<Q>>` and needs no cast.
  */
 export type PublishJobOf<Q extends PublishQueue> = { [P in Q]: PublishJob<PublishRecords[P]> }[Q];
+/** A publish queue: one job per request, named after the queue. */
+const publishQueue = <Q extends PublishQueue>() => queue<PublishJobOf<Q>, Q>(DEFAULT_JOB_OPTIONS);
 
 /** Every queue: name → payload, job names, job options. */
 export const QUEUES = {
-  [QueueName.Events]: queue<PublishJobOf<QueueName.Events>, QueueName.Events>(DEFAULT_JOB_OPTIONS),
-  [QueueName.Metrics]: queue<PublishJobOf<QueueName.Metrics>, QueueName.Metrics>(DEFAULT_JOB_OPTIONS),
-  [QueueName.EntityTopology]: queue<PublishJobOf<QueueName.EntityTopology>, QueueName.EntityTopology>(DEFAULT_JOB_OPTIONS),
-  [QueueName.ServiceTopology]: queue<PublishJobOf<QueueName.ServiceTopology>, QueueName.ServiceTopology>(DEFAULT_JOB_OPTIONS),
-  [QueueName.Healthcheck]: queue<PublishJobOf<QueueName.Healthcheck>, QueueName.Healthcheck>(DEFAULT_JOB_OPTIONS),
+  [QueueName.Events]: publishQueue<QueueName.Events>(),
+  [QueueName.Metrics]: publishQueue<QueueName.Metrics>(),
+  [QueueName.EntityTopology]: publishQueue<QueueName.EntityTopology>(),
+  [QueueName.ServiceTopology]: publishQueue<QueueName.ServiceTopology>(),
+  [QueueName.Healthcheck]: publishQueue<QueueName.Healthcheck>(),
   [QueueName.ItsmUpdates]: queue<ItsmUpdateJob, QueueName.ItsmUpdates>(DEFAULT_JOB_OPTIONS),
   [QueueName.Notifications]: queue<NotificationJob, NotificationJobName>(NOTIFICATION_JOB_OPTIONS),
   [QueueName.Maintenance]: queue<MaintenanceJob, MaintenanceJobName>(MAINTENANCE_JOB_OPTIONS),

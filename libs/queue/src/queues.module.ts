@@ -19,7 +19,7 @@ export class QueuesModule {
         {
           provide: Queues,
           inject: [SLUICE_CONFIG],
-          useFactory: (config: SluiceConfig) => new Queues(connect(config.redisUrl), config.redisPrefix, config.redisUrl),
+          useFactory: ({ redisUrl, redisPrefix }: SluiceConfig) => new Queues(connect(redisUrl), redisPrefix, redisUrl),
         },
       ],
       exports: [Queues],

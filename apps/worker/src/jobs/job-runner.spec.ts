@@ -50,7 +50,8 @@ describe('JobRunner', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0].level).toBe('info');
     expect(lines[0].msg).toBe('job completed');
-    expect(lines[0].fields).toMatchObject({ queue: 'events', jobId: 'job-1', jobName: 'events', requestId: 'req-1', attempt: 3 });
+    expect(lines[0].fields).toMatchObject({ queue: 'events', jobId: 'job-1', jobName: 'events', requestId: 'req-1' });
+    expect(lines[0].fields.attempt).toBe(3);
     expect(lines[0].fields).toMatchObject({ outcome: 'completed', error: undefined });
     expect(typeof lines[0].fields.ms).toBe('number');
   });
@@ -65,15 +66,18 @@ describe('JobRunner', () => {
     const { runner, lines, worker } = setup();
     const failedForGood = jest.fn(async () => undefined);
     const err = new Error('deadlock detected');
-    await expect(runner.run(worker, fakeJob({}, 0).job, undefined, () => Promise.reject(err), failedForGood)).rejects.toBe(err);
-    expect(lines.map((l) => [l.level, l.fields.outcome, l.fields.error])).toEqual([['warn', 'failed-retry', 'deadlock detected']]);
+    const run = runner.run(worker, fakeJob({}, 0).job, undefined, () => Promise.reject(err), failedForGood);
+    await expect(run).rejects.toBe(err);
+    const logged = lines.map((l) => [l.level, l.fields.outcome, l.fields.error]);
+    expect(logged).toEqual([['warn', 'failed-retry', 'deadlock detected']]);
     expect(failedForGood).not.toHaveBeenCalled();
   });
 
   it('the last attempt, or data no retry can store: failed-permanent at error, failedForGood called', async () => {
     const { runner, lines, worker } = setup();
     const failedForGood = jest.fn(async () => undefined);
-    await expect(runner.run(worker, fakeJob({}, 7).job, undefined, () => Promise.reject(new Error('x')), failedForGood)).rejects.toThrow('x');
+    const last = runner.run(worker, fakeJob({}, 7).job, undefined, () => Promise.reject(new Error('x')), failedForGood);
+    await expect(last).rejects.toThrow('x');
     const tooLong = Object.assign(new Error('value too long'), { code: '22001' });
     const run = runner.run(worker, fakeJob({}, 0).job, undefined, () => Promise.reject(tooLong), failedForGood);
     await expect(run).rejects.toBeInstanceOf(UnrecoverableError);
@@ -102,7 +106,8 @@ describe('JobRunner', () => {
     const { runner, lines, worker } = setup({ closing: true });
     const failedForGood = jest.fn(async () => undefined);
     const { job, moved } = fakeJob({}, 7);
-    await expect(runner.run(worker, job, 'tok', () => Promise.reject(outage()), failedForGood)).rejects.toBeInstanceOf(DelayedError);
+    const run = runner.run(worker, job, 'tok', () => Promise.reject(outage()), failedForGood);
+    await expect(run).rejects.toBeInstanceOf(DelayedError);
     expect(moved).toHaveLength(1);
     expect(lines.map((l) => [l.level, l.fields.outcome])).toEqual([['info', 'released']]);
     expect(failedForGood).not.toHaveBeenCalled();

@@ -11,7 +11,11 @@ import { ProcessorsCheck } from './processors.check';
   providers: [
     JobRunner,
     ProcessorsCheck,
-    { provide: JOB_LOGGER, inject: [PinoLogger], useFactory: (pino: PinoLogger) => pino.logger.child({ context: 'Job' }) },
+    {
+      provide: JOB_LOGGER,
+      inject: [PinoLogger],
+      useFactory: (pino: PinoLogger) => pino.logger.child({ context: 'Job' }),
+    },
   ],
   exports: [JobRunner],
 })

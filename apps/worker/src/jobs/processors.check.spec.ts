@@ -38,7 +38,9 @@ describe('ProcessorsCheck (start-up)', () => {
     const withoutMaintenance = Object.values(QueueName)
       .filter((q) => q !== QueueName.Maintenance)
       .map((queue) => processorOf(queue));
-    await expect(start(withoutMaintenance)).rejects.toThrow('worker cannot start: queue "maintenance" has no processor');
+    await expect(start(withoutMaintenance)).rejects.toThrow(
+      'worker cannot start: queue "maintenance" has no processor',
+    );
   });
 
   it('refuses to start when a queue has two processors', async () => {
