@@ -5,26 +5,24 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { DatabaseReachability } from '@sluice/database';
-import { reportRedisErrors } from '@sluice/queue';
-import Redis from 'ioredis';
+import { Queues } from '@sluice/queue';
 import { Logger as PinoLogger } from 'nestjs-pino';
 
 /**
  * The worker's connections over its life. It starts whether or not PostgreSQL and Redis answer:
  * their OutageLogs say what is unreachable, jobs wait for it, and "worker ready" is logged once
  * both answer. At shutdown the queue workers close first (their jobs finish, or go back to the
- * queue), while PostgreSQL and Redis are still open; DatabaseModule closes PostgreSQL last.
+ * queue), while PostgreSQL and Redis are still open; DatabaseModule closes PostgreSQL last, and
+ * `Queues` its Redis connection (the one pinged here).
  */
 @Injectable()
-export class ConnectionsCheck implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ConnectionsCheck implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Worker');
-  private readonly redis: Redis;
   private stopping = false;
 
   constructor(
@@ -32,9 +30,8 @@ export class ConnectionsCheck implements OnModuleInit, OnApplicationBootstrap, B
     private readonly database: DatabaseReachability,
     private readonly discovery: DiscoveryService,
     private readonly pino: PinoLogger,
-  ) {
-    this.redis = reportRedisErrors(new Redis(config.redisUrl, { maxRetriesPerRequest: null }), config.redisUrl);
-  }
+    private readonly queues: Queues,
+  ) {}
 
   onModuleInit(): void {
     // Start-up can wait for Redis (a job scheduler is registered in a bootstrap hook), and main.ts
@@ -57,13 +54,9 @@ export class ConnectionsCheck implements OnModuleInit, OnApplicationBootstrap, B
     await Promise.all(workers.map((host) => host.worker.close()));
   }
 
-  onApplicationShutdown(): void {
-    this.redis.disconnect();
-  }
-
   private async announceReady(): Promise<void> {
     try {
-      await Promise.all([this.database.whenReachable(), this.redis.ping()]);
+      await Promise.all([this.database.whenReachable(), this.queues.connection.ping()]);
     } catch {
       return; // stopped before both answered
     }

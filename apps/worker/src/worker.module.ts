@@ -4,39 +4,16 @@ import { DiscoveryModule } from '@nestjs/core';
 import { SluiceLoggerModule } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig, SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
-import {
-  DEFAULT_JOB_OPTIONS,
-  QueueName,
-  ReportingQueue,
-  reportingWorkerClass,
-  workerConnectionOptions,
-  workerLockOptions,
-} from '@sluice/queue';
-import { AlertWriter } from './alerts/alert.writer';
+import { QueuesModule, reportingWorkerClass, workerConnectionOptions, workerLockOptions } from '@sluice/queue';
 import { ConnectionsCheck } from './connections.check';
-import { EventWriter } from './events/event.writer';
-import { EventsProcessor } from './events/events.processor';
-import { HealthcheckProcessor } from './healthcheck/healthcheck.processor';
-import { HeartbeatWriter } from './healthcheck/heartbeat.writer';
-import { ItsmUpdatesProcessor } from './itsm/itsm-updates.processor';
-import { TicketUpdateWriter } from './itsm/ticket-update.writer';
-import { AlertNotifications } from './notifier/alert-notifications.service';
-import { NotificationsProcessor } from './notifier/notifications.processor';
-import { NotifierAuth } from './notifier/notifier-auth.service';
-import { NotifierConfig } from './notifier/notifier-config.service';
-import { TicketNotifier } from './notifier/ticket.notifier';
-import { MaintenanceProcessor } from './maintenance/maintenance.processor';
-import { Retention } from './maintenance/retention.service';
-import { StaleAdapters } from './maintenance/stale-adapters.service';
-import { MetricWriter } from './metrics/metric.writer';
-import { MetricsProcessor } from './metrics/metrics.processor';
-import { EntityWriter } from './topology/entity.writer';
-import { ServiceWriter } from './topology/service.writer';
-import { EntityTopologyProcessor, ServiceTopologyProcessor } from './topology/topology.processors';
-
-// The queues @nestjs/bullmq creates report their Redis errors (libs/queue/src/redis-connection.ts);
-// set before `registerQueue` below reads it.
-BullModule.queueClass = ReportingQueue;
+import { EventsModule } from './events/events.module';
+import { HealthcheckModule } from './healthcheck/healthcheck.module';
+import { ItsmUpdatesModule } from './itsm/itsm-updates.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { NotifierModule } from './notifier/notifier.module';
+import { TopologyModule } from './topology/topology.module';
 
 /** The BullMQ workers of the processors: the configured lock timing, errors reported. */
 const WORKER_CLASS = {
@@ -50,7 +27,11 @@ const WORKER_CLASS = {
   },
 };
 
-/** The worker process: no HTTP; one processor per queue, each persisting its jobs to PostgreSQL. */
+/**
+ * The worker process: no HTTP; a list of features, each a module with its processor (one per
+ * queue, checked at start-up) and what the processor writes with. Consumers connect through
+ * @nestjs/bullmq; jobs the worker adds (notifications, schedules) go through its one `Queues`.
+ */
 @Module({
   imports: [
     SluiceConfigModule,
@@ -62,35 +43,21 @@ const WORKER_CLASS = {
       useFactory: (config: SluiceConfig) => ({
         connection: workerConnectionOptions(config.redisUrl),
         prefix: config.redisPrefix,
-        defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    BullModule.registerQueue({ name: QueueName.Maintenance }, { name: QueueName.Notifications }),
+    // No queues of its own: this import brings @nestjs/bullmq's explorer, which starts a BullMQ
+    // worker for each processor. The queues the worker adds to come from QueuesModule.
+    BullModule.registerQueue(),
+    QueuesModule.forRoot('wait'),
+    JobsModule,
+    EventsModule,
+    MetricsModule,
+    TopologyModule,
+    HealthcheckModule,
+    ItsmUpdatesModule,
+    NotifierModule,
+    MaintenanceModule,
   ],
-  providers: [
-    WORKER_CLASS,
-    ConnectionsCheck,
-    AlertWriter,
-    AlertNotifications,
-    NotifierConfig,
-    NotifierAuth,
-    TicketNotifier,
-    NotificationsProcessor,
-    EventWriter,
-    EventsProcessor,
-    MetricWriter,
-    MetricsProcessor,
-    EntityWriter,
-    ServiceWriter,
-    EntityTopologyProcessor,
-    ServiceTopologyProcessor,
-    HeartbeatWriter,
-    HealthcheckProcessor,
-    TicketUpdateWriter,
-    ItsmUpdatesProcessor,
-    StaleAdapters,
-    Retention,
-    MaintenanceProcessor,
-  ],
+  providers: [WORKER_CLASS, ConnectionsCheck],
 })
 export class WorkerModule {}

@@ -21,3 +21,12 @@ export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
   removeOnFail: { count: 10_000 },
 };
+
+/**
+ * Scheduled upkeep: retried like pipeline jobs, with a shorter tail of failures (a run that keeps
+ * failing is seen from its last few; the next scheduled run comes anyway).
+ */
+export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
+  ...DEFAULT_JOB_OPTIONS,
+  removeOnFail: { count: 100 },
+};

@@ -1,6 +1,3 @@
-import type { EntityRecord, EventRecord, HeartbeatRecord, MetricRecord, ServiceRecord } from '@sluice/contracts';
-import { QueueName } from './queue-names';
-
 /** What the gateway enqueues for one accepted publish request: the whole validated batch. */
 export interface PublishJob<R> {
   /** The request id; also the job id, so a retried enqueue cannot create a second job. */
@@ -27,25 +24,23 @@ export interface ItsmUpdateJob {
  * runs, so a job whose reason no longer holds (ticket already open, alert resolved) is a no-op.
  */
 export interface NotificationJob {
-  action: 'open' | 'resolve';
+  action: NotificationJobName;
   alertId: string;
   customerId: string;
   /** The alert's count after the change that asked for this, to tell whether it is committed yet. */
   count: number;
 }
 
-/** Queue name → job payload: `add` and the processor of a queue agree on this type. */
-export interface JobPayloads {
-  [QueueName.ItsmUpdates]: ItsmUpdateJob;
-  [QueueName.Notifications]: NotificationJob;
-  [QueueName.Events]: PublishJob<EventRecord>;
-  [QueueName.Metrics]: PublishJob<MetricRecord>;
-  [QueueName.EntityTopology]: PublishJob<EntityRecord>;
-  [QueueName.ServiceTopology]: PublishJob<ServiceRecord>;
-  [QueueName.Healthcheck]: PublishJob<HeartbeatRecord>;
-}
+/**
+ * The job names of the two queues whose jobs have names of their own (every other queue's job is
+ * named after its queue). Const objects rather than enums, so that a payload's literal type-checks.
+ */
+export const NotificationJobName = { Open: 'open', Resolve: 'resolve' } as const;
+export type NotificationJobName = (typeof NotificationJobName)[keyof typeof NotificationJobName];
 
-export type ProducedQueue = keyof JobPayloads;
-export type PublishQueue = Exclude<ProducedQueue, QueueName.ItsmUpdates | QueueName.Notifications>;
-/** What the gateway enqueues: publish requests and inbound ticket updates. */
-export type GatewayQueue = Exclude<ProducedQueue, QueueName.Notifications>;
+/** Scheduled upkeep (maintenance queue): the stale-adapter check and retention. */
+export const MaintenanceJobName = { StaleAdapters: 'stale-adapters', Retention: 'retention' } as const;
+export type MaintenanceJobName = (typeof MaintenanceJobName)[keyof typeof MaintenanceJobName];
+
+/** A scheduled upkeep job carries no data: its name says what to do. */
+export type MaintenanceJob = Record<string, never>;

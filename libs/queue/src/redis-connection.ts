@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { errorSummary, isConnectionError, outageLog } from '@sluice/database';
-import { ConnectionOptions, Processor, Queue, QueueOptions, Worker, WorkerOptions } from 'bullmq';
+import { ConnectionOptions, Processor, Worker, WorkerOptions } from 'bullmq';
 import Redis, { RedisOptions } from 'ioredis';
 
 const logger = new Logger('Redis');
@@ -43,18 +43,15 @@ export function workerConnectionOptions(url: string): ConnectionOptions {
   return { url, maxRetriesPerRequest: null };
 }
 
+/** A worker process's own client (for adding jobs and pings): it waits out an outage. */
+export function workerConnection(url: string): Redis {
+  return reportRedisErrors(new Redis(url, { maxRetriesPerRequest: null }), url);
+}
+
 /** The URL of a BullMQ connection option, for the OutageLog. */
 function urlOf(connection: ConnectionOptions | undefined): string {
   if (connection instanceof Redis) return `redis://${connection.options.host}:${connection.options.port}`;
   return (connection as { url?: string } | undefined)?.url ?? 'redis://(unknown)';
-}
-
-/** A BullMQ Queue whose errors are reported (for queues that @nestjs/bullmq creates). */
-export class ReportingQueue extends Queue {
-  constructor(name: string, opts?: QueueOptions) {
-    super(name, opts);
-    reportRedisErrors(this, urlOf(opts?.connection));
-  }
 }
 
 /**

@@ -7,19 +7,27 @@ type PathItem = OpenAPIObject['paths'][string];
 
 const answer = (description: string) => ({ description });
 
+/** Each publish route's one-line summary. */
+const SUMMARIES: Record<PublishRoute, string> = {
+  allevents: 'Publish events',
+  metrics: 'Publish metric samples',
+  entity: 'Publish entity topology',
+  service: 'Publish service topology',
+  healthcheck: 'Publish connector heartbeats',
+};
+
 /**
  * OpenAPI for the publish routes (publish.routes.ts): plain Fastify routes, which Nest's scanner
  * does not see, so their description is written here; the record schemas still come from the
  * record classes' decorators (`extraModels` in openapi.ts).
  */
 function publishOperation(route: PublishRoute): PathItem {
-  const { record, summary } = PUBLISH_TOPICS[route];
-  const ref = { $ref: getSchemaPath(record) };
+  const ref = { $ref: getSchemaPath(PUBLISH_TOPICS[route].record) };
   return {
     post: {
       tags: ['publish'],
       operationId: `publish_${route}`,
-      summary,
+      summary: SUMMARIES[route],
       description: 'One record (JSON object) or a batch (JSON array of 1 to 1000). gzip, deflate and br bodies are accepted.',
       security: [{ access_token: [] }, { bearer: [] }],
       requestBody: {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Errors, Messages } from '@sluice/common';
 import { validateBatch } from '@sluice/contracts';
-import { PUBLISH_TOPICS, PublishRoute } from '@sluice/queue';
+import { PUBLISH_TOPICS, PublishQueue, PublishRoute, PublishTopic } from '@sluice/queue';
 import { AccessCache } from '../auth/access-cache';
 import { mayUseCustomer, Principal } from '../auth/principal';
 import { QueueProducer } from '../queue/queue-producer.service';
@@ -26,9 +26,18 @@ export class PublishService {
     private readonly limiter: RateLimiter,
   ) {}
 
-  async publish(route: PublishRoute, body: unknown, user: Principal, requestId: string): Promise<PublishAccepted> {
-    const topic = PUBLISH_TOPICS[route];
-    const batch = validateBatch<{ envcustomerid: string }>(topic.record as new () => { envcustomerid: string }, body);
+  publish(route: PublishRoute, body: unknown, user: Principal, requestId: string): Promise<PublishAccepted> {
+    return this.accept(PUBLISH_TOPICS[route], body, user, requestId);
+  }
+
+  // Generic in the queue, so that the records validated are the records its jobs carry.
+  private async accept<Q extends PublishQueue>(
+    topic: PublishTopic<Q>,
+    body: unknown,
+    user: Principal,
+    requestId: string,
+  ): Promise<PublishAccepted> {
+    const batch = validateBatch(topic.record, body);
     if (!batch.ok) throw Errors.invalidPayload(batch.errors);
 
     const customerIds = new Set<string>();
@@ -42,7 +51,7 @@ export class PublishService {
       requestId,
       receivedAt: new Date().toISOString(),
       userId: user.id,
-      records: batch.records as never[],
+      records: batch.records,
     });
     return { message: Messages.published, count: batch.records.length, requestId };
   }

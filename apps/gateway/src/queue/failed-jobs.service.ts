@@ -1,8 +1,5 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { ALL_QUEUES, producerConnection, QueueName } from '@sluice/queue';
-import { Job, Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
+import { ALL_QUEUES, JobOf, QueueJob, QueueName, QueueOf, Queues } from '@sluice/queue';
 
 /**
  * Every queue the worker consumes: the pipeline's, whose jobs carry data that must not be lost,
@@ -27,27 +24,13 @@ export interface FailedJobView {
  * An admin lists them and replays one; workers are idempotent, so a replay never double counts.
  */
 @Injectable()
-export class FailedJobsService implements OnApplicationShutdown {
-  private readonly connection: Redis;
-  private readonly queues: Map<QueueName, Queue>;
+export class FailedJobsService {
+  private readonly queues: Map<QueueName, QueueOf<QueueName>>;
 
-  constructor(@Inject(SLUICE_CONFIG) config: SluiceConfig) {
-    this.connection = producerConnection(config.redisUrl);
-    this.connection.on('error', () => undefined); // the producer logs Redis trouble already
-    this.queues = new Map(
-      FAILED_JOB_QUEUES.map((name) => {
-        const queue = new Queue(name, { connection: this.connection, prefix: config.redisPrefix });
-        queue.on('error', () => undefined);
-        return [name, queue];
-      }),
-    );
-  }
-
-  // After the HTTP server has closed (Nest runs this hook after it), so that admin requests in
-  // flight at SIGTERM are answered.
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
-    this.connection.disconnect();
+  // The process's Queues close after the HTTP server has (Nest's application-shutdown hook), so
+  // that admin requests in flight at SIGTERM are answered.
+  constructor(queues: Queues) {
+    this.queues = new Map(FAILED_JOB_QUEUES.map((name) => [name, queues.get(name)]));
   }
 
   async list(queue: QueueName | undefined, pageNum: number, itemsPerPage: number): Promise<{ results: FailedJobView[]; totalCount: number }> {
@@ -89,15 +72,16 @@ export class FailedJobsService implements OnApplicationShutdown {
   }
 }
 
-function view(queue: QueueName, job: Job): FailedJobView {
-  const data = job.data as { receivedAt?: string; records?: unknown[] };
+function view(queue: QueueName, job: QueueJob<QueueName>): FailedJobView {
+  // A scheduled upkeep job has no data; anything else is a payload of QUEUES.
+  const data: JobOf<QueueName> | undefined = job.data;
   return {
     queue,
     id: job.id!,
     failedReason: job.failedReason,
     attemptsMade: job.attemptsMade,
     failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
-    receivedAt: data?.receivedAt ?? null,
-    records: Array.isArray(data?.records) ? data.records.length : null,
+    receivedAt: data && 'receivedAt' in data ? data.receivedAt : null,
+    records: data && 'records' in data && Array.isArray(data.records) ? data.records.length : null,
   };
 }

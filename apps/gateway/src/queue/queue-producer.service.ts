@@ -2,8 +2,16 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { isConnectionError } from '@sluice/database';
-import { DEFAULT_JOB_OPTIONS, JobPayloads, GatewayQueue, producerConnection, PUBLISH_TOPICS, QueueName, reportRedisErrors } from '@sluice/queue';
-import { Queue } from 'bullmq';
+import {
+  GatewayQueue,
+  JobOf,
+  PUBLISH_TOPICS,
+  PublishJobOf,
+  PublishQueue,
+  QueueName,
+  QueueOf,
+  Queues,
+} from '@sluice/queue';
 import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
 
@@ -14,24 +22,25 @@ const BACKLOG_SAMPLE_MS = 1000;
  * Resolves only once Redis acknowledged the job; answers 503 at once when Redis is unreachable
  * (the connection has no offline queue), when it does not answer in QUEUE_ADD_TIMEOUT_MS, or
  * when a queue's backlog is over QUEUE_MAX_BACKLOG (sampled once a second, not per request).
- * It closes in `onApplicationShutdown`, which Nest runs after the HTTP server has answered every
- * request it received: a request in flight at SIGTERM still gets its job queued.
+ * Its queues and connection are the process's `Queues`, closed in `onApplicationShutdown`, which
+ * Nest runs after the HTTP server has answered every request it received: a request in flight at
+ * SIGTERM still gets its job queued.
  */
 @Injectable()
 export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueProducer.name);
   private readonly connection: Redis;
-  private readonly queues = new Map<GatewayQueue, Queue>();
+  private readonly queues = new Map<GatewayQueue, QueueOf<GatewayQueue>>();
   private readonly overBacklog = new Set<GatewayQueue>();
   private sampler?: NodeJS.Timeout;
 
-  constructor(@Inject(SLUICE_CONFIG) private readonly config: SluiceConfig) {
-    this.connection = producerConnection(config.redisUrl);
+  constructor(
+    @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
+    queues: Queues,
+  ) {
+    this.connection = queues.connection;
     const produced: GatewayQueue[] = [...Object.values(PUBLISH_TOPICS).map((t) => t.queue), QueueName.ItsmUpdates];
-    for (const queue of produced) {
-      const q = new Queue(queue, { connection: this.connection, prefix: config.redisPrefix });
-      this.queues.set(queue, reportRedisErrors(q, config.redisUrl));
-    }
+    for (const queue of produced) this.queues.set(queue, queues.get(queue));
   }
 
   async onModuleInit(): Promise<void> {
@@ -50,13 +59,14 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     clearInterval(this.sampler);
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
-    this.connection.disconnect();
   }
 
-  async enqueue<Q extends GatewayQueue>(queue: Q, payload: JobPayloads[Q]): Promise<void> {
+  /** One job per request, named after its queue, with the queue's job options (QUEUES). */
+  enqueue<Q extends PublishQueue>(queue: Q, payload: PublishJobOf<Q>): Promise<void>;
+  enqueue<Q extends GatewayQueue>(queue: Q, payload: JobOf<Q>): Promise<void>;
+  async enqueue(queue: GatewayQueue, payload: JobOf<GatewayQueue>): Promise<void> {
     const { retryAfterSeconds, addTimeoutMs } = this.config.queue;
     if (this.overBacklog.has(queue) || this.connection.status !== 'ready') throw Errors.unavailable(retryAfterSeconds);
     let timer: NodeJS.Timeout | undefined;
@@ -65,7 +75,7 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
     });
     try {
       await Promise.race([
-        this.queues.get(queue)!.add(queue, payload, { ...DEFAULT_JOB_OPTIONS, jobId: payload.requestId }),
+        this.queues.get(queue)!.add(queue, payload, { jobId: payload.requestId }),
         timeout,
       ]);
     } catch (err) {

@@ -1,6 +1,6 @@
 import { EventRecord, parseSeverity, parseTimestamp, recordFields } from '@sluice/contracts';
 import type { BulkColumn } from '@sluice/database';
-import { badRecord } from '../persistence/job-failure';
+import { badRecord } from '../jobs/job-failure';
 import { extraFields } from '../persistence/extra-fields';
 
 const KNOWN = recordFields(EventRecord);

@@ -1,17 +1,15 @@
-import { Processor } from '@nestjs/bullmq';
-import type { EventRecord } from '@sluice/contracts';
-import { PublishJob, QueueName } from '@sluice/queue';
-import type { Job } from 'bullmq';
-import { PipelineProcessor } from '../persistence/pipeline-processor';
+import { Injectable } from '@nestjs/common';
+import { QueueJob, QueueName } from '@sluice/queue';
+import { QueueProcessor } from '../jobs/queue-processor';
 import { EventWriter } from './event.writer';
 
-@Processor(QueueName.Events)
-export class EventsProcessor extends PipelineProcessor<PublishJob<EventRecord>> {
+@Injectable()
+export class EventsProcessor extends QueueProcessor(QueueName.Events) {
   constructor(private readonly writer: EventWriter) {
     super();
   }
 
-  protected async handle(job: Job<PublishJob<EventRecord>>) {
+  protected async handle(job: QueueJob<QueueName.Events>) {
     const result = await this.writer.write(job.data);
     return { stored: result.stored, duplicates: result.duplicates, alertsChanged: result.alerts.length };
   }

@@ -1,17 +1,15 @@
-import { Processor } from '@nestjs/bullmq';
-import type { HeartbeatRecord } from '@sluice/contracts';
-import { PublishJob, QueueName } from '@sluice/queue';
-import type { Job } from 'bullmq';
-import { PipelineProcessor } from '../persistence/pipeline-processor';
+import { Injectable } from '@nestjs/common';
+import { QueueJob, QueueName } from '@sluice/queue';
+import { QueueProcessor } from '../jobs/queue-processor';
 import { HeartbeatWriter } from './heartbeat.writer';
 
-@Processor(QueueName.Healthcheck)
-export class HealthcheckProcessor extends PipelineProcessor<PublishJob<HeartbeatRecord>> {
+@Injectable()
+export class HealthcheckProcessor extends QueueProcessor(QueueName.Healthcheck) {
   constructor(private readonly writer: HeartbeatWriter) {
     super();
   }
 
-  protected handle(job: Job<PublishJob<HeartbeatRecord>>) {
+  protected handle(job: QueueJob<QueueName.Healthcheck>) {
     return this.writer.write(job.data);
   }
 }

@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { AlertInput, AlertWriter } from '../alerts/alert.writer';
 import { AlertNotifications } from '../notifier/alert-notifications.service';
 import { extraFields } from '../persistence/extra-fields';
-import { badRecord } from '../persistence/job-failure';
+import { badRecord } from '../jobs/job-failure';
 import { newestPerKey } from '../topology/newest-per-key';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from './adapter-alerts';
 

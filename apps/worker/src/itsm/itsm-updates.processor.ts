@@ -1,16 +1,15 @@
-import { Processor } from '@nestjs/bullmq';
-import { ItsmUpdateJob, QueueName } from '@sluice/queue';
-import type { Job } from 'bullmq';
-import { PipelineProcessor } from '../persistence/pipeline-processor';
+import { Injectable } from '@nestjs/common';
+import { QueueJob, QueueName } from '@sluice/queue';
+import { QueueProcessor } from '../jobs/queue-processor';
 import { TicketUpdateWriter } from './ticket-update.writer';
 
-@Processor(QueueName.ItsmUpdates)
-export class ItsmUpdatesProcessor extends PipelineProcessor<ItsmUpdateJob> {
+@Injectable()
+export class ItsmUpdatesProcessor extends QueueProcessor(QueueName.ItsmUpdates) {
   constructor(private readonly writer: TicketUpdateWriter) {
     super();
   }
 
-  protected async handle(job: Job<ItsmUpdateJob>) {
+  protected async handle(job: QueueJob<QueueName.ItsmUpdates>) {
     return (await this.writer.write(job.data)) ?? { skipped: 'alert no longer exists' };
   }
 }

@@ -1,43 +1,49 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { QueueName } from '@sluice/queue';
-import type { Job, Queue } from 'bullmq';
+import { MaintenanceJobName, QueueJob, QueueName, Queues } from '@sluice/queue';
+import { QueueProcessor } from '../jobs/queue-processor';
 import { Retention } from './retention.service';
 import { StaleAdapters } from './stale-adapters.service';
-
-export const STALE_ADAPTERS_JOB = 'stale-adapters';
-export const RETENTION_JOB = 'retention';
 
 /**
  * Scheduled upkeep as BullMQ job schedulers: Redis holds one schedule per job however many
  * workers run, and each run is taken by exactly one of them (not a timer in every process).
  */
-@Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Injectable()
+export class MaintenanceProcessor extends QueueProcessor(QueueName.Maintenance) {
+  // One upkeep job at a time: a retention run that outlasts its interval is not joined by a second.
+  protected readonly concurrency = 1;
+  private readonly jobs: Record<MaintenanceJobName, () => Promise<unknown>>;
+
   constructor(
-    @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
+    private readonly queues: Queues,
     @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
-    private readonly stale: StaleAdapters,
-    private readonly retention: Retention,
+    stale: StaleAdapters,
+    retention: Retention,
   ) {
     super();
+    this.jobs = {
+      [MaintenanceJobName.StaleAdapters]: async () => ({ stale: await stale.mark() }),
+      [MaintenanceJobName.Retention]: () => retention.run(),
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    super.onApplicationBootstrap();
+    const queue = this.queues.get(QueueName.Maintenance);
     const every = this.config.maintenanceIntervalSeconds * 1000;
     const retentionEvery = Math.max(every, 3_600_000);
-    const opts = { removeOnComplete: true, removeOnFail: { count: 100 } };
     // The first run comes one interval after start rather than at once: a restart (or several
-    // workers starting together) does not trigger a burst of checks.
+    // workers starting together) does not trigger a burst of checks. Job options: QUEUES.
     const now = Date.now();
-    await this.queue.upsertJobScheduler(STALE_ADAPTERS_JOB, { every, startDate: now + every }, { name: STALE_ADAPTERS_JOB, opts });
-    await this.queue.upsertJobScheduler(RETENTION_JOB, { every: retentionEvery, startDate: now + retentionEvery }, { name: RETENTION_JOB, opts });
+    const schedule = (name: MaintenanceJobName, ms: number) =>
+      queue.upsertJobScheduler(name, { every: ms, startDate: now + ms }, { name });
+    await schedule(MaintenanceJobName.StaleAdapters, every);
+    await schedule(MaintenanceJobName.Retention, retentionEvery);
   }
 
-  async process(job: Job): Promise<unknown> {
-    if (job.name === STALE_ADAPTERS_JOB) return { stale: await this.stale.mark() };
-    if (job.name === RETENTION_JOB) return this.retention.run();
-    return undefined;
+  protected handle(job: QueueJob<QueueName.Maintenance>): Promise<unknown> {
+    const run = this.jobs[job.name] as (() => Promise<unknown>) | undefined;
+    return run ? run() : Promise.resolve(undefined); // a name this release does not schedule
   }
 }

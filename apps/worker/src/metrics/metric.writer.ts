@@ -4,7 +4,7 @@ import { bulkInsert, PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
 import { extraFields } from '../persistence/extra-fields';
-import { badRecord } from '../persistence/job-failure';
+import { badRecord } from '../jobs/job-failure';
 
 const KNOWN = recordFields(MetricRecord);
 

@@ -1,17 +1,15 @@
-import { Processor } from '@nestjs/bullmq';
-import type { MetricRecord } from '@sluice/contracts';
-import { PublishJob, QueueName } from '@sluice/queue';
-import type { Job } from 'bullmq';
-import { PipelineProcessor } from '../persistence/pipeline-processor';
+import { Injectable } from '@nestjs/common';
+import { QueueJob, QueueName } from '@sluice/queue';
+import { QueueProcessor } from '../jobs/queue-processor';
 import { MetricWriter } from './metric.writer';
 
-@Processor(QueueName.Metrics)
-export class MetricsProcessor extends PipelineProcessor<PublishJob<MetricRecord>> {
+@Injectable()
+export class MetricsProcessor extends QueueProcessor(QueueName.Metrics) {
   constructor(private readonly writer: MetricWriter) {
     super();
   }
 
-  protected handle(job: Job<PublishJob<MetricRecord>>) {
+  protected handle(job: QueueJob<QueueName.Metrics>) {
     return this.writer.write(job.data);
   }
 }

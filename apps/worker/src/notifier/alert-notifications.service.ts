@@ -1,7 +1,5 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName } from '@sluice/queue';
-import type { Queue } from 'bullmq';
+import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName, QueueOf, Queues } from '@sluice/queue';
 import type { PoolClient } from 'pg';
 import type { AlertChange } from '../alerts/alert.writer';
 import { IntegrationRepository } from '../persistence/integration.repository';
@@ -18,7 +16,11 @@ const DELAY_MS = 250;
  */
 @Injectable()
 export class AlertNotifications {
-  constructor(@InjectQueue(QueueName.Notifications) private readonly queue: Queue<NotificationJob>) {}
+  private readonly queue: QueueOf<QueueName.Notifications>;
+
+  constructor(queues: Queues) {
+    this.queue = queues.get(QueueName.Notifications);
+  }
 
   async plan(db: PoolClient, changes: AlertChange[]): Promise<number> {
     if (changes.length === 0) return 0;

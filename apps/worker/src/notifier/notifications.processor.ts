@@ -1,8 +1,7 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { NotificationJob, QueueName } from '@sluice/queue';
-import { Job, UnrecoverableError } from 'bullmq';
+import { QueueJob, QueueName } from '@sluice/queue';
+import { QueueProcessor } from '../jobs/queue-processor';
 import { RetryableCallError } from './itsm-http';
 import { TicketNotifier } from './ticket.notifier';
 
@@ -12,30 +11,29 @@ export function itsmBackoff(attemptsMade: number, baseMs: number, err?: Error): 
   return asked ?? baseMs * 2 ** Math.max(0, attemptsMade - 1);
 }
 
-@Processor(QueueName.Notifications)
-export class NotificationsProcessor extends WorkerHost implements OnApplicationBootstrap {
-  @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig;
-
-  constructor(private readonly notifier: TicketNotifier) {
+/** §4.1: runs the ITSM calls; a job's last failure is recorded on its alert. */
+@Injectable()
+export class NotificationsProcessor extends QueueProcessor(QueueName.Notifications) {
+  constructor(
+    private readonly notifier: TicketNotifier,
+    @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
+  ) {
     super();
   }
 
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.workerConcurrency;
+    super.onApplicationBootstrap();
     // BullMQ reads the strategy from the worker's settings each time a job fails.
     const base = this.config.notifierRetryBaseMs;
-    this.worker.opts.settings = { ...this.worker.opts.settings, backoffStrategy: (n: number, _t?: string, err?: Error) => itsmBackoff(n, base, err) };
+    const backoffStrategy = (n: number, _t?: string, err?: Error) => itsmBackoff(n, base, err);
+    this.worker.opts.settings = { ...this.worker.opts.settings, backoffStrategy };
   }
 
-  async process(job: Job<NotificationJob>): Promise<string> {
-    try {
-      return await this.notifier.run(job.data);
-    } catch (err) {
-      const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (final) {
-        await this.notifier.recordFailure(job.data, (err as Error).message);
-      }
-      throw err;
-    }
+  protected handle(job: QueueJob<QueueName.Notifications>): Promise<string> {
+    return this.notifier.run(job.data);
+  }
+
+  protected failedForGood(job: QueueJob<QueueName.Notifications>, err: unknown): Promise<void> {
+    return this.notifier.recordFailure(job.data, (err as Error).message);
   }
 }

@@ -3,7 +3,7 @@ import { EntityRecord, parseTimestamp, recordFields } from '@sluice/contracts';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 import type { Pool } from 'pg';
-import { badRecord } from '../persistence/job-failure';
+import { badRecord } from '../jobs/job-failure';
 import { newestPerKey } from './newest-per-key';
 import { topologyUpsert } from './topology-upsert';
 

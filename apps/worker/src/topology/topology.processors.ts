@@ -1,29 +1,27 @@
-import { Processor } from '@nestjs/bullmq';
-import type { EntityRecord, ServiceRecord } from '@sluice/contracts';
-import { PublishJob, QueueName } from '@sluice/queue';
-import type { Job } from 'bullmq';
-import { PipelineProcessor } from '../persistence/pipeline-processor';
+import { Injectable } from '@nestjs/common';
+import { QueueJob, QueueName } from '@sluice/queue';
+import { QueueProcessor } from '../jobs/queue-processor';
 import { EntityWriter } from './entity.writer';
 import { ServiceWriter } from './service.writer';
 
-@Processor(QueueName.EntityTopology)
-export class EntityTopologyProcessor extends PipelineProcessor<PublishJob<EntityRecord>> {
+@Injectable()
+export class EntityTopologyProcessor extends QueueProcessor(QueueName.EntityTopology) {
   constructor(private readonly writer: EntityWriter) {
     super();
   }
 
-  protected handle(job: Job<PublishJob<EntityRecord>>) {
+  protected handle(job: QueueJob<QueueName.EntityTopology>) {
     return this.writer.write(job.data);
   }
 }
 
-@Processor(QueueName.ServiceTopology)
-export class ServiceTopologyProcessor extends PipelineProcessor<PublishJob<ServiceRecord>> {
+@Injectable()
+export class ServiceTopologyProcessor extends QueueProcessor(QueueName.ServiceTopology) {
   constructor(private readonly writer: ServiceWriter) {
     super();
   }
 
-  protected handle(job: Job<PublishJob<ServiceRecord>>) {
+  protected handle(job: QueueJob<QueueName.ServiceTopology>) {
     return this.writer.write(job.data);
   }
 }

@@ -8,7 +8,7 @@ const PERMANENT_SQLSTATE_CLASSES = ['22', '23', '54'];
 
 /**
  * A job that failed because PostgreSQL (or Redis) cannot be reached is not a failure of the job:
- * it waits for the server and runs again (see PipelineProcessor), spending none of its attempts,
+ * it waits for the server and runs again (see JobRunner), spending none of its attempts,
  * so that an outage of any length fails no job for good.
  */
 export function isOutage(err: unknown): boolean {
