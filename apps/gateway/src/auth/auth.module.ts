@@ -1,19 +1,21 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { AccessCache } from './access-cache';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { AccessCache } from './access-cache.service';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
 import { BasicStrategy } from './basic.strategy';
 import { PasswordService } from './password.service';
 import { RefreshTokenService } from './refresh-token.service';
-import { RequestAuthenticator } from './request-authenticator';
+import { RequestAuthenticator } from './request-authenticator.service';
 import { ApiUserGuard, SuperadminGuard } from './role.guards';
+import { TenantAdminGuard } from './tenant-admin.guard';
 import { TokenController } from './token.controller';
 
 @Global()
 @Module({
-  imports: [PassportModule, JwtModule.register({})],
+  imports: [PassportModule, JwtModule.register({}), PersistenceModule],
   controllers: [TokenController],
   providers: [
     AccessCache,
@@ -21,11 +23,22 @@ import { TokenController } from './token.controller';
     AccessTokenGuard,
     ApiUserGuard,
     SuperadminGuard,
+    TenantAdminGuard,
     BasicStrategy,
     PasswordService,
     RefreshTokenService,
     RequestAuthenticator,
   ],
-  exports: [AccessCache, AccessTokenService, AccessTokenGuard, ApiUserGuard, SuperadminGuard, PasswordService, RefreshTokenService, RequestAuthenticator],
+  exports: [
+    AccessCache,
+    AccessTokenService,
+    AccessTokenGuard,
+    ApiUserGuard,
+    SuperadminGuard,
+    TenantAdminGuard,
+    PasswordService,
+    RefreshTokenService,
+    RequestAuthenticator,
+  ],
 })
 export class AuthModule {}
