@@ -59,7 +59,8 @@ export class PublishRoutes implements OnModuleInit {
     const records = this.publisher.validate(route, body); // 400: every invalid record
     const customerIds = await this.publisher.customersOf(records, user); // 400 inactive, 401 not mapped
     await this.limiter.customers(customerIds); // 429: a customer's limit
-    return reply.code(200).send(await this.publisher.enqueue(route, records, user, req.id)); // 503: Redis
+    await this.publisher.enqueue(route, records, user, req.id); // 503: Redis unreachable, slow or full
+    return reply.code(200).send(this.publisher.accepted(records, req.id));
   }
 }
 

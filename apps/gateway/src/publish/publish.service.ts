@@ -43,15 +43,19 @@ export class PublishService {
     return customerIds;
   }
 
-  /** Queues the batch as one job of the route's queue. */
-  async enqueue(route: PublishRoute, records: { envcustomerid: string }[], user: Principal, requestId: string): Promise<PublishAccepted> {
+  /** Queues the batch as one job of the route's queue (the producer's promise, not another). */
+  enqueue(route: PublishRoute, records: { envcustomerid: string }[], user: Principal, requestId: string): Promise<void> {
     const topic = PUBLISH_TOPICS[route];
-    await this.producer.enqueue(topic.queue, {
+    return this.producer.enqueue(topic.queue, {
       requestId,
       receivedAt: new Date().toISOString(),
       userId: user.id,
       records: records as never[],
     });
+  }
+
+  /** The answer once the job is queued. */
+  accepted(records: unknown[], requestId: string): PublishAccepted {
     return { message: Messages.published, count: records.length, requestId };
   }
 }
