@@ -13,32 +13,24 @@ import { ApiUserGuard, SuperadminGuard } from './role.guards';
 import { TenantAdminGuard } from './tenant-admin.guard';
 import { TokenController } from './token.controller';
 
+/** What the rest of the gateway uses to authenticate and authorize (the guards of @Authenticated). */
+const EXPORTED = [
+  AccessCache,
+  AccessTokenService,
+  AccessTokenGuard,
+  ApiUserGuard,
+  SuperadminGuard,
+  TenantAdminGuard,
+  PasswordService,
+  RefreshTokenService,
+  RequestAuthenticator,
+];
+
 @Global()
 @Module({
   imports: [PassportModule, JwtModule.register({}), PersistenceModule],
   controllers: [TokenController],
-  providers: [
-    AccessCache,
-    AccessTokenService,
-    AccessTokenGuard,
-    ApiUserGuard,
-    SuperadminGuard,
-    TenantAdminGuard,
-    BasicStrategy,
-    PasswordService,
-    RefreshTokenService,
-    RequestAuthenticator,
-  ],
-  exports: [
-    AccessCache,
-    AccessTokenService,
-    AccessTokenGuard,
-    ApiUserGuard,
-    SuperadminGuard,
-    TenantAdminGuard,
-    PasswordService,
-    RefreshTokenService,
-    RequestAuthenticator,
-  ],
+  providers: [...EXPORTED, BasicStrategy],
+  exports: EXPORTED,
 })
 export class AuthModule {}
