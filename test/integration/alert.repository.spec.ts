@@ -58,13 +58,24 @@ describe('AlertRepository on PostgreSQL', () => {
   });
 
   it('links a ticket with its history line, and names the alert already holding it', async () => {
-    const link = await alerts.linkTicket(mine, ids.old, { sysid: 'SYS-2', number: 'INC1' }, { state: 'OPEN', actor: 'a@example.com', note: 'linked ticket INC1' });
+    const by = { state: 'OPEN' as const, actor: 'a@example.com' };
+    const ticket = { sysid: 'SYS-2', number: 'INC1' };
+    const link = await alerts.linkTicket(mine, ids.old, ticket, { ...by, note: 'linked ticket INC1' });
     expect('linked' in link && link.linked.ticketSysid).toBe('SYS-2');
     const history = await prisma.alertHistory.findMany({ where: { alertId: ids.old } });
-    expect(history).toEqual([expect.objectContaining({ kind: 'ticket', fromState: 'OPEN', toState: 'OPEN', actor: 'a@example.com', source: 'manual', note: 'linked ticket INC1' })]);
+    expect(history).toEqual([
+      expect.objectContaining({
+        kind: 'ticket',
+        fromState: 'OPEN',
+        toState: 'OPEN',
+        actor: 'a@example.com',
+        source: 'manual',
+        note: 'linked ticket INC1',
+      }),
+    ]);
 
     // SYS-1 is held by an alert of this customer; the other customer's SYS-1 does not count.
-    const taken = await alerts.linkTicket(mine, ids.old, { sysid: 'SYS-1', number: null }, { state: 'OPEN', actor: 'a@example.com', note: 'x' });
+    const taken = await alerts.linkTicket(mine, ids.old, { sysid: 'SYS-1', number: null }, { ...by, note: 'x' });
     expect(taken).toEqual({ heldBy: ids.new });
   });
 

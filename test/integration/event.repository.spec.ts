@@ -7,6 +7,7 @@ describe('EventRepository on PostgreSQL', () => {
   let prisma: PrismaService;
   let events: EventRepository;
   const [mine, theirs] = [uniqueCustomer('events-a'), uniqueCustomer('events-b')];
+  const all = { pageNum: 1, itemsPerPage: 10 };
 
   const event = (envcustomerid: string, ieventid: string, at: string) => ({
     envcustomerid,
@@ -27,7 +28,11 @@ describe('EventRepository on PostgreSQL', () => {
     prisma = db.prisma;
     events = new EventRepository(prisma);
     await prisma.event.createMany({
-      data: [event(mine, 'e1', '2024-05-01T10:00:00Z'), event(mine, 'e2', '2024-05-01T11:00:00Z'), event(theirs, 'e3', '2024-05-01T12:00:00Z')],
+      data: [
+        event(mine, 'e1', '2024-05-01T10:00:00Z'),
+        event(mine, 'e2', '2024-05-01T11:00:00Z'),
+        event(theirs, 'e3', '2024-05-01T12:00:00Z'),
+      ],
     });
   });
   afterAll(() => db.close());
@@ -42,9 +47,12 @@ describe('EventRepository on PostgreSQL', () => {
 
   it('bounds lastoccurrence from inclusive to exclusive, within the scope', async () => {
     const bound = { gte: new Date('2024-05-01T10:00:00Z'), lt: new Date('2024-05-01T11:00:00Z') };
-    const page = await events.list(new Set([mine, theirs]), { lastoccurrence: bound }, { pageNum: 1, itemsPerPage: 10 });
+    const page = await events.list(new Set([mine, theirs]), { lastoccurrence: bound }, all);
     expect(page.results.map((e) => e.ieventid)).toEqual(['e1']);
-    const other = await events.list(new Set([theirs]), { entityid: 'host-1' }, { pageNum: 1, itemsPerPage: 10 });
-    expect(other).toEqual({ results: [expect.objectContaining({ ieventid: 'e3', envcustomerid: theirs })], totalCount: 1 });
+    const other = await events.list(new Set([theirs]), { entityid: 'host-1' }, all);
+    expect(other).toEqual({
+      results: [expect.objectContaining({ ieventid: 'e3', envcustomerid: theirs })],
+      totalCount: 1,
+    });
   });
 });

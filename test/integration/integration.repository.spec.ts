@@ -15,7 +15,8 @@ describe('IntegrationRepository on PostgreSQL', () => {
     prisma = db.prisma;
     integrations = new IntegrationRepository(prisma);
     await prisma.customer.createMany({ data: [mine, theirs].map((id) => ({ id, name: id })) });
-    await integrations.create(mine, { ...row(`${mine}-1`), inboundAuthType: 'WEBHOOK', inboundTokenHash: `hash-${mine}` });
+    const webhook = { inboundAuthType: 'WEBHOOK', inboundTokenHash: `hash-${mine}` };
+    await integrations.create(mine, { ...row(`${mine}-1`), ...webhook });
     await integrations.create(mine, row(`${mine}-2`));
     await integrations.create(theirs, row(`${theirs}-1`));
   });
@@ -24,12 +25,14 @@ describe('IntegrationRepository on PostgreSQL', () => {
   it("lists a tenant's integrations only, oldest first, with their count", async () => {
     const page = await integrations.list(mine, { pageNum: 1, itemsPerPage: 1 });
     expect(page).toEqual({ results: [expect.objectContaining({ id: `${mine}-1`, tenantId: mine })], totalCount: 2 });
-    expect((await integrations.list(theirs, { pageNum: 1, itemsPerPage: 10 })).results.map((r) => r.id)).toEqual([`${theirs}-1`]);
+    const other = await integrations.list(theirs, { pageNum: 1, itemsPerPage: 10 });
+    expect(other.results.map((r) => r.id)).toEqual([`${theirs}-1`]);
   });
 
   it("never reads, changes or deletes another tenant's integration", async () => {
     expect(await integrations.find(theirs, `${mine}-1`)).toBeNull();
-    expect(prismaCode(await integrations.update(theirs, `${mine}-1`, { displayName: 'stolen' }).catch((e) => e))).toBe('P2025');
+    const update = integrations.update(theirs, `${mine}-1`, { displayName: 'stolen' });
+    expect(prismaCode(await update.catch((e) => e))).toBe('P2025');
     expect(prismaCode(await integrations.delete(theirs, `${mine}-2`).catch((e) => e))).toBe('P2025');
     const kept = await integrations.find(mine, `${mine}-1`);
     expect(kept?.displayName).toBeNull();
@@ -39,7 +42,11 @@ describe('IntegrationRepository on PostgreSQL', () => {
   it("changes and deletes the tenant's own, and finds an integration by its inbound token", async () => {
     const updated = await integrations.update(mine, `${mine}-1`, { displayName: 'Desk' });
     expect(updated.displayName).toBe('Desk');
-    expect(await integrations.byInboundToken(`hash-${mine}`)).toEqual({ id: `${mine}-1`, tenantId: mine, inboundAuthType: 'WEBHOOK' });
+    expect(await integrations.byInboundToken(`hash-${mine}`)).toEqual({
+      id: `${mine}-1`,
+      tenantId: mine,
+      inboundAuthType: 'WEBHOOK',
+    });
     await integrations.delete(mine, `${mine}-2`);
     expect(await integrations.find(mine, `${mine}-2`)).toBeNull();
   });

@@ -24,7 +24,12 @@ export class CustomersController {
   async create(@Body() dto: CreateCustomerDto) {
     const id = dto.id ?? `cust-${randomUUID()}`;
     try {
-      const customer = await this.customers.create({ id, name: dto.name, active: dto.active ?? true, organizationId: dto.organizationId });
+      const customer = await this.customers.create({
+        id,
+        name: dto.name,
+        active: dto.active ?? true,
+        organizationId: dto.organizationId,
+      });
       this.access.forgetCustomer(id);
       return customerView(customer);
     } catch (err) {

@@ -36,7 +36,9 @@ export class UsersService {
       });
       return userView(user);
     } catch (err) {
-      throw mapPrismaError(err, { P2002: Errors.conflict(`A user with email ${dto.email.toLowerCase()} already exists`) });
+      throw mapPrismaError(err, {
+        P2002: Errors.conflict(`A user with email ${dto.email.toLowerCase()} already exists`),
+      });
     }
   }
 

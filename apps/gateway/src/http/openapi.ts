@@ -37,8 +37,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .addCookieAuth('access_token', { type: 'apiKey', in: 'cookie', name: 'access_token' }, 'access_token')
     .addCookieAuth('refresh_token', { type: 'apiKey', in: 'cookie', name: 'refresh_token' }, 'refresh_token')
     .build();
-  const document = app
-    .get(OpenApiRegistry, { strict: false })
-    .apply(SwaggerModule.createDocument(app, config, { extraModels: [EventRecord, MetricRecord, EntityRecord, ServiceRecord, HeartbeatRecord] }));
+  const extraModels = [EventRecord, MetricRecord, EntityRecord, ServiceRecord, HeartbeatRecord];
+  const generated = SwaggerModule.createDocument(app, config, { extraModels });
+  const document = app.get(OpenApiRegistry, { strict: false }).apply(generated);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -4,7 +4,10 @@ import { mapPrismaError, prismaCode } from './prisma-errors';
 const prismaError = (code: string) => Object.assign(new Error(`prisma ${code}`), { code });
 
 describe('mapPrismaError', () => {
-  const contract = { P2002: Errors.conflict('Customer acme already exists'), P2025: Errors.notFound('Customer not found') };
+  const contract = {
+    P2002: Errors.conflict('Customer acme already exists'),
+    P2025: Errors.notFound('Customer not found'),
+  };
 
   it("answers a mapped code with the caller's contract error", () => {
     expect(mapPrismaError(prismaError('P2002'), contract)).toBe(contract.P2002);

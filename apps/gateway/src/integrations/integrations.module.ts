@@ -3,5 +3,10 @@ import { PersistenceModule } from '../persistence/persistence.module';
 import { IntegrationsController } from './integrations.controller';
 import { IntegrationsService } from './integrations.service';
 
-@Module({ imports: [PersistenceModule], controllers: [IntegrationsController], providers: [IntegrationsService], exports: [IntegrationsService] })
+@Module({
+  imports: [PersistenceModule],
+  controllers: [IntegrationsController],
+  providers: [IntegrationsService],
+  exports: [IntegrationsService],
+})
 export class IntegrationsModule {}

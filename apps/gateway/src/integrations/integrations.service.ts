@@ -71,7 +71,12 @@ export class IntegrationsService {
     readOnly([['integration.name', dto.integration.name, integrationName]]);
     const data = this.apply(undefined, dto);
     try {
-      const row = await this.integrations.create(tenantId, { id, integrationId: dto.integration.id, integrationName, ...data.columns });
+      const row = await this.integrations.create(tenantId, {
+        id,
+        integrationId: dto.integration.id,
+        integrationName,
+        ...data.columns,
+      });
       return this.view(row, data.token);
     } catch (err) {
       throw this.conflict(err);

@@ -14,7 +14,8 @@ export class AdapterRepository {
     return paged(
       this.prisma,
       page,
-      (window) => this.prisma.adapter.findMany({ where, orderBy: [{ envcustomerid: 'asc' }, { adapterid: 'asc' }], ...window }),
+      (window) =>
+        this.prisma.adapter.findMany({ where, orderBy: [{ envcustomerid: 'asc' }, { adapterid: 'asc' }], ...window }),
       this.prisma.adapter.count({ where }),
     );
   }

@@ -31,7 +31,8 @@ export class AlertRepository {
     return paged(
       this.prisma,
       page,
-      (window) => this.prisma.alert.findMany({ where, orderBy: [{ lastoccurrence: 'desc' }, { id: 'asc' }], ...window }),
+      (window) =>
+        this.prisma.alert.findMany({ where, orderBy: [{ lastoccurrence: 'desc' }, { id: 'asc' }], ...window }),
       this.prisma.alert.count({ where }),
     );
   }
@@ -50,7 +51,8 @@ export class AlertRepository {
 
   /** What a ticket link needs to know of an alert. */
   async linkable(scope: CustomerScope, id: string): Promise<Scoped<Pick<Alert, 'envcustomerid' | 'state'>>> {
-    return scoped(await this.prisma.alert.findUnique({ where: { id }, select: { envcustomerid: true, state: true } }), scope);
+    const alert = await this.prisma.alert.findUnique({ where: { id }, select: { envcustomerid: true, state: true } });
+    return scoped(alert, scope);
   }
 
   /**
@@ -72,7 +74,14 @@ export class AlertRepository {
           ticketNumber: ticket.number,
           updatedAt: new Date(),
           history: {
-            create: { kind: 'ticket', fromState: history.state, toState: history.state, actor: history.actor, source: 'manual', note: history.note },
+            create: {
+              kind: 'ticket',
+              fromState: history.state,
+              toState: history.state,
+              actor: history.actor,
+              source: 'manual',
+              note: history.note,
+            },
           },
         },
       });
@@ -89,7 +98,10 @@ export class AlertRepository {
 
   /** The alert of a customer that a ticket is linked to. */
   async idByTicket(customerId: string, sysid: string): Promise<string | undefined> {
-    const alert = await this.prisma.alert.findFirst({ where: { envcustomerid: customerId, ticketSysid: sysid }, select: { id: true } });
+    const alert = await this.prisma.alert.findFirst({
+      where: { envcustomerid: customerId, ticketSysid: sysid },
+      select: { id: true },
+    });
     return alert?.id;
   }
 }

@@ -18,7 +18,12 @@ export class CustomerRepository {
   }
 
   list(page: Page): Promise<PageOf<Customer>> {
-    return paged(this.prisma, page, (window) => this.prisma.customer.findMany({ orderBy: { id: 'asc' }, ...window }), this.prisma.customer.count());
+    return paged(
+      this.prisma,
+      page,
+      (window) => this.prisma.customer.findMany({ orderBy: { id: 'asc' }, ...window }),
+      this.prisma.customer.count(),
+    );
   }
 
   async exists(id: string): Promise<boolean> {

@@ -26,7 +26,12 @@ export class EventRepository {
       this.prisma,
       page,
       (window) =>
-        this.prisma.event.findMany({ where, orderBy: [{ lastoccurrence: 'desc' }, { id: 'desc' }], ...window, omit: { id: true, storedAt: true } }),
+        this.prisma.event.findMany({
+          where,
+          orderBy: [{ lastoccurrence: 'desc' }, { id: 'desc' }],
+          ...window,
+          omit: { id: true, storedAt: true },
+        }),
       this.prisma.event.count({ where }),
     );
   }

@@ -5,13 +5,14 @@ import type { Page, PageOf } from '../http/page-query.dto';
 import { paged } from './paged';
 
 export type IntegrationColumns = Partial<Prisma.IntegrationUncheckedCreateInput>;
+type NewIntegration = IntegrationColumns & Pick<Integration, 'id' | 'integrationId' | 'integrationName'>;
 
 /** Installed integrations of a tenant (spec §4); every method is the tenant's. */
 @Injectable()
 export class IntegrationRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(tenantId: string, data: IntegrationColumns & Pick<Integration, 'id' | 'integrationId' | 'integrationName'>): Promise<Integration> {
+  create(tenantId: string, data: NewIntegration): Promise<Integration> {
     return this.prisma.integration.create({ data: { ...data, tenantId } });
   }
 
@@ -41,6 +42,9 @@ export class IntegrationRepository {
 
   /** The integration an inbound token belongs to (any tenant: the token names it). */
   byInboundToken(tokenHash: string): Promise<Pick<Integration, 'id' | 'tenantId' | 'inboundAuthType'> | null> {
-    return this.prisma.integration.findUnique({ where: { inboundTokenHash: tokenHash }, select: { id: true, tenantId: true, inboundAuthType: true } });
+    return this.prisma.integration.findUnique({
+      where: { inboundTokenHash: tokenHash },
+      select: { id: true, tenantId: true, inboundAuthType: true },
+    });
   }
 }

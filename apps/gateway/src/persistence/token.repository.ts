@@ -30,7 +30,12 @@ export class TokenRepository {
   rotate(tokenHash: string, nextHash: string, now: Date, expiresAt: Date): Promise<Rotation> {
     return this.prisma.$transaction(async (tx) => {
       const claimed = await tx.refreshToken.updateMany({
-        where: { tokenHash, usedAt: null, expiresAt: { gt: now }, family: { revokedAt: null, user: { disabled: false } } },
+        where: {
+          tokenHash,
+          usedAt: null,
+          expiresAt: { gt: now },
+          family: { revokedAt: null, user: { disabled: false } },
+        },
         data: { usedAt: now },
       });
       const row = await tx.refreshToken.findUnique({
@@ -38,7 +43,9 @@ export class TokenRepository {
         select: { usedAt: true, familyId: true, family: { select: { userId: true } } },
       });
       if (!row) return { refused: 'unknown' as const };
-      if (claimed.count === 0) return { refused: row.usedAt !== null ? ('used' as const) : ('invalid' as const), familyId: row.familyId };
+      if (claimed.count === 0) {
+        return { refused: row.usedAt !== null ? ('used' as const) : ('invalid' as const), familyId: row.familyId };
+      }
       await tx.refreshToken.create({ data: { familyId: row.familyId, tokenHash: nextHash, expiresAt } });
       return { userId: row.family.userId, familyId: row.familyId };
     });
@@ -56,8 +63,9 @@ export class TokenRepository {
 
   /** Revokes every live family of a user; their ids. */
   async revokeUser(userId: string, reason: string): Promise<string[]> {
-    const families = await this.prisma.tokenFamily.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
-    await this.prisma.tokenFamily.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+    const live = { userId, revokedAt: null };
+    const families = await this.prisma.tokenFamily.findMany({ where: live, select: { id: true } });
+    await this.prisma.tokenFamily.updateMany({ where: live, data: { revokedAt: new Date(), revokedReason: reason } });
     return families.map((f) => f.id);
   }
 

@@ -46,7 +46,10 @@ export class UserRepository {
         // other's rows (without it, both delete the old rows and both insert: a unique violation).
         await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${id}::uuid FOR UPDATE`;
         await tx.userCustomer.deleteMany({ where: { userId: id, customerId: { notIn: customers } } });
-        await tx.userCustomer.createMany({ data: customers.map((customerId) => ({ userId: id, customerId })), skipDuplicates: true });
+        await tx.userCustomer.createMany({
+          data: customers.map((customerId) => ({ userId: id, customerId })),
+          skipDuplicates: true,
+        });
       }
       return tx.user.update({ where: { id }, data: changes, include: withCustomers });
     });

@@ -6,6 +6,9 @@ import { AccessCache } from '../auth/access-cache.service';
 import { mayUseCustomer, Principal } from '../auth/principal';
 import { QueueProducer } from '../queue/queue-producer.service';
 
+/** What every record carries: the customer it belongs to. */
+type CustomerRecord = { envcustomerid: string };
+
 export interface PublishAccepted {
   message: string;
   count: number;
@@ -26,7 +29,7 @@ export class PublishService {
   ) {}
 
   /** The records of a body, each valid for the route's record class; 400 listing every failure. */
-  validate(route: PublishRoute, body: unknown): { envcustomerid: string }[] {
+  validate(route: PublishRoute, body: unknown): CustomerRecord[] {
     const topic = PUBLISH_TOPICS[route];
     const batch = validateBatch<{ envcustomerid: string }>(topic.record as new () => { envcustomerid: string }, body);
     if (!batch.ok) throw Errors.invalidPayload(batch.errors);
@@ -34,7 +37,7 @@ export class PublishService {
   }
 
   /** The records' customers: 400 if one is unknown or inactive, then 401 if the user is not mapped to one. */
-  async customersOf(records: { envcustomerid: string }[], user: Principal): Promise<Set<string>> {
+  async customersOf(records: CustomerRecord[], user: Principal): Promise<Set<string>> {
     const customerIds = new Set<string>();
     for (const record of records) customerIds.add(record.envcustomerid);
     const statuses = await this.access.customerStatuses(customerIds);
@@ -44,7 +47,7 @@ export class PublishService {
   }
 
   /** Queues the batch as one job of the route's queue (the producer's promise, not another). */
-  enqueue(route: PublishRoute, records: { envcustomerid: string }[], user: Principal, requestId: string): Promise<void> {
+  enqueue(route: PublishRoute, records: CustomerRecord[], user: Principal, requestId: string): Promise<void> {
     const topic = PUBLISH_TOPICS[route];
     return this.producer.enqueue(topic.queue, {
       requestId,

@@ -45,6 +45,7 @@ export class AlertsController {
       { state: alert.state, actor: user.email, note: `linked ticket ${dto.number ?? dto.sysid}` },
     );
     if ('linked' in link) return alertView(link.linked);
-    throw Errors.conflict(`Ticket ${dto.sysid} is already linked to ${link.heldBy ? `alert ${link.heldBy}` : 'another alert'}`);
+    const holder = link.heldBy ? `alert ${link.heldBy}` : 'another alert';
+    throw Errors.conflict(`Ticket ${dto.sysid} is already linked to ${holder}`);
   }
 }

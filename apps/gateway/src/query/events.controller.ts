@@ -17,7 +17,8 @@ export class EventsController {
   @ApiOperation({ summary: 'Stored events, newest lastoccurrence first; from/to filter lastoccurrence' })
   async list(@CurrentUser() user: Principal, @Query() q: TimeRangeQueryDto) {
     const scope = customerScope(user, q.customerid);
-    const { results, totalCount } = await this.events.list(scope, { entityid: q.entityid, lastoccurrence: timeBound(q.from, q.to) }, q);
+    const filter = { entityid: q.entityid, lastoccurrence: timeBound(q.from, q.to) };
+    const { results, totalCount } = await this.events.list(scope, filter, q);
     return {
       // Unknown fields of the record are shown too, but never in place of a stored column.
       results: results.map(({ extra, ...event }) => ({ ...((extra as object | null) ?? {}), ...event })),

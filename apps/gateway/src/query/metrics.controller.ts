@@ -53,7 +53,7 @@ export class MetricsController {
         { field: 'step', error: `from..to / step gives more than ${MAX_BUCKETS} buckets: widen step or narrow the range` },
       ]);
     }
-    const points = await this.metrics.series(customerId, { entityid: q.entityid, parameterid: q.parameterid, agg: q.agg, step: q.step, from, to });
-    return { points };
+    const series = { entityid: q.entityid, parameterid: q.parameterid, agg: q.agg, step: q.step, from, to };
+    return { points: await this.metrics.series(customerId, series) };
   }
 }
