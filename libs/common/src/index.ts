@@ -1,5 +1,5 @@
-export * from './errors/contract-error';
-export * from './errors/contract-exception.filter';
-export * from './logging/redaction';
-export * from './logging/logger.module';
-export * from './crypto/secret-box';
+// Three separate parts that never import each other: the contract's error vocabulary (errors/),
+// structured logging (logging/, which reads @sluice/config) and crypto helpers (crypto/).
+export * from './errors';
+export * from './logging';
+export * from './crypto';

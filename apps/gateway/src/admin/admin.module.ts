@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PersistenceModule } from '../persistence/persistence.module';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { CustomersController } from './customers.controller';
 import { FailedJobsController } from './failed-jobs.controller';
@@ -7,6 +8,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
+  imports: [PersistenceModule],
   controllers: [OrganizationsController, CustomersController, UsersController, FailedJobsController],
   providers: [UsersService, BootstrapAdminService],
 })

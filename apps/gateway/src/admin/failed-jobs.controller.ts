@@ -1,10 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ContractError } from '@sluice/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Errors } from '@sluice/common';
 import { QueueName } from '@sluice/queue';
 import { IsIn, IsOptional } from 'class-validator';
-import { AccessTokenGuard } from '../auth/access-token.guard';
-import { SuperadminGuard } from '../auth/role.guards';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { PageQueryDto } from '../http/page-query.dto';
 import { FAILED_JOB_QUEUES, FailedJobsService } from '../queue/failed-jobs.service';
 
@@ -15,9 +14,7 @@ class FailedJobsQueryDto extends PageQueryDto {
 }
 
 @ApiTags('admin')
-@ApiCookieAuth('access_token')
-@ApiBearerAuth()
-@UseGuards(AccessTokenGuard, SuperadminGuard)
+@Authenticated({ role: 'superadmin' })
 @Controller('api/v1/admin/jobs/failed')
 export class FailedJobsController {
   constructor(private readonly failed: FailedJobsService) {}
@@ -33,7 +30,7 @@ export class FailedJobsController {
   @ApiOperation({ summary: 'Replay a failed job; processing is idempotent, so a replay never double counts' })
   async retry(@Param('id') id: string) {
     const job = await this.failed.retry(id);
-    if (!job) throw new ContractError(404, { message: 'Failed job not found' });
+    if (!job) throw Errors.notFound('Failed job not found');
     return { message: 'Job queued for retry', job };
   }
 }

@@ -1,18 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessTokenGuard } from '../auth/access-token.guard';
-import { SuperadminGuard } from '../auth/role.guards';
-import { CreateUserDto, UpdateUserDto } from './admin.dto';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Errors } from '@sluice/common';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { PageQueryDto } from '../http/page-query.dto';
-import { UsersService } from './users.service';
-import { ContractError } from '@sluice/common';
+import { CreateUserDto, UpdateUserDto } from './admin.dto';
+import { USER_NOT_FOUND, UsersService } from './users.service';
 
-const userId = new ParseUUIDPipe({ exceptionFactory: () => new ContractError(404, { message: 'User not found' }) });
+const userId = new ParseUUIDPipe({ exceptionFactory: () => Errors.notFound(USER_NOT_FOUND) });
 
 @ApiTags('admin')
-@ApiCookieAuth('access_token')
-@ApiBearerAuth()
-@UseGuards(AccessTokenGuard, SuperadminGuard)
+@Authenticated({ role: 'superadmin' })
 @Controller('api/v1/admin/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -33,6 +30,6 @@ export class UsersController {
   @Get()
   @ApiOperation({ summary: 'List users' })
   list(@Query() page: PageQueryDto) {
-    return this.users.list(page.pageNum, page.itemsPerPage);
+    return this.users.list(page);
   }
 }

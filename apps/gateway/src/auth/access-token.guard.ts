@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './principal';
-import { RequestAuthenticator } from './request-authenticator';
+import { RequestAuthenticator } from './request-authenticator.service';
 
 /** Spec §1 for Nest routes: the request's user as `req.user`, or the contract's 401. */
 @Injectable()
@@ -10,7 +10,7 @@ export class AccessTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
-    req.user = await this.authenticator.principal(req);
+    req.user = await this.authenticator.authenticate(req);
     return true;
   }
 }

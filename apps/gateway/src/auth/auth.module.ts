@@ -1,31 +1,36 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { AccessCache } from './access-cache';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { AccessCache } from './access-cache.service';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
 import { BasicStrategy } from './basic.strategy';
 import { PasswordService } from './password.service';
 import { RefreshTokenService } from './refresh-token.service';
-import { RequestAuthenticator } from './request-authenticator';
+import { RequestAuthenticator } from './request-authenticator.service';
 import { ApiUserGuard, SuperadminGuard } from './role.guards';
+import { TenantAdminGuard } from './tenant-admin.guard';
 import { TokenController } from './token.controller';
+
+/** What the rest of the gateway uses to authenticate and authorize (the guards of @Authenticated). */
+const EXPORTED = [
+  AccessCache,
+  AccessTokenService,
+  AccessTokenGuard,
+  ApiUserGuard,
+  SuperadminGuard,
+  TenantAdminGuard,
+  PasswordService,
+  RefreshTokenService,
+  RequestAuthenticator,
+];
 
 @Global()
 @Module({
-  imports: [PassportModule, JwtModule.register({})],
+  imports: [PassportModule, JwtModule.register({}), PersistenceModule],
   controllers: [TokenController],
-  providers: [
-    AccessCache,
-    AccessTokenService,
-    AccessTokenGuard,
-    ApiUserGuard,
-    SuperadminGuard,
-    BasicStrategy,
-    PasswordService,
-    RefreshTokenService,
-    RequestAuthenticator,
-  ],
-  exports: [AccessCache, AccessTokenService, AccessTokenGuard, ApiUserGuard, SuperadminGuard, PasswordService, RefreshTokenService, RequestAuthenticator],
+  providers: [...EXPORTED, BasicStrategy],
+  exports: EXPORTED,
 })
 export class AuthModule {}

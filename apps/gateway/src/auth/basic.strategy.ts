@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
-import { PrismaService } from '@sluice/database';
-import { LoginThrottle } from '../rate-limit/login-throttle';
+import { UserRepository } from '../persistence/user.repository';
+import { LoginThrottle } from '../rate-limit/login-throttle.service';
+import { AccessCache } from './access-cache.service';
 import { PasswordService } from './password.service';
-import { AccessCache } from './access-cache';
 import type { Principal } from './principal';
 
 /** What passport gives a strategy while it authenticates one request. */
@@ -38,7 +38,7 @@ function basicCredentials(header: string | undefined): { email: string; password
 @Injectable()
 export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, 'basic') {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly users: UserRepository,
     private readonly passwords: PasswordService,
     private readonly access: AccessCache,
     private readonly throttle: LoginThrottle,
@@ -75,12 +75,9 @@ export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, 'basi
   }
 
   async validate(email: string, password: string): Promise<Principal | false> {
-    const user = await this.prisma.user.findUnique({
-      where: { email: email.trim().toLowerCase() },
-      select: { id: true, passwordHash: true, disabled: true },
-    });
+    const user = await this.users.login(email.trim().toLowerCase());
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.disabled) return false;
-    return (await this.access.principal(user.id)) ?? false;
+    return (await this.access.principalById(user.id)) ?? false;
   }
 }

@@ -1,10 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { sha256Hex } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { PrismaService } from '@sluice/database';
-import { AccessCache } from './access-cache';
-
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+import { TokenRepository } from '../persistence/token.repository';
+import { AccessCache } from './access-cache.service';
 
 /**
  * Opaque refresh tokens (256 random bits; only their SHA-256 is stored), grouped in families:
@@ -14,7 +13,7 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('hex
 @Injectable()
 export class RefreshTokenService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly tokens: TokenRepository,
     private readonly access: AccessCache,
     @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
   ) {}
@@ -22,11 +21,8 @@ export class RefreshTokenService {
   /** Starts a family (a login) and returns its first refresh token. */
   async startFamily(userId: string): Promise<{ familyId: string; refreshToken: string }> {
     const refreshToken = randomBytes(32).toString('base64url');
-    const family = await this.prisma.tokenFamily.create({
-      data: { userId, refreshTokens: { create: { tokenHash: hashOf(refreshToken), expiresAt: this.expiry() } } },
-      select: { id: true },
-    });
-    return { familyId: family.id, refreshToken };
+    const familyId = await this.tokens.startFamily(userId, sha256Hex(refreshToken), this.expiry());
+    return { familyId, refreshToken };
   }
 
   /**
@@ -35,52 +31,28 @@ export class RefreshTokenService {
    * valid any more.
    */
   async rotate(token: string): Promise<{ userId: string; familyId: string; refreshToken: string } | undefined> {
-    const tokenHash = hashOf(token);
-    const now = new Date();
     const refreshToken = randomBytes(32).toString('base64url');
-    // Claim and successor in one transaction: a failure between them must not use up the old
-    // token without issuing the next. The claim is a conditional UPDATE, so two concurrent
-    // refreshes cannot both succeed.
-    const outcome = await this.prisma.$transaction(async (tx) => {
-      const claimed = await tx.refreshToken.updateMany({
-        where: { tokenHash, usedAt: null, expiresAt: { gt: now }, family: { revokedAt: null, user: { disabled: false } } },
-        data: { usedAt: now },
-      });
-      const row = await tx.refreshToken.findUnique({
-        where: { tokenHash },
-        select: { usedAt: true, familyId: true, family: { select: { userId: true } } },
-      });
-      if (!row) return undefined;
-      if (claimed.count === 0) return { reused: row.usedAt !== null, familyId: row.familyId };
-      await tx.refreshToken.create({ data: { familyId: row.familyId, tokenHash: hashOf(refreshToken), expiresAt: this.expiry() } });
-      return { userId: row.family.userId, familyId: row.familyId, refreshToken };
-    });
-    if (!outcome) return undefined;
-    if (outcome.refreshToken === undefined) {
-      if (outcome.reused) await this.revokeFamily(outcome.familyId, 'reuse');
+    const rotation = await this.tokens.rotate(sha256Hex(token), sha256Hex(refreshToken), new Date(), this.expiry());
+    if ('refused' in rotation) {
+      if (rotation.refused === 'used') await this.revokeFamily(rotation.familyId, 'reuse');
       return undefined;
     }
-    return { userId: outcome.userId, familyId: outcome.familyId, refreshToken: outcome.refreshToken };
+    return { userId: rotation.userId, familyId: rotation.familyId, refreshToken };
   }
 
   /** Logout: revokes the family of `token`, if it names one. */
   async revokeByToken(token: string): Promise<void> {
-    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashOf(token) }, select: { familyId: true } });
-    if (row) await this.revokeFamily(row.familyId, 'logout');
+    const familyId = await this.tokens.familyOf(sha256Hex(token));
+    if (familyId) await this.revokeFamily(familyId, 'logout');
   }
 
   /** Ends every session of a user (password changed, user disabled). */
   async revokeUser(userId: string, reason: string): Promise<void> {
-    const families = await this.prisma.tokenFamily.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
-    await this.prisma.tokenFamily.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
-    for (const f of families) this.access.forgetFamily(f.id);
+    for (const familyId of await this.tokens.revokeUser(userId, reason)) this.access.forgetFamily(familyId);
   }
 
   private async revokeFamily(familyId: string, reason: string): Promise<void> {
-    await this.prisma.tokenFamily.updateMany({
-      where: { id: familyId, revokedAt: null },
-      data: { revokedAt: new Date(), revokedReason: reason },
-    });
+    await this.tokens.revokeFamily(familyId, reason);
     this.access.forgetFamily(familyId);
   }
 

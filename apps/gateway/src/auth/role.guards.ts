@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Errors } from '@sluice/common';
-import type { Principal } from './principal';
+import { assertApiUser, Principal } from './principal';
 
 const principalOf = (context: ExecutionContext): Principal => context.switchToHttp().getRequest().user;
 
@@ -8,7 +8,7 @@ const principalOf = (context: ExecutionContext): Principal => context.switchToHt
 @Injectable()
 export class ApiUserGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    if (principalOf(context).type !== 'API') throw Errors.accessDenied();
+    assertApiUser(principalOf(context));
     return true;
   }
 }

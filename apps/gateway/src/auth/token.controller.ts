@@ -3,7 +3,7 @@ import { ApiBasicAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiT
 import { Errors, Messages } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessCache } from './access-cache';
+import { AccessCache } from './access-cache.service';
 import { AccessTokenService } from './access-token.service';
 import { TokenLoginGuard } from './basic-auth.guard';
 import { CurrentUser, Principal } from './principal';
@@ -47,7 +47,7 @@ export class TokenController {
   async refresh(@Req() req: FastifyRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const token = refreshTokenOf(req, body);
     const rotated = token ? await this.refreshTokens.rotate(token) : undefined;
-    const user = rotated && (await this.access.principal(rotated.userId));
+    const user = rotated && (await this.access.principalById(rotated.userId));
     if (!rotated || !user) throw Errors.invalidRefreshToken();
     return this.issue(user, rotated.familyId, rotated.refreshToken, reply);
   }

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, PrismaHealthIndicator } from '@nestjs/terminus';
-import { PrismaService } from '@sluice/database';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { QueueProducer } from '../queue/queue-producer.service';
+import { PostgresIndicator } from './postgres.indicator';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -13,8 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly prismaIndicator: PrismaHealthIndicator,
-    private readonly prisma: PrismaService,
+    private readonly postgres: PostgresIndicator,
     private readonly producer: QueueProducer,
   ) {}
 
@@ -30,7 +29,7 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.prismaIndicator.pingCheck('postgres', this.prisma, { timeout: READY_TIMEOUT_MS }),
+      () => this.postgres.ping(READY_TIMEOUT_MS),
       async () => {
         const redis = this.indicators.check('redis');
         // A Redis that accepts the connection but does not answer (overloaded, stopped) would

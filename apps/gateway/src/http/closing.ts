@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Errors, sendContractError } from '@sluice/common';
+import { Errors } from '@sluice/common';
 import type { FastifyInstance } from 'fastify';
+import { sendContractError } from './contract-exception.filter';
 
 /**
  * The gateway while it closes (SIGTERM): Node stops accepting connections and closes the idle

@@ -19,3 +19,12 @@ export class PageQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ITEMS_PER_PAGE)
   itemsPerPage = 100;
 }
+
+/** A page as repositories take it (a PageQueryDto, already bounded by its validation). */
+export type Page = Pick<PageQueryDto, 'pageNum' | 'itemsPerPage'>;
+
+/** A page of rows and the count of all rows, as every list route answers. */
+export interface PageOf<T> {
+  results: T[];
+  totalCount: number;
+}

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Errors, FieldError, sendContractError } from '@sluice/common';
+import { Errors, FieldError } from '@sluice/common';
+import { sendContractError } from './contract-exception.filter';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isStorable, UNSTORABLE_ERROR } from './storable-text';
 

@@ -1,15 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessTokenGuard } from '../auth/access-token.guard';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { PageQueryDto } from '../http/page-query.dto';
 import { InstallIntegrationDto, UpdateIntegrationDto } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
-import { TenantAdminGuard } from './tenant-admin.guard';
 
 @ApiTags('integrations')
-@ApiCookieAuth('access_token')
-@ApiBearerAuth()
-@UseGuards(AccessTokenGuard, TenantAdminGuard)
+@Authenticated({ role: 'tenantAdmin' })
 @Controller('api/v2/tenants/:tenantId/integrations/installed')
 export class IntegrationsController {
   constructor(private readonly integrations: IntegrationsService) {}
@@ -23,7 +20,7 @@ export class IntegrationsController {
   @Get()
   @ApiOperation({ summary: "The tenant's installed integrations (secrets never shown)" })
   list(@Param('tenantId') tenantId: string, @Query() page: PageQueryDto) {
-    return this.integrations.list(tenantId, page.pageNum, page.itemsPerPage);
+    return this.integrations.list(tenantId, page);
   }
 
   @Get(':installedIntgId')

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PersistenceModule } from '../persistence/persistence.module';
 import { IntegrationsController } from './integrations.controller';
 import { IntegrationsService } from './integrations.service';
-import { TenantAdminGuard } from './tenant-admin.guard';
 
-@Module({ controllers: [IntegrationsController], providers: [IntegrationsService, TenantAdminGuard], exports: [IntegrationsService] })
+@Module({
+  imports: [PersistenceModule],
+  controllers: [IntegrationsController],
+  providers: [IntegrationsService],
+  exports: [IntegrationsService],
+})
 export class IntegrationsModule {}

@@ -1,10 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ContractError, Errors, SecretBox } from '@sluice/common';
+import { Errors, SecretBox, sha256Hex } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { Prisma, PrismaService } from '@sluice/database';
+import { Prisma } from '@sluice/database';
 import type { Integration } from '@sluice/database';
-import { prismaCode } from '../http/prisma-errors';
+import type { Page } from '../http/page-query.dto';
+import { mapPrismaError } from '../http/prisma-errors';
+import { IntegrationColumns, IntegrationRepository } from '../persistence/integration.repository';
 import { InstallIntegrationDto, UpdateIntegrationDto } from './integration.dto';
 import { canonicalMapAttributes, MapAttribute } from './map-attributes';
 import { NotifierSecrets, NotifierSettings, resolveNotifier } from './notifier-rules';
@@ -16,9 +18,8 @@ const KNOWN_INTEGRATIONS: Record<string, string> = {
   JIRA: 'Jira Service Management',
   BMCREMEDY: 'BMC Remedy',
 };
+const NOT_FOUND = 'Integration not found';
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** 32 characters like the seed's tokens (~190 bits), without modulo bias. */
 function newToken(): string {
@@ -58,7 +59,7 @@ export class IntegrationsService {
   private readonly box: SecretBox;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly integrations: IntegrationRepository,
     @Inject(SLUICE_CONFIG) config: SluiceConfig,
   ) {
     this.box = new SecretBox(config.secretsKey);
@@ -70,14 +71,11 @@ export class IntegrationsService {
     readOnly([['integration.name', dto.integration.name, integrationName]]);
     const data = this.apply(undefined, dto);
     try {
-      const row = await this.prisma.integration.create({
-        data: {
-          id,
-          tenantId,
-          integrationId: dto.integration.id,
-          integrationName,
-          ...data.columns,
-        },
+      const row = await this.integrations.create(tenantId, {
+        id,
+        integrationId: dto.integration.id,
+        integrationName,
+        ...data.columns,
       });
       return this.view(row, data.token);
     } catch (err) {
@@ -85,13 +83,9 @@ export class IntegrationsService {
     }
   }
 
-  async list(tenantId: string, pageNum: number, itemsPerPage: number) {
-    const where = { tenantId };
-    const [rows, totalCount] = await this.prisma.$transaction([
-      this.prisma.integration.findMany({ where, orderBy: { createdAt: 'asc' }, skip: (pageNum - 1) * itemsPerPage, take: itemsPerPage }),
-      this.prisma.integration.count({ where }),
-    ]);
-    return { results: rows.map((r) => this.view(r)), totalCount };
+  async list(tenantId: string, page: Page) {
+    const { results, totalCount } = await this.integrations.list(tenantId, page);
+    return { results: results.map((r) => this.view(r)), totalCount };
   }
 
   async get(tenantId: string, id: string): Promise<IntegrationView> {
@@ -107,7 +101,7 @@ export class IntegrationsService {
     ]);
     const data = this.apply(existing, dto);
     try {
-      const row = await this.prisma.integration.update({ where: { id }, data: { ...data.columns, updatedAt: new Date() } });
+      const row = await this.integrations.update(tenantId, id, data.columns);
       return this.view(row, data.token);
     } catch (err) {
       throw this.conflict(err);
@@ -116,7 +110,7 @@ export class IntegrationsService {
 
   async remove(tenantId: string, id: string): Promise<void> {
     await this.find(tenantId, id);
-    await this.prisma.integration.delete({ where: { id } }).catch((err) => {
+    await this.integrations.delete(tenantId, id).catch((err) => {
       throw this.conflict(err);
     });
   }
@@ -127,11 +121,9 @@ export class IntegrationsService {
       throw Errors.invalidPayload([{ field: 'inboundConfig.authentication.authType', error: 'only a WEBHOOK integration has a token' }]);
     }
     const token = newToken();
-    const row = await this.prisma.integration
-      .update({ where: { id }, data: { inboundTokenHash: hashToken(token), updatedAt: new Date() } })
-      .catch((err) => {
-        throw this.conflict(err);
-      });
+    const row = await this.integrations.update(tenantId, id, { inboundTokenHash: sha256Hex(token) }).catch((err) => {
+      throw this.conflict(err);
+    });
     return this.view(row, token);
   }
 
@@ -142,19 +134,19 @@ export class IntegrationsService {
   }
 
   private async find(tenantId: string, id: string): Promise<Integration> {
-    const row = await this.prisma.integration.findFirst({ where: { id, tenantId } });
-    if (!row) throw new ContractError(404, { message: 'Integration not found' });
+    const row = await this.integrations.find(tenantId, id);
+    if (!row) throw Errors.notFound(NOT_FOUND);
     return row;
   }
 
   /** The columns a request changes, and a new WEBHOOK token if it made one. */
   private apply(existing: Integration | undefined, dto: UpdateIntegrationDto) {
-    const columns: Partial<Prisma.IntegrationUncheckedCreateInput> = {};
+    const columns: IntegrationColumns = {};
     let token: string | undefined;
     if (dto.displayName !== undefined) columns.displayName = dto.displayName;
 
     const auth = dto.inboundConfig?.authentication;
-    if (auth?.token !== undefined && (!existing?.inboundTokenHash || hashToken(auth.token) !== existing.inboundTokenHash)) {
+    if (auth?.token !== undefined && (!existing?.inboundTokenHash || sha256Hex(auth.token) !== existing.inboundTokenHash)) {
       throw Errors.invalidPayload([
         { field: 'inboundConfig.authentication.token', error: 'token is read-only: send back the one Sluice made, or none (POST …/token makes a new one)' },
       ]);
@@ -171,7 +163,7 @@ export class IntegrationsService {
       columns.inboundRoleUniqueId = roleUniqueId;
       if (auth.authType === 'WEBHOOK' && !existing?.inboundTokenHash) {
         token = newToken();
-        columns.inboundTokenHash = hashToken(token);
+        columns.inboundTokenHash = sha256Hex(token);
       } else if (auth.authType !== 'WEBHOOK') {
         columns.inboundTokenHash = null;
       }
@@ -196,10 +188,11 @@ export class IntegrationsService {
   }
 
   private conflict(err: unknown): unknown {
-    if (prismaCode(err) === 'P2002') return Errors.conflict('This tenant already has an integration with an outbound notifier');
-    // Deleted by another request between the lookup and the write.
-    if (prismaCode(err) === 'P2025') return new ContractError(404, { message: 'Integration not found' });
-    return err;
+    return mapPrismaError(err, {
+      P2002: Errors.conflict('This tenant already has an integration with an outbound notifier'),
+      // Deleted by another request between the lookup and the write.
+      P2025: Errors.notFound(NOT_FOUND),
+    });
   }
 
   /** What the API shows: the seed's response shapes, never a secret; the token only when just made. */

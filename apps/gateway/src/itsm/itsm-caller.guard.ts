@@ -1,12 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Errors } from '@sluice/common';
-import { PrismaService } from '@sluice/database';
+import { Errors, sha256Hex } from '@sluice/common';
 import type { FastifyRequest } from 'fastify';
-import { AccessCache } from '../auth/access-cache';
+import { AccessCache } from '../auth/access-cache.service';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { BasicCredentialsGuard } from '../auth/basic-auth.guard';
-import { mayUseCustomer, Principal } from '../auth/principal';
-import { hashToken } from '../integrations/integrations.service';
+import { assertApiUser, mayUseCustomer, Principal } from '../auth/principal';
+import { IntegrationRepository } from '../persistence/integration.repository';
 
 export const INTEGRATION_TOKEN_HEADER = 'x-integration-token';
 
@@ -26,7 +25,7 @@ export class ItsmCallerGuard implements CanActivate {
 
   constructor(
     private readonly accessTokens: AccessTokenGuard,
-    private readonly prisma: PrismaService,
+    private readonly integrations: IntegrationRepository,
     private readonly access: AccessCache,
   ) {}
 
@@ -45,15 +44,13 @@ export class ItsmCallerGuard implements CanActivate {
   private async authenticate(context: ExecutionContext, req: FastifyRequest & { user?: Principal }): Promise<ItsmCaller> {
     const token = req.headers[INTEGRATION_TOKEN_HEADER];
     if (typeof token === 'string') {
-      const integration = token
-        ? await this.prisma.integration.findUnique({ where: { inboundTokenHash: hashToken(token) }, select: { id: true, tenantId: true, inboundAuthType: true } })
-        : null;
+      const integration = token ? await this.integrations.byInboundToken(sha256Hex(token)) : null;
       if (!integration || integration.inboundAuthType !== 'WEBHOOK') throw Errors.invalidAccessToken();
       return { kind: 'integration', integrationId: integration.id, tenantId: integration.tenantId };
     }
     if (/^basic\b/i.test(req.headers.authorization ?? '')) await this.basic.canActivate(context);
     else await this.accessTokens.canActivate(context);
-    if (req.user!.type !== 'API') throw Errors.accessDenied();
+    assertApiUser(req.user!);
     return { kind: 'user', user: req.user! };
   }
 }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { OpenApiModule } from '../http/openapi';
 import { PublishController } from './publish.controller';
 import { PublishRoutes } from './publish.routes';
 import { PublishService } from './publish.service';
 
-@Module({ controllers: [PublishController], providers: [PublishService, PublishRoutes] })
+@Module({ imports: [OpenApiModule], controllers: [PublishController], providers: [PublishService, PublishRoutes] })
 export class PublishModule {}

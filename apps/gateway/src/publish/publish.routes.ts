@@ -1,22 +1,24 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Errors, sendContractError } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { PUBLISH_TOPICS, PublishRoute } from '@sluice/queue';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { RequestAuthenticator } from '../auth/request-authenticator';
+import { assertApiUser } from '../auth/principal';
+import { RequestAuthenticator } from '../auth/request-authenticator.service';
+import { sendContractError } from '../http/contract-exception.filter';
+import { OpenApiRegistry } from '../http/openapi';
 import { parseRawBody, RawBody } from '../http/raw-body';
-import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { addPublishRoutes } from './publish.docs';
 import { PublishService } from './publish.service';
 
 /**
  * Spec §2: the five publish routes, the hot path. They are plain Fastify routes on the gateway's
  * own Fastify instance: Nest's per-request machinery (router, guards, interceptors, pipes, rxjs,
  * the pino-http middleware) cost more than everything the request itself needs (BENCHMARKS.md).
- * The checks are the same services the Nest routes use, called in the contract's order: token,
- * API user, user rate limit, body (decoded and parsed only now), then PublishService.
- * Their OpenAPI description is in publish.docs.ts.
+ * The checks are the same functions and services the Nest routes use, in the contract's order,
+ * all listed in handle(). Their OpenAPI description is in publish.docs.ts.
  */
 @Injectable()
 export class PublishRoutes implements OnModuleInit {
@@ -28,7 +30,10 @@ export class PublishRoutes implements OnModuleInit {
     private readonly limiter: RateLimiter,
     private readonly publisher: PublishService,
     @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
-  ) {}
+    docs: OpenApiRegistry,
+  ) {
+    docs.add(addPublishRoutes);
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -36,7 +41,7 @@ export class PublishRoutes implements OnModuleInit {
       fastify.route({
         method: 'POST',
         url: `/publish/${route}`,
-        handler: (req, reply) => this.publish(route, req, reply),
+        handler: (req, reply) => this.handle(route, req, reply),
         // Errors of the handler and of Fastify itself (a body over BODY_LIMIT) alike.
         errorHandler: (err, _req, reply) => sendContractError(reply, err, this.logger),
         onResponse: this.config.logRequests ? logRequest : undefined,
@@ -44,12 +49,18 @@ export class PublishRoutes implements OnModuleInit {
     }
   }
 
-  private async publish(route: PublishRoute, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const user = await this.authenticator.principal(req);
-    if (user.type !== 'API') throw Errors.accessDenied();
-    await this.limiter.user(user.id);
+  /** One publish request, its checks in the contract's order (spec §2); the first to fail answers. */
+  private async handle(route: PublishRoute, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const user = await this.authenticator.authenticate(req); // 401: no, bad or revoked token
+    assertApiUser(user); // 403: a UI user
+    await this.limiter.user(user.id); // 429: the user's limit
+    // The body is decoded and parsed only now (413, 400).
     const body = req.body instanceof RawBody ? await parseRawBody(req.body, this.config.bodyLimit) : req.body;
-    return reply.code(200).send(await this.publisher.publish(route, body, user, req.id));
+    const batch = this.publisher.validate(route, body); // 400: every invalid record
+    const customerIds = await this.publisher.customersOf(batch.records, user); // 400 inactive, 401 not mapped
+    await this.limiter.customers(customerIds); // 429: a customer's limit
+    await this.publisher.enqueue(batch, user, req.id); // 503: Redis unreachable, slow or full
+    return reply.code(200).send(this.publisher.accepted(batch.records, req.id));
   }
 }
 

@@ -1,36 +1,24 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PrismaService } from '@sluice/database';
-import { AccessTokenGuard } from '../auth/access-token.guard';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, Principal } from '../auth/principal';
-import { customerScope, scopeWhere } from './customer-scope';
+import { AdapterRepository } from '../persistence/adapter.repository';
+import { customerScope } from './customer-scope';
 import { CustomerPageQueryDto } from './query.dto';
 
 @ApiTags('read')
-@ApiCookieAuth('access_token')
-@ApiBearerAuth()
-@UseGuards(AccessTokenGuard)
+@Authenticated()
 @Controller('api/v1/adapters')
 export class AdaptersController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly adapters: AdapterRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Connectors/adapters with their last status: UP, DOWN, DEGRADED or STALE (silent for 2 × interval)' })
   async list(@CurrentUser() user: Principal, @Query() q: CustomerPageQueryDto) {
-    const where = scopeWhere(customerScope(user, q.customerid));
-    // One snapshot for the page and its count, so that they agree while workers write.
-    const [rows, totalCount] = await this.prisma.$transaction([
-      this.prisma.adapter.findMany({
-        where,
-        orderBy: [{ envcustomerid: 'asc' }, { adapterid: 'asc' }],
-        skip: (q.pageNum - 1) * q.itemsPerPage,
-        take: q.itemsPerPage,
-      }),
-      this.prisma.adapter.count({ where }),
-    ], { isolationLevel: 'RepeatableRead' });
+    const { results, totalCount } = await this.adapters.list(customerScope(user, q.customerid), q);
     const now = Date.now();
     return {
-      results: rows.map((a) => ({
+      results: results.map((a) => ({
         envcustomerid: a.envcustomerid,
         adapterid: a.adapterid,
         adaptername: a.name,

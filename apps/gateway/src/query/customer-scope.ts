@@ -1,18 +1,21 @@
 import { Errors } from '@sluice/common';
-import { mayUseCustomer, Principal } from '../auth/principal';
+import { mayUseCustomer, Principal, scopeOf } from '../auth/principal';
+import type { CustomerScope } from '../persistence/customer-scope';
 
 /**
- * Which customers a read may cover, for a SQL filter (spec §6; OWASP API1): the one asked for if
- * the user may see it (else 403), or every customer the user is mapped to. `undefined` means no
- * filter: a superadmin asking for all.
+ * Which customers a read may cover (spec §6; OWASP API1): the one asked for if the user may see
+ * it (else 403), or every customer the user may see.
  */
-export function customerScope(user: Principal, customerid: string | undefined): string[] | undefined {
+export function customerScope(user: Principal, customerid: string | undefined): CustomerScope {
   if (customerid !== undefined) {
     if (!mayUseCustomer(user, customerid)) throw Errors.accessDenied();
-    return [customerid];
+    return new Set([customerid]);
   }
-  return user.isSuperadmin ? undefined : [...user.customerIds];
+  return scopeOf(user);
 }
 
-/** A Prisma `where` fragment for a customer scope. */
-export const scopeWhere = (scope: string[] | undefined) => (scope ? { envcustomerid: { in: scope } } : {});
+/** The one customer a read names, if the user may see it (else 403). */
+export function oneCustomer(user: Principal, customerid: string): string {
+  if (!mayUseCustomer(user, customerid)) throw Errors.accessDenied();
+  return customerid;
+}

@@ -1,42 +1,27 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PrismaService } from '@sluice/database';
-import { AccessTokenGuard } from '../auth/access-token.guard';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, Principal } from '../auth/principal';
-import { customerScope, scopeWhere } from './customer-scope';
+import { EventRepository } from '../persistence/event.repository';
+import { customerScope } from './customer-scope';
 import { TimeRangeQueryDto } from './query.dto';
-import { timeRange } from './time-range';
+import { timeBound } from './time-range';
 
 @ApiTags('read')
-@ApiCookieAuth('access_token')
-@ApiBearerAuth()
-@UseGuards(AccessTokenGuard)
+@Authenticated()
 @Controller('api/v1/events')
 export class EventsController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly events: EventRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Stored events, newest lastoccurrence first; from/to filter lastoccurrence' })
   async list(@CurrentUser() user: Principal, @Query() q: TimeRangeQueryDto) {
-    const where = {
-      ...scopeWhere(customerScope(user, q.customerid)),
-      ...(q.entityid && { entityid: q.entityid }),
-      ...timeRange('lastoccurrence', q.from, q.to),
-    };
-    // One snapshot for the page and its count, so that they agree while workers write.
-    const [rows, totalCount] = await this.prisma.$transaction([
-      this.prisma.event.findMany({
-        where,
-        orderBy: [{ lastoccurrence: 'desc' }, { id: 'desc' }],
-        skip: (q.pageNum - 1) * q.itemsPerPage,
-        take: q.itemsPerPage,
-        omit: { id: true, storedAt: true },
-      }),
-      this.prisma.event.count({ where }),
-    ], { isolationLevel: 'RepeatableRead' });
+    const scope = customerScope(user, q.customerid);
+    const filter = { entityid: q.entityid, lastoccurrence: timeBound(q.from, q.to) };
+    const { results, totalCount } = await this.events.list(scope, filter, q);
     return {
       // Unknown fields of the record are shown too, but never in place of a stored column.
-      results: rows.map(({ extra, ...event }) => ({ ...((extra as object | null) ?? {}), ...event })),
+      results: results.map(({ extra, ...event }) => ({ ...((extra as object | null) ?? {}), ...event })),
       totalCount,
     };
   }

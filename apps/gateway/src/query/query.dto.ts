@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CUSTOMER_ID_PATTERN, IsIsoDateTime } from '@sluice/contracts';
 import { PageQueryDto } from '../http/page-query.dto';
+import { Aggregate, AGGREGATES } from '../persistence/metric.repository';
 
 const CUSTOMER_MESSAGE = '$property must be 1-64 characters of A-Z a-z 0-9 _ . : -';
 
@@ -45,9 +46,6 @@ export class MetricListQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256)
   parameterid?: string;
 }
-
-export const AGGREGATES = ['avg', 'min', 'max', 'sum', 'count'] as const;
-export type Aggregate = (typeof AGGREGATES)[number];
 
 export class SeriesQueryDto {
   @ApiProperty() @Matches(CUSTOMER_ID_PATTERN, { message: CUSTOMER_MESSAGE })

@@ -1,5 +1,6 @@
 import { Errors } from '@sluice/common';
 import { parseTimestamp } from '@sluice/contracts';
+import type { TimeBound } from '../persistence/event.repository';
 
 /**
  * A time bound of a query as a Date, read by the parser of record timestamps (the DTOs validate
@@ -13,11 +14,11 @@ export function queryTime(value: string, field: string): Date {
   return new Date(ms);
 }
 
-/** A Prisma filter `column >= from AND column < to` for optional ISO-8601 bounds; 400 if from > to. */
-export function timeRange(column: string, from?: string, to?: string) {
-  if (!from && !to) return {};
+/** A bound `>= from AND < to` for optional ISO-8601 bounds (undefined: none); 400 if from > to. */
+export function timeBound(from?: string, to?: string): TimeBound | undefined {
+  if (!from && !to) return undefined;
   const gte = from ? queryTime(from, 'from') : undefined;
   const lt = to ? queryTime(to, 'to') : undefined;
   if (gte && lt && gte > lt) throw Errors.invalidPayload([{ field: 'from', error: 'from must not be after to' }]);
-  return { [column]: { ...(gte && { gte }), ...(lt && { lt }) } };
+  return { ...(gte && { gte }), ...(lt && { lt }) };
 }

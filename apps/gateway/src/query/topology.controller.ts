@@ -1,61 +1,27 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PrismaService } from '@sluice/database';
-import { AccessTokenGuard } from '../auth/access-token.guard';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, Principal } from '../auth/principal';
-import { customerScope } from './customer-scope';
+import { TopologyRepository } from '../persistence/topology.repository';
+import { oneCustomer } from './customer-scope';
 import { GraphQueryDto } from './query.dto';
 
-interface Edge {
-  source: string;
-  target: string;
-  type: string;
-}
-
 @ApiTags('read')
-@ApiCookieAuth('access_token')
-@ApiBearerAuth()
-@UseGuards(AccessTokenGuard)
+@Authenticated()
 @Controller('api/v1/topology')
 export class TopologyController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly topology: TopologyRepository) {}
 
   @Get('graph')
   @ApiOperation({ summary: "A customer's topology: entities and services as nodes; relations, members and dependencies as edges" })
   async graph(@CurrentUser() user: Principal, @Query() q: GraphQueryDto) {
-    customerScope(user, q.customerid);
-    const envcustomerid = q.customerid;
-    // One snapshot: a topology job changes nodes and edges together. An edge with an end that is
-    // a tombstone is not shown (spec §2.3: a deleted entity leaves nothing behind); the row stays,
-    // since it is the other end's record, and shows again if a newer record revives the entity.
-    const [entities, services, relations, members, dependencies] = await this.prisma.$transaction([
-      this.prisma.topologyEntity.findMany({ where: { envcustomerid, deleted: false }, orderBy: { entityid: 'asc' } }),
-      this.prisma.topologyService.findMany({ where: { envcustomerid, deleted: false }, orderBy: { serviceid: 'asc' } }),
-      this.prisma.$queryRaw<Edge[]>`
-        SELECT r.source_entityid AS source, r.target_entityid AS target, r.relationtype AS type FROM entity_relations r
-         WHERE r.envcustomerid = ${envcustomerid}
-           AND NOT EXISTS (SELECT 1 FROM topology_entities e WHERE e.envcustomerid = r.envcustomerid AND e.deleted
-                              AND e.entityid IN (r.source_entityid, r.target_entityid))
-         ORDER BY r.source_entityid, r.target_entityid, r.relationtype`,
-      this.prisma.$queryRaw<Edge[]>`
-        SELECT m.serviceid AS source, m.entityid AS target, 'contains' AS type FROM service_members m
-         WHERE m.envcustomerid = ${envcustomerid}
-           AND NOT EXISTS (SELECT 1 FROM topology_entities e WHERE e.envcustomerid = m.envcustomerid AND e.entityid = m.entityid AND e.deleted)
-           AND NOT EXISTS (SELECT 1 FROM topology_services s WHERE s.envcustomerid = m.envcustomerid AND s.serviceid = m.serviceid AND s.deleted)
-         ORDER BY m.serviceid, m.entityid`,
-      this.prisma.$queryRaw<Edge[]>`
-        SELECT d.serviceid AS source, d.depends_on AS target, 'depends_on' AS type FROM service_dependencies d
-         WHERE d.envcustomerid = ${envcustomerid}
-           AND NOT EXISTS (SELECT 1 FROM topology_services s WHERE s.envcustomerid = d.envcustomerid AND s.deleted
-                              AND s.serviceid IN (d.serviceid, d.depends_on))
-         ORDER BY d.serviceid, d.depends_on`,
-    ], { isolationLevel: 'RepeatableRead' });
+    const { entities, services, edges } = await this.topology.graph(oneCustomer(user, q.customerid));
     return {
       nodes: [
         ...entities.map((e) => ({ id: e.entityid, name: e.name, type: e.type, kind: 'entity' as const, attributes: e.attributes })),
         ...services.map((s) => ({ id: s.serviceid, name: s.name, type: s.type, kind: 'service' as const, attributes: s.attributes })),
       ],
-      edges: [...relations, ...members, ...dependencies],
+      edges,
     };
   }
 }

@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { FixedWindowStorage } from './fixed-window.storage';
-import { LoginThrottle } from './login-throttle';
-import { RateLimiter } from './rate-limiter';
+import { LoginThrottle } from './login-throttle.service';
+import { RateLimiter } from './rate-limiter.service';
 
 /**
  * Rate limits of the publish routes (@nestjs/throttler's storage, counted by RateLimiter, per

@@ -43,7 +43,7 @@ describe('JobRunner', () => {
     expect(worker.concurrency).toBe(7);
   });
 
-  it('takes a queue's own concurrency over the configured one', () => {
+  it('takes the concurrency a queue sets over the configured one', () => {
     const { runner, worker } = setup();
     runner.configure(worker, 1);
     expect(worker.concurrency).toBe(1);

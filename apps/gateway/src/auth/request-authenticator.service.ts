@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Errors } from '@sluice/common';
 import type { FastifyRequest } from 'fastify';
-import { AccessCache } from './access-cache';
+import { AccessCache } from './access-cache.service';
 import { AccessTokenService } from './access-token.service';
 import type { Principal } from './principal';
 
@@ -27,13 +27,13 @@ export class RequestAuthenticator {
     private readonly access: AccessCache,
   ) {}
 
-  async principal(req: FastifyRequest): Promise<Principal> {
+  async authenticate(req: FastifyRequest): Promise<Principal> {
     const token = readAccessToken(req);
     if (!token) throw Errors.missingAccessToken();
     const claims = this.tokens.verify(token);
     if (!claims) throw Errors.invalidAccessToken();
     const [principal, sessionActive] = await Promise.all([
-      this.access.principal(claims.sub),
+      this.access.principalById(claims.sub),
       this.access.familyActive(claims.fam),
     ]);
     if (!principal || !sessionActive) throw Errors.invalidAccessToken();

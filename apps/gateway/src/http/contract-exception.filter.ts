@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { ThrottlerException } from '@nestjs/throttler';
 import { isConnectionError } from '@sluice/database';
 import type { FastifyReply } from 'fastify';
-import { ContractError, ErrorBody, Errors, Messages } from './contract-error';
+import { ContractError, ErrorBody, Errors, Messages } from '@sluice/common';
 
 /**
  * Retry-After of a 503 for an unreachable PostgreSQL or Redis: the app's RETRY_AFTER_SECONDS,

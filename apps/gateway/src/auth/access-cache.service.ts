@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { isConnectionError, PrismaService } from '@sluice/database';
+import { isConnectionError } from '@sluice/database';
+import { CustomerRepository } from '../persistence/customer.repository';
+import { TokenRepository } from '../persistence/token.repository';
+import { UserRepository } from '../persistence/user.repository';
 import type { Principal } from './principal';
 import { TtlCache } from './ttl-cache';
 
@@ -28,7 +31,9 @@ export class AccessCache {
   private readonly customers: TtlCache<string, CustomerStatus>;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly users: UserRepository,
+    private readonly tokens: TokenRepository,
+    private readonly customerRows: CustomerRepository,
     @Inject(SLUICE_CONFIG) config: SluiceConfig,
   ) {
     const ttl = config.accessCacheTtlSeconds * 1000;
@@ -38,12 +43,9 @@ export class AccessCache {
   }
 
   /** The enabled user with this id, or undefined. */
-  principal(userId: string): Promise<Principal | undefined> {
+  principalById(userId: string): Promise<Principal | undefined> {
     return this.principals.get(userId, async (id) => {
-      const user = await this.prisma.user.findUnique({
-        where: { id },
-        include: { customers: { select: { customerId: true } } },
-      });
+      const user = await this.users.withCustomers(id);
       if (!user || user.disabled) return undefined;
       return {
         id: user.id,
@@ -59,10 +61,7 @@ export class AccessCache {
 
   /** Whether the login session (refresh-token family) is still valid. */
   familyActive(familyId: string): Promise<boolean> {
-    return this.families.get(familyId, async (id) => {
-      const family = await this.prisma.tokenFamily.findUnique({ where: { id }, select: { revokedAt: true } });
-      return !!family && family.revokedAt === null;
-    });
+    return this.families.get(familyId, (id) => this.tokens.familyActive(id));
   }
 
   /** Status of each customer id; the ones not cached are read in one query. */
@@ -77,7 +76,7 @@ export class AccessCache {
     if (missing.length > 0) {
       let rows: { id: string; active: boolean }[];
       try {
-        rows = await this.prisma.customer.findMany({ where: { id: { in: missing } }, select: { id: true, active: true } });
+        rows = await this.customerRows.statuses(missing);
       } catch (err) {
         for (const id of missing) result.set(id, this.customers.staleOrThrow(id, err));
         return result;
