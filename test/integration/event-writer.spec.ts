@@ -1,26 +1,40 @@
+import { randomBytes } from 'node:crypto';
 import type { EventRecord } from '@sluice/contracts';
-import type { PublishJob } from '@sluice/queue';
+import { PublishJob, QueueName, Queues } from '@sluice/queue';
+import Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
 import { EventWriter } from '../../apps/worker/src/events/event.writer';
 import { AlertNotifications } from '../../apps/worker/src/notifier/alert-notifications.service';
 import { newCustomer, withNotifier, workerPool } from './worker-db';
 
-/** EventWriter, AlertWriter and AlertNotifications over the run's PostgreSQL; the queue is a stub. */
+/**
+ * EventWriter, AlertWriter and AlertNotifications over the run's PostgreSQL, and the notifications
+ * queue in the run's Redis (a prefix of this file's own), without HTTP or a worker.
+ */
 describe('EventWriter on PostgreSQL', () => {
   let pool: Pool;
-  let queued: { name: string; data: unknown; opts: { jobId?: string } }[];
+  let queues: Queues;
   let writer: EventWriter;
 
   beforeAll(() => {
     pool = workerPool();
+    const url = process.env.REDIS_URL!;
+    const prefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
+    queues = new Queues(new Redis(url, { maxRetriesPerRequest: null }), prefix, url);
+    writer = new EventWriter(pool, new AlertWriter(), new AlertNotifications(queues));
   });
-  afterAll(() => pool.end());
-  beforeEach(() => {
-    queued = [];
-    const queue = { addBulk: async (jobs: typeof queued) => void queued.push(...jobs) };
-    writer = new EventWriter(pool, new AlertWriter(), new AlertNotifications(queue as never));
+  afterAll(async () => {
+    await queues.get(QueueName.Notifications).obliterate({ force: true });
+    await queues.onApplicationShutdown();
+    await pool.end();
   });
+
+  /** The notification jobs queued so far, as the notifier's worker would take them. */
+  const queued = async () => {
+    const jobs = await queues.get(QueueName.Notifications).getJobs(['delayed', 'wait']);
+    return jobs.map((j) => ({ name: j.name, data: j.data, opts: j.opts }));
+  };
 
   const T0 = Date.UTC(2024, 4, 1, 12);
   const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -84,11 +98,11 @@ describe('EventWriter on PostgreSQL', () => {
     await withNotifier(pool, notified, 4);
 
     await writer.write(job(quiet, [{ severity: 5 }]));
-    expect(queued).toEqual([]);
+    expect(await queued()).toEqual([]);
 
     const result = await writer.write(job(notified, [{ severity: 3 }, { severity: 4, entityid: 'host-2' }]));
     const opened = result.alerts.find((a) => a.identity.entityid === 'host-2')!;
-    expect(queued).toEqual([
+    expect(await queued()).toEqual([
       {
         name: 'open',
         data: { action: 'open', alertId: opened.id, customerId: notified, count: 1 },
