@@ -1,7 +1,8 @@
+import { DEFAULTS } from '@sluice/config';
 import { isConnectionError, unreachableMessage } from '../connection-errors';
 import { defaultMigrationsDir, ensureDatabase, migrate } from './migrate';
 
-const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sluice';
+const url = process.env.DATABASE_URL ?? DEFAULTS.DATABASE_URL;
 const log = (level: number, msg: string, extra: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ level, time: Date.now(), name: 'migrate', msg, ...extra }));
 
