@@ -12,6 +12,8 @@ export interface Tenant {
   email: string;
   /** The user's bearer header. */
   auth: Record<string, string>;
+  accessToken: string;
+  refreshToken: string;
 }
 
 /** Who sends a request: a tenant, or any user's bearer header on a gateway. */
@@ -20,8 +22,8 @@ export type Caller = Pick<Tenant, 'gw' | 'auth'>;
 /** A fresh tenant: a new customer, and an API user (or as `opts` say) mapped to it. */
 export async function tenant(gw: TestGateway, opts: UserOptions = {}): Promise<Tenant> {
   const customer = (await createCustomer(gw.prisma)).id;
-  const { user, auth } = await apiUser(gw, [customer], opts);
-  return { gw, customer, userId: user.id, email: user.email, auth };
+  const { user, auth, accessToken, refreshToken } = await apiUser(gw, [customer], opts);
+  return { gw, customer, userId: user.id, email: user.email, auth, accessToken, refreshToken };
 }
 
 /** POST /publish/<route> as `t`; expects the contract's 200 with the record count. */
