@@ -1,5 +1,14 @@
-import type { QueueName } from '@sluice/queue';
+import { QueueName } from '@sluice/queue';
 import type { TestGateway } from './gateway';
+
+/** The queues of the five publish routes, in pipeline order. */
+export const PUBLISH_QUEUES = [
+  QueueName.Events,
+  QueueName.Metrics,
+  QueueName.EntityTopology,
+  QueueName.ServiceTopology,
+  QueueName.Healthcheck,
+];
 
 /** Job states that mean "not processed yet": retries wait as delayed. */
 const PENDING = ['wait', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
