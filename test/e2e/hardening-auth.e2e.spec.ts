@@ -254,7 +254,10 @@ describe('login brakes live in Redis, under REDIS_PREFIX', () => {
     // One at a time: a process has one passport registry, which the newest gateway's strategy takes.
     const second = await startGateway({ ...slow, REDIS_PREFIX: prefix });
     try {
-      expectThrottled(await loginAs(second, user.email, WRONG), 60);
+      // Until its Redis connection is up, a new gateway lets logins through unbraked (and counts
+      // nothing): wait for that, then the counts of the first must hold.
+      const braked = await eventually(() => loginAs(second, user.email, WRONG), (r) => r.statusCode !== 401, 5000);
+      expectThrottled(braked, 60);
     } finally {
       await second.close();
     }
