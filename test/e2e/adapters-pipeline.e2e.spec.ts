@@ -80,7 +80,8 @@ describe('adapters pipeline', () => {
   type List<T> = { results: T[]; totalCount: number };
   const adapters = (t: Tenant) => get<List<AdapterView>>(t, `/api/v1/adapters?customerid=${t.customer}`);
   const alerts = (t: Tenant) => get<List<AlertView>>(t, `/api/v1/alerts?customerid=${t.customer}`);
-  const history = async (t: Tenant, id: string) => (await get<{ history: HistoryView[] }>(t, `/api/v1/alerts/${id}`)).history;
+  const history = async (t: Tenant, id: string) =>
+    (await get<{ history: HistoryView[] }>(t, `/api/v1/alerts/${id}`)).history;
 
   /** Waits for the worker, then reads adapter `id`, which must satisfy `accept`. */
   const adapterWhen = async (t: Tenant, id: string, accept: (a: AdapterView) => boolean) => {

@@ -59,7 +59,8 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
     return data;
   }
 
-  const publish = async (t: Tenant, records: object[]) => (await publishAs(t, 'allevents', records)).requestId as string;
+  const publish = async (t: Tenant, records: object[]) =>
+    (await publishAs(t, 'allevents', records)).requestId as string;
 
   const failedList = (query = '') => get({ gw, auth: admin }, `/api/v1/admin/jobs/failed${query}`);
   const failedJob = (id: string) =>

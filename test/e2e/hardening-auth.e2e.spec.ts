@@ -296,7 +296,10 @@ describe('login brakes across the processes of GATEWAY_PROCESSES=2', () => {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }) });
 
   beforeAll(async () => {
-    ({ primary, base } = await startGatewayCluster({ REDIS_PREFIX: `${process.env.REDIS_PREFIX}:login-cluster`, LOGIN_MAX_FAILURES: '4' }));
+    ({ primary, base } = await startGatewayCluster({
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}:login-cluster`,
+      LOGIN_MAX_FAILURES: '4',
+    }));
   }, 90_000);
 
   afterAll(async () => {

@@ -90,7 +90,9 @@ export function childPids(pid: number): number[] {
  * on a free port of 127.0.0.1, once it answers; `env` adds to or (undefined) removes from the
  * run's environment. Stop it with `stopGatewayCluster`.
  */
-export async function startGatewayCluster(env: Record<string, string | undefined>): Promise<{ primary: AppProcess; base: string }> {
+export async function startGatewayCluster(
+  env: Record<string, string | undefined>,
+): Promise<{ primary: AppProcess; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const primary = new AppProcess('gateway', {

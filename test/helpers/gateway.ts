@@ -50,7 +50,8 @@ export async function startGateway(env: Record<string, string | undefined> = {})
     .overrideProvider(SLUICE_CONFIG)
     .useValue(testConfig(overrides))
     .compile();
-  const app = await setUpGateway(moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), GATEWAY_APP_OPTIONS));
+  const created = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), GATEWAY_APP_OPTIONS);
+  const app = await setUpGateway(created);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   open.push(app);

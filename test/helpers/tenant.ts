@@ -1,3 +1,4 @@
+import type { Response } from 'light-my-request';
 import type { TestGateway } from './gateway';
 import { apiUser, createCustomer, UserOptions } from './fixtures';
 
@@ -26,17 +27,25 @@ export async function tenant(gw: TestGateway, opts: UserOptions = {}): Promise<T
   return { gw, customer, userId: user.id, email: user.email, auth, accessToken, refreshToken };
 }
 
+/** Expects `status`; a mismatch shows the url and the body. */
+function expectStatus(url: string, res: Response, status: number): void {
+  const body = res.statusCode === status ? undefined : res.body;
+  expect({ url, status: res.statusCode, body }).toEqual({ url, status, body: undefined });
+}
+
 /** POST /publish/<route> as `t`; expects the contract's 200 with the record count. */
 export async function publish(t: Caller, route: string, body: object | object[]): Promise<Json> {
-  const res = await t.gw.inject({ method: 'POST', url: `/publish/${route}`, headers: t.auth, payload: body });
-  expect({ route, status: res.statusCode, body: res.statusCode === 200 ? undefined : res.body }).toEqual({ route, status: 200, body: undefined });
-  expect(res.json()).toMatchObject({ message: 'Data published successfully', count: Array.isArray(body) ? body.length : 1 });
+  const url = `/publish/${route}`;
+  const res = await t.gw.inject({ method: 'POST', url, headers: t.auth, payload: body });
+  expectStatus(url, res, 200);
+  const count = Array.isArray(body) ? body.length : 1;
+  expect(res.json()).toMatchObject({ message: 'Data published successfully', count });
   return res.json();
 }
 
-/** GET `url` as `t`; expects `status` (a mismatch shows the url and the body). */
+/** GET `url` as `t`; expects `status`. */
 export async function get<T = Json>(t: Caller, url: string, status = 200): Promise<T> {
   const res = await t.gw.inject({ method: 'GET', url, headers: t.auth });
-  expect({ url, status: res.statusCode, body: res.statusCode === status ? undefined : res.body }).toEqual({ url, status, body: undefined });
+  expectStatus(url, res, status);
   return res.json();
 }

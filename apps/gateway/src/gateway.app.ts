@@ -21,8 +21,8 @@ import { setupOpenApi } from './http/openapi';
  * `exitOnStartFailure` to print or not.
  */
 export async function createGateway(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, createFastifyAdapter(), GATEWAY_APP_OPTIONS);
-  return setUpGateway(app);
+  const adapter = createFastifyAdapter();
+  return setUpGateway(await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, GATEWAY_APP_OPTIONS));
 }
 
 /** Nest's options for the gateway; tests create it alike, with a configuration of their own. */

@@ -37,7 +37,8 @@ describe('configFromEnv', () => {
   it('builds the configuration of the object it is given, without reading or writing process.env', () => {
     const before = { ...process.env };
     const c = configFromEnv({ REDIS_PREFIX: 'own-prefix', RATE_LIMIT_USER: '7', JWT_SECRET: STRONG, SECRETS_KEY: KEY });
-    expect(c).toMatchObject({ redisPrefix: 'own-prefix', databaseUrl: DEFAULTS.DATABASE_URL, jwtSecret: STRONG, warnings: [] });
+    expect(c).toMatchObject({ redisPrefix: 'own-prefix', databaseUrl: DEFAULTS.DATABASE_URL, warnings: [] });
+    expect(c.jwtSecret).toBe(STRONG);
     expect(c.rateLimit.perUser).toBe(7);
     expect(c.secretsKey.equals(Buffer.from(KEY, 'base64'))).toBe(true);
     expect(process.env).toEqual(before);
@@ -49,6 +50,7 @@ describe('configFromEnv', () => {
 
   it('is what SluiceConfigModule provides, from process.env', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [SluiceConfigModule] }).compile();
-    expect(moduleRef.get(SLUICE_CONFIG)).toMatchObject({ redisPrefix: process.env.REDIS_PREFIX ?? DEFAULTS.REDIS_PREFIX });
+    const prefix = process.env.REDIS_PREFIX ?? DEFAULTS.REDIS_PREFIX;
+    expect(moduleRef.get(SLUICE_CONFIG)).toMatchObject({ redisPrefix: prefix });
   });
 });

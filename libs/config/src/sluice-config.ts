@@ -50,7 +50,8 @@ export interface SluiceConfig {
 
 export function buildConfig(env: Environment): SluiceConfig {
   const production = env.NODE_ENV === 'production';
-  const secrets: Record<string, string | undefined> = { NODE_ENV: env.NODE_ENV, JWT_SECRET: env.JWT_SECRET, SECRETS_KEY: env.SECRETS_KEY };
+  const { NODE_ENV, JWT_SECRET, SECRETS_KEY } = env;
+  const secrets: Record<string, string | undefined> = { NODE_ENV, JWT_SECRET, SECRETS_KEY };
   // Filled in outside production, so the first two checks refuse only a production start.
   const warnings = ensureDevSecrets(secrets);
   const jwtSecret = secrets.JWT_SECRET;
