@@ -11,8 +11,10 @@ const { Client } = require('pg');
 
 const SETTINGS = require('../scripts/process-settings');
 const ROOT = path.join(__dirname, '..');
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PG_BASE = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sluice';
+// The built libs/config (`npm run bench` builds first): the defaults of Sluice itself.
+const { DEFAULTS } = require('../dist/libs/config/src/defaults.js');
+const REDIS_URL = process.env.REDIS_URL ?? DEFAULTS.REDIS_URL;
+const PG_BASE = process.env.DATABASE_URL ?? DEFAULTS.DATABASE_URL;
 
 function scratch() {
   const id = randomBytes(3).toString('hex');

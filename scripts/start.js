@@ -4,25 +4,18 @@
 // one pair of throwaway secrets for both processes (they must agree on JWT_SECRET).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
-const { randomBytes } = require('node:crypto');
 const path = require('node:path');
+const pino = require('pino');
 const settings = require('./process-settings');
 
 const dist = path.join(__dirname, '..', 'dist');
+// The built libs/config (this runs after `npm run build`): one definition of the throwaway secrets.
+const { ensureDevSecrets } = require(path.join(dist, 'libs/config/src/defaults.js'));
 // Malloc settings: see process-settings.js.
 const env = { ...settings.env, ...process.env };
-const log = (msg, extra = {}) => console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'launcher', msg, ...extra }));
+const log = pino({ name: 'launcher' });
 
-if (env.NODE_ENV !== 'production') {
-  if (!env.JWT_SECRET) {
-    env.JWT_SECRET = randomBytes(32).toString('base64url');
-    log('JWT_SECRET is not set: using a throwaway secret; tokens end when Sluice stops');
-  }
-  if (!env.SECRETS_KEY) {
-    env.SECRETS_KEY = randomBytes(32).toString('base64');
-    log('SECRETS_KEY is not set: using a throwaway key; stored integration secrets will not survive a restart');
-  }
-}
+for (const made of ensureDevSecrets(env)) log.warn(made);
 
 // The migration step says itself, in one line, why it failed (PostgreSQL unreachable: where).
 const migrated = spawnSync(process.execPath, [path.join(dist, 'libs/database/src/migrations/cli.js')], { env, stdio: 'inherit' });
@@ -34,7 +27,7 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 main().catch((err) => {
-  log(String(err?.message ?? err), { level: 60 });
+  log.fatal(String(err?.message ?? err));
   process.exit(1);
 });
 
@@ -71,7 +64,7 @@ function startChildren() {
     const child = spawn(process.execPath, [path.join(dist, file)], { env, stdio: 'inherit' });
     child.on('exit', (code, signal) => {
       if (stopping) return;
-      log(`${name} exited`, { code, signal });
+      log.info({ code, signal }, `${name} exited`);
       stop(code ?? 1);
     });
     return child;

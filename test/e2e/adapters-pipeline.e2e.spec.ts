@@ -3,9 +3,11 @@ import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { StaleAdapters } from '../../apps/worker/src/maintenance/stale-adapters.service';
-import { apiUser, createCustomer, heartbeat, uniqueId } from '../helpers/fixtures';
+import { apiUser, heartbeat, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { ownDatabase } from '../helpers/database';
+import { drained } from '../helpers/queues';
+import { get, publish, tenant, Tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -75,49 +77,37 @@ describe('adapters pipeline', () => {
     await db?.drop();
   });
 
-  async function tenant(on: TestGateway = gw) {
-    const customer = (await createCustomer(on.prisma)).id;
-    const { auth } = await apiUser(on, [customer]);
-    return { customer, auth };
-  }
+  type List<T> = { results: T[]; totalCount: number };
+  const adapters = (t: Tenant) => get<List<AdapterView>>(t, `/api/v1/adapters?customerid=${t.customer}`);
+  const alerts = (t: Tenant) => get<List<AlertView>>(t, `/api/v1/alerts?customerid=${t.customer}`);
+  const history = async (t: Tenant, id: string) =>
+    (await get<{ history: HistoryView[] }>(t, `/api/v1/alerts/${id}`)).history;
 
-  async function publish(auth: Record<string, string>, payload: object, on: TestGateway = gw) {
-    const res = await on.inject({ method: 'POST', url: '/publish/healthcheck', headers: auth, payload });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ message: 'Data published successfully', count: Array.isArray(payload) ? payload.length : 1 });
-  }
-
-  async function get<T = { results: unknown[]; totalCount: number }>(auth: Record<string, string>, url: string): Promise<T> {
-    const res = await gw.inject({ method: 'GET', url, headers: auth });
-    expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
-    return res.json();
-  }
-
-  const adapters = (auth: Record<string, string>, customer: string) =>
-    get<{ results: AdapterView[]; totalCount: number }>(auth, `/api/v1/adapters?customerid=${customer}`);
-  const alerts = (auth: Record<string, string>, customer: string) =>
-    get<{ results: AlertView[]; totalCount: number }>(auth, `/api/v1/alerts?customerid=${customer}`);
-  const history = async (auth: Record<string, string>, id: string) =>
-    (await get<{ history: HistoryView[] }>(auth, `/api/v1/alerts/${id}`)).history;
-
-  /** Polls the adapter list until adapter `id` satisfies `accept`. */
-  const adapterWhen = async (auth: Record<string, string>, customer: string, id: string, accept: (a: AdapterView) => boolean) => {
-    const list = await eventually(() => adapters(auth, customer), (l) => l.results.some((a) => a.adapterid === id && accept(a)));
-    return list.results.find((a) => a.adapterid === id)!;
+  /** Waits for the worker, then reads adapter `id`, which must satisfy `accept`. */
+  const adapterWhen = async (t: Tenant, id: string, accept: (a: AdapterView) => boolean) => {
+    await drained(t.gw, QueueName.Healthcheck);
+    const adapter = (await adapters(t)).results.find((a) => a.adapterid === id);
+    expect({ adapter, accepted: adapter !== undefined && accept(adapter) }).toEqual({ adapter, accepted: true });
+    return adapter!;
   };
-  const alertWhen = async (auth: Record<string, string>, customer: string, accept: (a: AlertView) => boolean) => {
-    const list = await eventually(() => alerts(auth, customer), (l) => l.results.some(accept));
+  /** Waits for the worker, then reads the first alert `accept` takes (there must be one). */
+  const alertWhen = async (t: Tenant, accept: (a: AlertView) => boolean) => {
+    await drained(t.gw, QueueName.Healthcheck);
+    const list = await alerts(t);
+    expect({ alerts: list.results, found: list.results.some(accept) }).toEqual({ alerts: list.results, found: true });
     return list.results.find(accept)!;
   };
 
   it('lists adapters with adaptername, type, status, lastseen, interval, message and stats', async () => {
-    const { customer, auth } = await tenant();
+    const t = await tenant(gw);
+    const { customer } = t;
     const base = Date.now() - 10_000;
-    await publish(auth, [
+    await publish(t, 'healthcheck', [
       heartbeat(customer, { adapterid: 'nifi-flow-1', adaptername: 'NiFi events flow', status: 'UP', timestamp: iso(base), interval: 120, message: 'all good', stats: { processed: 120, failed: 2 } }),
       heartbeat(customer, { adapterid: 'agent-2', adaptername: 'Agent two', adaptertype: undefined, status: 'DEGRADED', timestamp: iso(base, 1), interval: undefined, stats: undefined }),
     ]);
-    const list = await eventually(() => adapters(auth, customer), (l) => l.totalCount === 2 && l.results.length === 2);
+    await drained(gw, QueueName.Healthcheck);
+    const list = await adapters(t);
     expect(list).toEqual({
       totalCount: 2,
       results: [
@@ -146,21 +136,22 @@ describe('adapters pipeline', () => {
       ],
     });
     // Neither UP nor DEGRADED raises anything.
-    expect((await alerts(auth, customer)).totalCount).toBe(0);
+    expect((await alerts(t)).totalCount).toBe(0);
   });
 
   it('opens a major alert for the adapter on DOWN, leaves it on DEGRADED, resolves it on UP, reopens it on DOWN', async () => {
-    const { customer, auth } = await tenant();
+    const t = await tenant(gw);
+    const { customer } = t;
     const base = Date.now() - 60_000;
     const hb = (status: string, seconds: number, extra: Record<string, unknown> = {}) =>
       heartbeat(customer, { adapterid: 'nifi-flow-1', adaptername: 'NiFi events flow', status, timestamp: iso(base, seconds), ...extra });
 
-    await publish(auth, hb('UP', 0));
-    await adapterWhen(auth, customer, 'nifi-flow-1', (a) => a.status === 'UP');
-    expect((await alerts(auth, customer)).totalCount).toBe(0);
+    await publish(t, 'healthcheck', hb('UP', 0));
+    await adapterWhen(t, 'nifi-flow-1', (a) => a.status === 'UP');
+    expect((await alerts(t)).totalCount).toBe(0);
 
-    await publish(auth, hb('DOWN', 10, { message: 'connection refused' }));
-    const opened = await alertWhen(auth, customer, (a) => a.state === 'OPEN');
+    await publish(t, 'healthcheck', hb('DOWN', 10, { message: 'connection refused' }));
+    const opened = await alertWhen(t, (a) => a.state === 'OPEN');
     expect(opened).toMatchObject({
       envcustomerid: customer,
       entityid: 'nifi-flow-1',
@@ -176,23 +167,23 @@ describe('adapters pipeline', () => {
       resolvedAt: null,
       ticket: null,
     });
-    expect((await alerts(auth, customer)).totalCount).toBe(1);
-    expect(await adapterWhen(auth, customer, 'nifi-flow-1', () => true)).toMatchObject({ status: 'DOWN', lastseen: iso(base, 10), message: 'connection refused' });
+    expect((await alerts(t)).totalCount).toBe(1);
+    expect(await adapterWhen(t, 'nifi-flow-1', () => true)).toMatchObject({ status: 'DOWN', lastseen: iso(base, 10), message: 'connection refused' });
 
-    await publish(auth, hb('DEGRADED', 20));
-    await adapterWhen(auth, customer, 'nifi-flow-1', (a) => a.status === 'DEGRADED');
-    expect((await alerts(auth, customer)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1, lastoccurrence: iso(base, 10) })]);
+    await publish(t, 'healthcheck', hb('DEGRADED', 20));
+    await adapterWhen(t, 'nifi-flow-1', (a) => a.status === 'DEGRADED');
+    expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1, lastoccurrence: iso(base, 10) })]);
 
-    await publish(auth, hb('UP', 30));
-    const resolved = await alertWhen(auth, customer, (a) => a.state === 'RESOLVED');
+    await publish(t, 'healthcheck', hb('UP', 30));
+    const resolved = await alertWhen(t, (a) => a.state === 'RESOLVED');
     expect(resolved).toMatchObject({ id: opened.id, severity: 0, count: 2, lastoccurrence: iso(base, 30), resolvedAt: iso(base, 30) });
-    expect(await adapterWhen(auth, customer, 'nifi-flow-1', () => true)).toMatchObject({ status: 'UP', lastseen: iso(base, 30) });
+    expect(await adapterWhen(t, 'nifi-flow-1', () => true)).toMatchObject({ status: 'UP', lastseen: iso(base, 30) });
 
-    await publish(auth, hb('DOWN', 40));
-    await alertWhen(auth, customer, (a) => a.state === 'OPEN');
-    expect((await alerts(auth, customer)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 3 })]);
+    await publish(t, 'healthcheck', hb('DOWN', 40));
+    await alertWhen(t, (a) => a.state === 'OPEN');
+    expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 3 })]);
 
-    const h = await history(auth, opened.id);
+    const h = await history(t, opened.id);
     expect(h.map((e) => [e.kind, e.fromState, e.toState, e.fromSeverity, e.toSeverity, e.at])).toEqual([
       ['opened', null, 'OPEN', null, 4, iso(base, 10)],
       ['resolved', 'OPEN', 'RESOLVED', 4, 0, iso(base, 30)],
@@ -203,14 +194,16 @@ describe('adapters pipeline', () => {
   });
 
   it('keeps one alert per adapter: another adapter of the customer has its own', async () => {
-    const { customer, auth } = await tenant();
+    const t = await tenant(gw);
+    const { customer } = t;
     const base = Date.now() - 30_000;
-    await publish(auth, [
+    await publish(t, 'healthcheck', [
       heartbeat(customer, { adapterid: 'a-1', adaptername: 'One', status: 'DOWN', timestamp: iso(base) }),
       heartbeat(customer, { adapterid: 'a-2', adaptername: 'Two', status: 'DOWN', timestamp: iso(base, 1) }),
       heartbeat(customer, { adapterid: 'a-3', adaptername: 'Three', status: 'UP', timestamp: iso(base, 2) }),
     ]);
-    const list = await eventually(() => alerts(auth, customer), (l) => l.totalCount === 2 && l.results.length === 2);
+    await drained(gw, QueueName.Healthcheck);
+    const list = await alerts(t);
     expect(list.results.map((a) => [a.entityid, a.entity, a.state, a.severity]).sort()).toEqual([
       ['a-1', 'One', 'OPEN', 4],
       ['a-2', 'Two', 'OPEN', 4],
@@ -218,63 +211,66 @@ describe('adapters pipeline', () => {
   });
 
   it('ignores a heartbeat older than the stored one; within a batch the newest wins', async () => {
-    const { customer, auth } = await tenant();
+    const t = await tenant(gw);
+    const { customer } = t;
     const base = Date.now() - 60_000;
-    await publish(auth, heartbeat(customer, { adapterid: 'flow-a', status: 'UP', timestamp: iso(base, 20), message: 'newest' }));
-    await adapterWhen(auth, customer, 'flow-a', (a) => a.status === 'UP');
+    await publish(t, 'healthcheck', heartbeat(customer, { adapterid: 'flow-a', status: 'UP', timestamp: iso(base, 20), message: 'newest' }));
+    await adapterWhen(t, 'flow-a', (a) => a.status === 'UP');
 
     // An older DOWN, in one job with a marker adapter: once the marker shows, the old one was handled.
-    await publish(auth, [
+    await publish(t, 'healthcheck', [
       heartbeat(customer, { adapterid: 'flow-a', status: 'DOWN', timestamp: iso(base, 10), message: 'late' }),
       heartbeat(customer, { adapterid: 'marker', adaptername: 'Marker', status: 'UP', timestamp: iso(base, 10) }),
     ]);
-    await adapterWhen(auth, customer, 'marker', () => true);
-    expect(await adapterWhen(auth, customer, 'flow-a', () => true)).toMatchObject({ status: 'UP', lastseen: iso(base, 20), message: 'newest' });
-    expect((await alerts(auth, customer)).totalCount).toBe(0);
+    await adapterWhen(t, 'marker', () => true);
+    expect(await adapterWhen(t, 'flow-a', () => true)).toMatchObject({ status: 'UP', lastseen: iso(base, 20), message: 'newest' });
+    expect((await alerts(t)).totalCount).toBe(0);
 
     // One batch, newest first: the newest (DOWN) decides, whatever its place in the batch.
-    await publish(auth, [
+    await publish(t, 'healthcheck', [
       heartbeat(customer, { adapterid: 'flow-b', adaptername: 'Flow B', status: 'DOWN', timestamp: iso(base, 30) }),
       heartbeat(customer, { adapterid: 'flow-b', adaptername: 'Flow B', status: 'UP', timestamp: iso(base, 25) }),
     ]);
-    const alert = await alertWhen(auth, customer, (a) => a.entityid === 'flow-b');
+    const alert = await alertWhen(t, (a) => a.entityid === 'flow-b');
     expect(alert).toMatchObject({ state: 'OPEN', severity: 4, count: 1, lastoccurrence: iso(base, 30) });
-    expect(await adapterWhen(auth, customer, 'flow-b', () => true)).toMatchObject({ status: 'DOWN', lastseen: iso(base, 30) });
+    expect(await adapterWhen(t, 'flow-b', () => true)).toMatchObject({ status: 'DOWN', lastseen: iso(base, 30) });
   });
 
   it('does not count a repeated DOWN heartbeat twice', async () => {
-    const { customer, auth } = await tenant();
+    const t = await tenant(gw);
+    const { customer } = t;
     const base = Date.now() - 60_000;
     const down = heartbeat(customer, { adapterid: 'flow-r', adaptername: 'Flow R', status: 'DOWN', timestamp: iso(base) });
-    await publish(auth, down);
-    const opened = await alertWhen(auth, customer, (a) => a.entityid === 'flow-r');
+    await publish(t, 'healthcheck', down);
+    const opened = await alertWhen(t, (a) => a.entityid === 'flow-r');
     expect(opened).toMatchObject({ state: 'OPEN', count: 1 });
 
     // The same heartbeat delivered again (a client retrying), in one job with a marker.
-    await publish(auth, [down, heartbeat(customer, { adapterid: 'marker', adaptername: 'Marker', status: 'UP', timestamp: iso(base) })]);
-    await adapterWhen(auth, customer, 'marker', () => true);
-    expect((await alerts(auth, customer)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1 })]);
-    expect((await history(auth, opened.id)).map((e) => e.kind)).toEqual(['opened']);
+    await publish(t, 'healthcheck', [down, heartbeat(customer, { adapterid: 'marker', adaptername: 'Marker', status: 'UP', timestamp: iso(base) })]);
+    await adapterWhen(t, 'marker', () => true);
+    expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1 })]);
+    expect((await history(t, opened.id)).map((e) => e.kind)).toEqual(['opened']);
   });
 
   it('marks an adapter STALE once it is silent for more than 2 × interval, opens its alert once, and UP resolves it', async () => {
-    const { customer, auth } = await tenant();
+    const t = await tenant(gw);
+    const { customer } = t;
     const stale = worker.get(StaleAdapters);
     const seen = Date.now() - 5_000;
-    await publish(auth, heartbeat(customer, { adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'UP', interval: 60, timestamp: iso(seen) }));
-    await adapterWhen(auth, customer, 'quiet-1', (a) => a.status === 'UP');
+    await publish(t, 'healthcheck', heartbeat(customer, { adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'UP', interval: 60, timestamp: iso(seen) }));
+    await adapterWhen(t, 'quiet-1', (a) => a.status === 'UP');
 
     // Exactly 2 × 60 s after the last heartbeat is not yet stale; 1 ms later it is.
     expect(await stale.mark(new Date(seen + 120_000))).toBe(0);
-    expect((await adapters(auth, customer)).results[0]).toMatchObject({ adapterid: 'quiet-1', status: 'UP' });
-    expect((await alerts(auth, customer)).totalCount).toBe(0);
+    expect((await adapters(t)).results[0]).toMatchObject({ adapterid: 'quiet-1', status: 'UP' });
+    expect((await alerts(t)).totalCount).toBe(0);
 
     const markedAt = seen + 120_001;
     expect(await stale.mark(new Date(markedAt))).toBe(1);
-    expect((await adapters(auth, customer)).results).toEqual([
+    expect((await adapters(t)).results).toEqual([
       expect.objectContaining({ adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'STALE', lastseen: iso(seen), interval: 60 }),
     ]);
-    const list = await alerts(auth, customer);
+    const list = await alerts(t);
     expect(list.totalCount).toBe(1);
     const alert = list.results[0];
     expect(alert).toMatchObject({
@@ -290,15 +286,15 @@ describe('adapters pipeline', () => {
     // Checking again (later still) changes nothing: the adapter is STALE already. (Not so late
     // that the interval-300 adapters of the tests above would be due.)
     expect(await stale.mark(new Date(seen + 180_000))).toBe(0);
-    expect((await alerts(auth, customer)).results).toEqual([expect.objectContaining({ id: alert.id, state: 'OPEN', count: 1 })]);
-    expect((await history(auth, alert.id)).map((e) => [e.kind, e.ieventid])).toEqual([['opened', `stale:quiet-1:${iso(markedAt)}`]]);
+    expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: alert.id, state: 'OPEN', count: 1 })]);
+    expect((await history(t, alert.id)).map((e) => [e.kind, e.ieventid])).toEqual([['opened', `stale:quiet-1:${iso(markedAt)}`]]);
 
     // The adapter speaks again.
-    await publish(auth, heartbeat(customer, { adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'UP', interval: 60, timestamp: iso(seen, 121) }));
-    const resolved = await alertWhen(auth, customer, (a) => a.state === 'RESOLVED');
+    await publish(t, 'healthcheck', heartbeat(customer, { adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'UP', interval: 60, timestamp: iso(seen, 121) }));
+    const resolved = await alertWhen(t, (a) => a.state === 'RESOLVED');
     expect(resolved).toMatchObject({ id: alert.id, severity: 0, resolvedAt: iso(seen, 121) });
-    expect(await adapterWhen(auth, customer, 'quiet-1', () => true)).toMatchObject({ status: 'UP', lastseen: iso(seen, 121) });
-    expect((await history(auth, alert.id)).map((e) => e.kind)).toEqual(['opened', 'resolved']);
+    expect(await adapterWhen(t, 'quiet-1', () => true)).toMatchObject({ status: 'UP', lastseen: iso(seen, 121) });
+    expect((await history(t, alert.id)).map((e) => e.kind)).toEqual(['opened', 'resolved']);
   });
 
   it('runs the STALE check on its schedule (MAINTENANCE_INTERVAL) in exactly one of two workers', async () => {
@@ -309,14 +305,15 @@ describe('adapters pipeline', () => {
     const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw2.redisPrefix });
     try {
-      const { customer, auth } = await tenant(gw2);
-      const readAuth = (await apiUser(gw, [customer])).auth;
+      const t = await tenant(gw2);
+      const { customer } = t;
+      const reader = { ...t, gw, auth: (await apiUser(gw, [customer])).auth };
       const adapterid = uniqueId('silent');
       // Last heard of an hour ago, every 60 s expected: stale at the next run of the check.
-      await publish(auth, heartbeat(customer, { adapterid, adaptername: 'Silent', status: 'UP', interval: 60, timestamp: iso(Date.now() - 3_600_000) }), gw2);
+      await publish(t, 'healthcheck', heartbeat(customer, { adapterid, adaptername: 'Silent', status: 'UP', interval: 60, timestamp: iso(Date.now() - 3_600_000) }));
 
       const alert = await eventually(
-        () => alerts(readAuth, customer),
+        () => alerts(reader),
         (l) => l.results.some((a) => a.entityid === adapterid && a.state === 'OPEN'),
         15_000,
       );
@@ -325,9 +322,9 @@ describe('adapters pipeline', () => {
 
       // Two more runs of the schedule later, still one alert with one history entry.
       await new Promise((r) => setTimeout(r, 11_000));
-      const later = await alerts(readAuth, customer);
+      const later = await alerts(reader);
       expect(later.results).toEqual([expect.objectContaining({ id: alert.results[0].id, state: 'OPEN', count: 1 })]);
-      const h = await history(readAuth, alert.results[0].id);
+      const h = await history(reader, alert.results[0].id);
       expect(h).toHaveLength(1);
       expect(h[0]).toMatchObject({ kind: 'opened', toState: 'OPEN', toSeverity: 4 });
       expect(h[0].ieventid).toMatch(new RegExp(`^stale:${adapterid}:`));
@@ -344,13 +341,13 @@ describe('adapters pipeline', () => {
   }, 60_000);
 
   it("answers 403 for another customer's adapters and alerts, and never lists them without a customerid", async () => {
-    const mine = await tenant();
-    const theirs = await tenant();
+    const mine = await tenant(gw);
+    const theirs = await tenant(gw);
     const base = Date.now() - 10_000;
-    await publish(theirs.auth, heartbeat(theirs.customer, { adapterid: 'their-flow', status: 'DOWN', timestamp: iso(base) }));
-    await publish(mine.auth, heartbeat(mine.customer, { adapterid: 'my-flow', status: 'UP', timestamp: iso(base) }));
-    const theirAlert = await alertWhen(theirs.auth, theirs.customer, (a) => a.entityid === 'their-flow');
-    await adapterWhen(mine.auth, mine.customer, 'my-flow', () => true);
+    await publish(theirs, 'healthcheck', heartbeat(theirs.customer, { adapterid: 'their-flow', status: 'DOWN', timestamp: iso(base) }));
+    await publish(mine, 'healthcheck', heartbeat(mine.customer, { adapterid: 'my-flow', status: 'UP', timestamp: iso(base) }));
+    const theirAlert = await alertWhen(theirs, (a) => a.entityid === 'their-flow');
+    await adapterWhen(mine, 'my-flow', () => true);
 
     for (const url of [`/api/v1/adapters?customerid=${theirs.customer}`, `/api/v1/alerts?customerid=${theirs.customer}`, `/api/v1/alerts/${theirAlert.id}`]) {
       const res = await gw.inject({ method: 'GET', url, headers: mine.auth });
@@ -359,9 +356,9 @@ describe('adapters pipeline', () => {
     const anon = await gw.inject({ method: 'GET', url: `/api/v1/adapters?customerid=${mine.customer}` });
     expect([anon.statusCode, anon.json()]).toEqual([401, { message: 'Missing access token' }]);
 
-    const all = await get<{ results: AdapterView[]; totalCount: number }>(mine.auth, '/api/v1/adapters');
+    const all = await get<List<AdapterView>>(mine, '/api/v1/adapters');
     expect([all.totalCount, all.results.map((a) => [a.envcustomerid, a.adapterid])]).toEqual([1, [[mine.customer, 'my-flow']]]);
-    const allAlerts = await get<{ results: AlertView[]; totalCount: number }>(mine.auth, '/api/v1/alerts');
+    const allAlerts = await get<List<AlertView>>(mine, '/api/v1/alerts');
     expect(allAlerts.totalCount).toBe(0);
   });
 });

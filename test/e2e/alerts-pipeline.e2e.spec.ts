@@ -5,8 +5,10 @@ import { PublishJob, QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { EventWriter } from '../../apps/worker/src/events/event.writer';
-import { apiUser, createCustomer, event, uniqueId } from '../helpers/fixtures';
+import { apiUser, event, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
+import { drained } from '../helpers/queues';
+import { get, Json, publish, tenant, Tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -17,14 +19,6 @@ import { eventually, startWorker } from '../helpers/worker';
 const T0 = Date.UTC(2024, 4, 1, 12);
 /** The ISO-8601 time `minutes` after 2024-05-01T12:00:00Z, as the read API prints it. */
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
-
-type Json = Record<string, any>;
-
-interface Tenant {
-  customer: string;
-  email: string;
-  auth: Record<string, string>;
-}
 
 describe('events → alerts pipeline (spec §2.1, §6)', () => {
   let gw: TestGateway;
@@ -45,25 +39,6 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     await gw.close();
   });
 
-  async function tenant(): Promise<Tenant> {
-    const customer = (await createCustomer(gw.prisma)).id;
-    const { user, auth } = await apiUser(gw, [customer]);
-    return { customer, email: user.email, auth };
-  }
-
-  async function publish(t: Tenant, records: object | object[]) {
-    const res = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: t.auth, payload: records });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ message: 'Data published successfully', count: Array.isArray(records) ? records.length : 1 });
-    return res.json();
-  }
-
-  async function get(t: Tenant, url: string, status = 200): Promise<Json> {
-    const res = await gw.inject({ method: 'GET', url, headers: t.auth });
-    expect({ url, status: res.statusCode, body: res.statusCode === status ? undefined : res.body }).toEqual({ url, status, body: undefined });
-    return res.json();
-  }
-
   const alerts = (t: Tenant, query = '') => get(t, `/api/v1/alerts?customerid=${t.customer}${query}`);
   const alert = (t: Tenant, id: string) => get(t, `/api/v1/alerts/${id}`);
   const events = (t: Tenant, query = '') => get(t, `/api/v1/events?customerid=${t.customer}&itemsPerPage=500${query}`);
@@ -76,14 +51,17 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     records: records as EventRecord[],
   });
 
-  /** Polls the read API until the customer has `n` stored events (alerts commit with them). */
-  const eventsStored = (t: Tenant, n: number) => eventually(() => events(t), (b) => b.totalCount === n);
-  /** Polls until this gateway's events queue has nothing waiting or running. */
-  const drained = () => eventually(() => gw.jobs(QueueName.Events), (jobs) => jobs.length === 0);
+  /** Waits for the worker; then the customer has `n` stored events (alerts commit with them). */
+  const eventsStored = async (t: Tenant, n: number) => {
+    await drained(gw, QueueName.Events);
+    const stored = await events(t);
+    expect(stored.totalCount).toBe(n);
+    return stored;
+  };
   /** Publishes and waits until the queue is empty again and nothing of it failed. */
   async function publishAndDrain(t: Tenant, records: object[]) {
-    const { requestId } = await publish(t, records);
-    await drained();
+    const { requestId } = await publish(t, 'allevents', records);
+    await drained(gw, QueueName.Events);
     // Completed jobs are removed at once; a failed one would still be here.
     expect(await queue.getJob(requestId)).toBeUndefined();
   }
@@ -93,10 +71,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('the first event opens an alert', () => {
     it('OPEN, count 1, severity name as its integer, absent category/split as null, no ticket; parameterid defaults to parametername', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const e = event(t.customer, { severity: 'critical', firstoccurrence: at(0), source: 'nagios' });
       delete (e as Json).parametercategory;
-      await publish(t, e);
+      await publish(t, 'allevents', e);
       await eventsStored(t, 1);
 
       const list = await alerts(t);
@@ -145,9 +123,9 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('accepts every severity name in any case and numeric strings, stored as integers', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const names: [unknown, number][] = [['Indeterminate', 1], ['WARNING', 2], ['minor', 3], ['Major', 4], ['cRiTiCaL', 5], ['3', 3], [2, 2]];
-      await publish(t, names.map(([severity], i) => event(t.customer, { entityid: `host-${i}`, severity, firstoccurrence: at(i) })));
+      await publish(t, 'allevents', names.map(([severity], i) => event(t.customer, { entityid: `host-${i}`, severity, firstoccurrence: at(i) })));
       await eventsStored(t, names.length);
       const list = await alerts(t);
       const byEntity = Object.fromEntries(list.results.map((a: Json) => [a.entityid, a.severity]));
@@ -157,8 +135,8 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('a clear event for an alert that does not exist stores the event but opens nothing', async () => {
-      const t = await tenant();
-      await publish(t, event(t.customer, { severity: 'clear' }));
+      const t = await tenant(gw);
+      await publish(t, 'allevents', event(t.customer, { severity: 'clear' }));
       await eventsStored(t, 1);
       expect(await alerts(t)).toEqual({ results: [], totalCount: 0 });
     });
@@ -166,10 +144,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('lifecycle', () => {
     it('open → severity change → same severity → resolve → reopen, count continuing, every change in the history', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const step = async (n: number, severity: unknown, minutes: number) => {
         const e = event(t.customer, { ieventid: `life-${n}`, severity, firstoccurrence: at(minutes), source: 'zabbix' });
-        await publish(t, e);
+        await publish(t, 'allevents', e);
         await eventsStored(t, n);
         const list = await alerts(t);
         expect(list.totalCount).toBe(1);
@@ -205,13 +183,13 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('a clear event on a resolved alert changes nothing', async () => {
-      const t = await tenant();
-      await publish(t, [event(t.customer, { ieventid: 'a', severity: 4, firstoccurrence: at(0) }), event(t.customer, { ieventid: 'b', severity: 0, firstoccurrence: at(1) })]);
+      const t = await tenant(gw);
+      await publish(t, 'allevents', [event(t.customer, { ieventid: 'a', severity: 4, firstoccurrence: at(0) }), event(t.customer, { ieventid: 'b', severity: 0, firstoccurrence: at(1) })]);
       await eventsStored(t, 2);
       const [before] = (await alerts(t)).results;
       expect(before).toMatchObject({ state: 'RESOLVED', count: 2 });
 
-      await publish(t, event(t.customer, { ieventid: 'c', severity: 'clear', firstoccurrence: at(2) }));
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'c', severity: 'clear', firstoccurrence: at(2) }));
       await eventsStored(t, 3);
       const detail = await alert(t, before.id);
       expect(detail).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 4, count: 2, lastoccurrence: at(1), resolvedAt: at(1) });
@@ -219,42 +197,42 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('a late event (older than the alert\'s lastoccurrence) counts but changes neither state nor severity', async () => {
-      const t = await tenant();
-      await publish(t, event(t.customer, { ieventid: 'now', severity: 4, firstoccurrence: at(10) }));
+      const t = await tenant(gw);
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'now', severity: 4, firstoccurrence: at(10) }));
       await eventsStored(t, 1);
-      await publish(t, event(t.customer, { ieventid: 'late-clear', severity: 0, firstoccurrence: at(5) }));
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'late-clear', severity: 0, firstoccurrence: at(5) }));
       await eventsStored(t, 2);
       const [open] = (await alerts(t)).results;
       expect(open).toMatchObject({ state: 'OPEN', severity: 4, previousSeverity: null, count: 2, lastoccurrence: at(10), resolvedAt: null });
 
       // Resolved later, then a late non-clear event: it counts, and does not reopen the alert.
-      await publish(t, event(t.customer, { ieventid: 'clear', severity: 0, firstoccurrence: at(20) }));
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'clear', severity: 0, firstoccurrence: at(20) }));
       await eventsStored(t, 3);
-      await publish(t, event(t.customer, { ieventid: 'late-critical', severity: 5, firstoccurrence: at(15) }));
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'late-critical', severity: 5, firstoccurrence: at(15) }));
       await eventsStored(t, 4);
       const detail = await alert(t, open.id);
       expect(detail).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 4, count: 4, lastoccurrence: at(20), resolvedAt: at(20) });
       expect(history(detail)).toEqual([`opened null->OPEN null->4 now @${at(10)}`, `resolved OPEN->RESOLVED 4->0 clear @${at(20)}`]);
 
       // A late clear on the resolved alert is a clear on a resolved alert: it changes nothing.
-      await publish(t, event(t.customer, { ieventid: 'late-clear-2', severity: 0, firstoccurrence: at(12) }));
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'late-clear-2', severity: 0, firstoccurrence: at(12) }));
       await eventsStored(t, 5);
       expect(await alert(t, open.id)).toEqual(detail);
     });
 
     it('the count does not depend on how events were batched: late events on a resolved alert count as in one batch', async () => {
-      const oneBatch = await tenant();
-      const split = await tenant();
+      const oneBatch = await tenant(gw);
+      const split = await tenant(gw);
       const evs = (c: string) => [
         event(c, { ieventid: 'x1', severity: 4, firstoccurrence: at(0) }),
         event(c, { ieventid: 'x2', severity: 4, firstoccurrence: at(5) }),
         event(c, { ieventid: 'x3', severity: 0, firstoccurrence: at(10) }),
       ];
-      await publish(oneBatch, evs(oneBatch.customer));
+      await publish(oneBatch, 'allevents', evs(oneBatch.customer));
       const [a1, a2, a3] = evs(split.customer);
-      await publish(split, [a1, a3]);
+      await publish(split, 'allevents', [a1, a3]);
       await eventsStored(split, 2);
-      await publish(split, a2); // arrives after the clear, but happened before it
+      await publish(split, 'allevents', a2); // arrives after the clear, but happened before it
       await eventsStored(oneBatch, 3);
       await eventsStored(split, 3);
       const strip = ({ id, envcustomerid, ...rest }: Json) => rest;
@@ -267,10 +245,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('identity (envcustomerid, entityid, parametercategory, parameterid, splitby)', () => {
     it('splitby makes separate alerts of one parameter', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const disk = (splitby: string | undefined, ieventid: string, severity: unknown) =>
         event(t.customer, { ieventid, parametercategory: 'disk', parametername: 'disk.used', severity, ...(splitby && { splitby }) });
-      await publish(t, [disk('/var', 'v1', 'major'), disk('/home', 'h1', 'minor'), disk(undefined, 'n1', 'warning'), disk('/var', 'v2', 'critical')]);
+      await publish(t, 'allevents', [disk('/var', 'v1', 'major'), disk('/home', 'h1', 'minor'), disk(undefined, 'n1', 'warning'), disk('/var', 'v2', 'critical')]);
       await eventsStored(t, 4);
       const list = await alerts(t);
       expect(list.totalCount).toBe(3);
@@ -282,8 +260,8 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('parameterid defaults to parametername: an explicit equal parameterid is the same alert, a different one is another', async () => {
-      const t = await tenant();
-      await publish(t, [
+      const t = await tenant(gw);
+      await publish(t, 'allevents', [
         event(t.customer, { ieventid: 'p1', firstoccurrence: at(0) }),
         event(t.customer, { ieventid: 'p2', parameterid: 'cpu.utilization', firstoccurrence: at(1) }),
         event(t.customer, { ieventid: 'p3', parameterid: 'cpu.core0', firstoccurrence: at(2) }),
@@ -299,10 +277,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('the same identity under another customer is another alert', async () => {
-      const a = await tenant();
-      const b = await tenant();
-      await publish(a, event(a.customer, { ieventid: 'same' }));
-      await publish(b, event(b.customer, { ieventid: 'same' }));
+      const a = await tenant(gw);
+      const b = await tenant(gw);
+      await publish(a, 'allevents', event(a.customer, { ieventid: 'same' }));
+      await publish(b, 'allevents', event(b.customer, { ieventid: 'same' }));
       await eventsStored(a, 1);
       await eventsStored(b, 1);
       const [x] = (await alerts(a)).results;
@@ -314,8 +292,8 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('one batch', () => {
     it('folds events of one batch in order of lastoccurrence, not arrival (resolve sent first, but later in time)', async () => {
-      const t = await tenant();
-      await publish(t, [
+      const t = await tenant(gw);
+      await publish(t, 'allevents', [
         event(t.customer, { ieventid: 'resolve', severity: 'clear', firstoccurrence: at(10) }),
         event(t.customer, { ieventid: 'open', severity: 'major', firstoccurrence: at(0) }),
       ]);
@@ -330,8 +308,8 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('orders by lastoccurrence (not firstoccurrence): open, resolve and reopen shuffled in one batch', async () => {
-      const t = await tenant();
-      await publish(t, [
+      const t = await tenant(gw);
+      await publish(t, 'allevents', [
         event(t.customer, { ieventid: 'reopen', severity: 'critical', firstoccurrence: at(1), lastoccurrence: at(30) }),
         event(t.customer, { ieventid: 'resolve', severity: 0, firstoccurrence: at(2), lastoccurrence: at(20) }),
         event(t.customer, { ieventid: 'open', severity: 3, firstoccurrence: at(3), lastoccurrence: at(10) }),
@@ -347,9 +325,9 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('events of the same lastoccurrence fold in the order they were sent, whatever their ids', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       // 'evt-9' sorts after 'evt-10': arrival order, not id order, must decide.
-      await publish(t, [
+      await publish(t, 'allevents', [
         event(t.customer, { ieventid: 'evt-9', severity: 'critical', firstoccurrence: at(5), description: 'first' }),
         event(t.customer, { ieventid: 'evt-10', severity: 'clear', firstoccurrence: at(5), description: 'second' }),
       ]);
@@ -365,13 +343,13 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('duplicates and retries', () => {
     it('re-sending the same events creates no event rows and changes no alert', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const batch = [
         event(t.customer, { ieventid: 'd1', severity: 'minor', firstoccurrence: at(0) }),
         event(t.customer, { ieventid: 'd2', severity: 'major', firstoccurrence: at(1) }),
         event(t.customer, { ieventid: 'd3', severity: 'clear', firstoccurrence: at(2) }),
       ];
-      await publish(t, batch);
+      await publish(t, 'allevents', batch);
       await eventsStored(t, 3);
       const [before] = (await alerts(t)).results;
       const detailBefore = await alert(t, before.id);
@@ -385,14 +363,14 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       expect(await alert(t, before.id)).toEqual(detailBefore);
 
       // A new event still counts on top of the old ones: the pipeline was not stuck.
-      await publish(t, [batch[1], event(t.customer, { ieventid: 'd4', severity: 'major', firstoccurrence: at(3) })]);
+      await publish(t, 'allevents', [batch[1], event(t.customer, { ieventid: 'd4', severity: 'major', firstoccurrence: at(3) })]);
       await eventsStored(t, 4);
       expect(await alert(t, before.id)).toMatchObject({ state: 'OPEN', count: 4, severity: 4 });
     });
 
     it('a repeat with different content is still a no-op: the first copy wins, in one batch and across batches', async () => {
-      const t = await tenant();
-      await publish(t, [
+      const t = await tenant(gw);
+      await publish(t, 'allevents', [
         event(t.customer, { ieventid: 'r1', severity: 'major', description: 'first copy', firstoccurrence: at(0) }),
         event(t.customer, { ieventid: 'r1', severity: 'critical', description: 'second copy', firstoccurrence: at(1) }),
       ]);
@@ -406,7 +384,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('the same job processed twice (a crash after commit) leaves the same rows', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const job: PublishJob<EventRecord> = {
         requestId: uniqueId('req'),
         receivedAt: new Date().toISOString(),
@@ -441,7 +419,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
       // And once more through the queue, as a redelivered job.
       await queue.add(QueueName.Events, { ...job, requestId: uniqueId('req') });
-      await drained();
+      await drained(gw, QueueName.Events);
       expect(await snapshot()).toEqual(once);
       expect({ alerts: await alerts(t), events: await events(t) }).toEqual(apiOnce);
     });
@@ -449,7 +427,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('jobs written together (group commit)', () => {
     it('concurrent jobs share transactions, each told what its own events did; an event sent by several is stored once', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const writer = worker.get(EventWriter);
       const jobs = Array.from({ length: 6 }, (_, j) =>
         job(t, [
@@ -482,7 +460,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('a job whose events the database refuses fails alone; the jobs written with it are stored', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const writer = worker.get(EventWriter);
       // An ieventid too large for the unique index: PostgreSQL refuses the row (SQLSTATE 54000).
       const tooLarge = job(t, [event(t.customer, { ieventid: `x${randomBytes(6000).toString('hex')}`, firstoccurrence: at(0) })]);
@@ -499,7 +477,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('alert writes', () => {
     it('an existing alert is updated in place: same id, one row, the fold applied', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const writer = worker.get(EventWriter);
       await writer.write(job(t, [event(t.customer, { ieventid: 'u1', severity: 'major', firstoccurrence: at(0) })]));
       const [created] = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
@@ -513,7 +491,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('an alert deleted while its events are being written is written again, with its id', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const writer = worker.get(EventWriter);
       await writer.write(job(t, [event(t.customer, { ieventid: 'v1', severity: 'major', firstoccurrence: at(0) })]));
       const [created] = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
@@ -544,7 +522,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
   describe('GET /api/v1/events', () => {
     it('shows stored events with defaults applied and unknown extra fields kept', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const e = event(t.customer, {
         ieventid: 'x-1',
         toolcustomername: 'ACME (tool)',
@@ -559,7 +537,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
         receivedAt: '1999-01-01T00:00:00Z', // unknown to §2.1, but must not pass for the server's own field
       });
       const before = Date.now();
-      await publish(t, e);
+      await publish(t, 'allevents', e);
       const stored = await eventsStored(t, 1);
       expect(stored.results).toEqual([
         {
@@ -591,8 +569,8 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('filters by entityid and a lastoccurrence range, newest first, paged', async () => {
-      const t = await tenant();
-      await publish(t, [0, 1, 2, 3].map((i) => event(t.customer, { ieventid: `f${i}`, entityid: i % 2 ? 'odd' : 'even', firstoccurrence: at(i) })));
+      const t = await tenant(gw);
+      await publish(t, 'allevents', [0, 1, 2, 3].map((i) => event(t.customer, { ieventid: `f${i}`, entityid: i % 2 ? 'odd' : 'even', firstoccurrence: at(i) })));
       await eventsStored(t, 4);
       expect((await events(t)).results.map((e: Json) => e.ieventid)).toEqual(['f3', 'f2', 'f1', 'f0']);
       expect((await events(t, '&entityid=odd')).results.map((e: Json) => e.ieventid)).toEqual(['f3', 'f1']);
@@ -609,9 +587,9 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     let t: Tenant;
     let other: Tenant;
     beforeAll(async () => {
-      t = await tenant();
-      other = await tenant();
-      await publish(t, [
+      t = await tenant(gw);
+      other = await tenant(gw);
+      await publish(t, 'allevents', [
         event(t.customer, { ieventid: 'A', entityid: 'host-a', parameterid: 'p1', severity: 'critical', firstoccurrence: at(1) }),
         event(t.customer, { ieventid: 'B', entityid: 'host-b', parameterid: 'p1', severity: 'warning', firstoccurrence: at(3) }),
         event(t.customer, { ieventid: 'C1', entityid: 'host-a', parameterid: 'p2', severity: 'major', firstoccurrence: at(2) }),
@@ -619,7 +597,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
         event(t.customer, { ieventid: 'D', entityid: 'host-c', parameterid: 'p1', severity: 'minor', firstoccurrence: at(5) }),
         event(t.customer, { ieventid: 'E', entityid: 'host-b', parameterid: 'p3', severity: 'Major', firstoccurrence: at(0) }),
       ]);
-      await publish(other, event(other.customer, { ieventid: 'Z', entityid: 'host-a', severity: 'critical', firstoccurrence: at(9) }));
+      await publish(other, 'allevents', event(other.customer, { ieventid: 'Z', entityid: 'host-a', severity: 'critical', firstoccurrence: at(9) }));
       await eventsStored(t, 6);
       await eventsStored(other, 1);
     });
@@ -685,8 +663,8 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       gw.inject({ method: 'PUT', url: `/api/v1/alerts/${id}/ticket`, headers, payload });
 
     it('links a ticket, shows it on the alert and records it in the history; later events keep it', async () => {
-      const t = await tenant();
-      await publish(t, event(t.customer, { ieventid: 'tk1', severity: 'major' }));
+      const t = await tenant(gw);
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'tk1', severity: 'major' }));
       await eventsStored(t, 1);
       const [a] = (await alerts(t)).results;
 
@@ -715,7 +693,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       expect(relink.statusCode).toBe(200);
       expect(relink.json().ticket).toEqual({ sysid: 'ffff0000', number: null });
 
-      await publish(t, event(t.customer, { ieventid: 'tk2', severity: 'clear', firstoccurrence: at(5) }));
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'tk2', severity: 'clear', firstoccurrence: at(5) }));
       await eventsStored(t, 2);
       const after = await alert(t, a.id);
       expect(after).toMatchObject({ state: 'RESOLVED', count: 2, ticket: { sysid: 'ffff0000', number: null } });
@@ -723,8 +701,8 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     });
 
     it('409 for a ticket already linked to another alert of the customer (an ITSM callback must find one alert)', async () => {
-      const t = await tenant();
-      await publish(t, [event(t.customer, { ieventid: 'dup-a', entityid: 'host-a' }), event(t.customer, { ieventid: 'dup-b', entityid: 'host-b' })]);
+      const t = await tenant(gw);
+      await publish(t, 'allevents', [event(t.customer, { ieventid: 'dup-a', entityid: 'host-a' }), event(t.customer, { ieventid: 'dup-b', entityid: 'host-b' })]);
       await eventsStored(t, 2);
       const [first, second] = (await alerts(t)).results;
       expect((await put(t.auth, first.id, { sysid: 'shared-1', number: 'INC1' })).statusCode).toBe(200);
@@ -732,16 +710,16 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       expect(clash.statusCode).toBe(409);
       expect(clash.json()).toEqual({ message: `Ticket shared-1 is already linked to alert ${first.id}` });
       expect((await put(t.auth, first.id, { sysid: 'shared-1', number: 'INC1' })).statusCode).toBe(200);
-      const other = await tenant();
-      await publish(other, event(other.customer, { ieventid: 'dup-c' }));
+      const other = await tenant(gw);
+      await publish(other, 'allevents', event(other.customer, { ieventid: 'dup-c' }));
       await eventsStored(other, 1);
       const [foreign] = (await alerts(other)).results;
       expect((await put(other.auth, foreign.id, { sysid: 'shared-1' })).statusCode).toBe(200);
     });
 
     it('400 for a blank or missing sysid, 404 for an unknown alert, 403 for a UI user and for another customer\'s user, 401 without a token', async () => {
-      const t = await tenant();
-      await publish(t, event(t.customer, { ieventid: 'tk' }));
+      const t = await tenant(gw);
+      await publish(t, 'allevents', event(t.customer, { ieventid: 'tk' }));
       await eventsStored(t, 1);
       const [a] = (await alerts(t)).results;
 
@@ -763,7 +741,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       const uiGet = await gw.inject({ method: 'GET', url: `/api/v1/alerts/${a.id}`, headers: ui.auth });
       expect(uiGet.statusCode).toBe(200);
 
-      const stranger = await tenant();
+      const stranger = await tenant(gw);
       const strangerPut = await put(stranger.auth, a.id, { sysid: 'x' });
       expect([strangerPut.statusCode, strangerPut.json()]).toEqual([403, { message: 'Access denied' }]);
 

@@ -4,8 +4,10 @@ import type { EventRecord } from '@sluice/contracts';
 import { DEFAULT_JOB_OPTIONS, PublishJob, QueueName } from '@sluice/queue';
 import { JobsOptions, Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { apiUser, createCustomer, event, uniqueId } from '../helpers/fixtures';
+import { apiUser, event, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
+import { drained } from '../helpers/queues';
+import { get, Json, publish as publishAs, tenant, Tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -17,12 +19,6 @@ import { eventually, startWorker } from '../helpers/worker';
 const T0 = Date.UTC(2024, 4, 1, 12);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
-type Json = Record<string, any>;
-
-interface Tenant {
-  customer: string;
-  auth: Record<string, string>;
-}
 
 describe('failed jobs: fail fast, retry, dead letters and replay', () => {
   let gw: TestGateway;
@@ -49,11 +45,6 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
     await gw.close();
   });
 
-  async function tenant(): Promise<Tenant> {
-    const customer = (await createCustomer(gw.prisma)).id;
-    return { customer, auth: (await apiUser(gw, [customer])).auth };
-  }
-
   const publishJob = (records: object[]): PublishJob<EventRecord> => ({
     requestId: uniqueId('req'),
     receivedAt: new Date().toISOString(),
@@ -68,38 +59,32 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
     return data;
   }
 
-  async function publish(t: Tenant, records: object[]) {
-    const res = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: t.auth, payload: records });
-    expect(res.statusCode).toBe(200);
-    return res.json().requestId as string;
-  }
+  const publish = async (t: Tenant, records: object[]) =>
+    (await publishAs(t, 'allevents', records)).requestId as string;
 
-  async function get(url: string, headers: Record<string, string>, status = 200): Promise<Json> {
-    const res = await gw.inject({ method: 'GET', url, headers });
-    expect({ url, status: res.statusCode }).toEqual({ url, status });
-    return res.json();
-  }
-
-  const failedList = (query = '') => get(`/api/v1/admin/jobs/failed${query}`, admin);
+  const failedList = (query = '') => get({ gw, auth: admin }, `/api/v1/admin/jobs/failed${query}`);
   const failedJob = (id: string) =>
     eventually(() => failedList('?queue=events&itemsPerPage=500'), (b) => b.results.some((j: Json) => j.id === id)).then(
       (b) => b.results.find((j: Json) => j.id === id),
     );
   const replay = (id: string, headers = admin) => gw.inject({ method: 'POST', url: `/api/v1/admin/jobs/failed/${id}/retry`, headers });
 
-  const events = (t: Tenant) => get(`/api/v1/events?customerid=${t.customer}&itemsPerPage=500`, t.auth);
-  const eventsStored = (t: Tenant, n: number) => eventually(() => events(t), (b) => b.totalCount === n);
-  const drained = () => eventually(() => gw.jobs(QueueName.Events), (jobs) => jobs.length === 0);
+  const events = (t: Tenant) => get(t, `/api/v1/events?customerid=${t.customer}&itemsPerPage=500`);
+  /** Waits for the worker; then the customer has `n` stored events. */
+  const eventsStored = async (t: Tenant, n: number) => {
+    await drained(gw, QueueName.Events);
+    expect((await events(t)).totalCount).toBe(n);
+  };
 
   /** Everything the read API shows of a customer's events and alerts, without ids that differ per customer. */
   async function readBack(t: Tenant) {
     const evs = (await events(t)).results.map(({ envcustomerid, receivedAt, ...e }: Json) => e);
-    const list = await get(`/api/v1/alerts?customerid=${t.customer}`, t.auth);
+    const list = await get(t, `/api/v1/alerts?customerid=${t.customer}`);
     const alerts = [];
     // Alerts with equal lastoccurrence are listed in id order, and ids differ per customer.
     list.results.sort((a: Json, b: Json) => a.parameterid.localeCompare(b.parameterid));
     for (const a of list.results) {
-      const { id, envcustomerid, ...detail } = await get(`/api/v1/alerts/${a.id}`, t.auth);
+      const { id, envcustomerid, ...detail } = await get(t, `/api/v1/alerts/${a.id}`);
       alerts.push(detail);
     }
     return { events: evs, alerts };
@@ -147,7 +132,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
   /** A customer that got both batches without any failure: what every other run must equal. */
   async function cleanRun() {
-    const control = await tenant();
+    const control = await tenant(gw);
     await publish(control, firstBatch(control.customer));
     await eventsStored(control, 2);
     await publish(control, secondBatch(control.customer));
@@ -163,7 +148,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
   describe('a record that can never be stored', () => {
     it('an unparsable severity fails the job at once (no retries), keeps the reason, and stores nothing of the job', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const data = await enqueue([event(t.customer, { ieventid: 'good' }), event(t.customer, { ieventid: 'bad', severity: 'severe' })]);
       const job = await failedJob(data.requestId);
       expect(job).toEqual({
@@ -180,7 +165,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
     });
 
     it('a value PostgreSQL refuses (SQLSTATE class 22) fails at once with the database\'s reason, and the transaction leaves nothing', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const data = await enqueue([event(t.customer, { ieventid: 'fine' }), event(t.customer, { ieventid: 'nul', description: 'nul \u0000 byte' })]);
       const job = await failedJob(data.requestId);
       expect(job.attemptsMade).toBe(1);
@@ -192,7 +177,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
   describe('transient failures', () => {
     it('are retried with exponential backoff; a job that failed part-way leaves nothing half-written and ends as a clean run does', async () => {
       const expected = await cleanRun();
-      const t = await tenant();
+      const t = await tenant(gw);
       await publish(t, firstBatch(t.customer));
       await eventsStored(t, 2);
       const before = await readBack(t);
@@ -224,7 +209,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
     it('one that outlasts its attempts is listed with its reason; replayed after recovery it ends as a clean run does', async () => {
       const expected = await cleanRun();
-      const t = await tenant();
+      const t = await tenant(gw);
       await publish(t, firstBatch(t.customer));
       await eventsStored(t, 2);
       const before = await readBack(t);
@@ -246,7 +231,6 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ message: 'Job queued for retry', job: expect.objectContaining({ queue: 'events', id: data.requestId, records: 5 }) });
       await eventsStored(t, 7);
-      await drained();
       expect(await readBack(t)).toEqual(expected);
       expect((await failedList('?queue=events&itemsPerPage=500')).results.map((j: Json) => j.id)).not.toContain(data.requestId);
     });
@@ -254,7 +238,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
   describe('replay through the admin API', () => {
     it('a job fixed with updateData and replayed stores its events once; replaying or processing it again changes nothing', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       // One of its events is stored already (the client had sent it before).
       await publish(t, [event(t.customer, { ieventid: 'r1', severity: 'major', firstoccurrence: at(0) })]);
       await eventsStored(t, 1);
@@ -278,7 +262,6 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       });
 
       await eventsStored(t, 3);
-      await drained();
       const once = await readBack(t);
       expect(once.events.map((e: Json) => [e.ieventid, e.severity])).toEqual([['r3', 0], ['r2', 5], ['r1', 4]]);
       expect(once.alerts).toHaveLength(1);
@@ -290,12 +273,12 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       expect([again.statusCode, again.json()]).toEqual([404, { message: 'Failed job not found' }]);
       // The same data processed again (a replay of a copy of the job) changes nothing either.
       await queue.add(QueueName.Events, { ...data, records: records.map((r) => (r.ieventid === 'r2' ? { ...r, severity: 'critical' } : r)) }, { jobId: uniqueId('req') });
-      await drained();
+      await drained(gw, QueueName.Events);
       expect(await readBack(t)).toEqual(once);
     });
 
     it('two concurrent replays of one failed job: one is queued, the other answers 404, and the events are stored once', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const records = [event(t.customer, { ieventid: 'c1', severity: 'severe' })];
       const data = await enqueue(records);
       await failedJob(data.requestId);
@@ -304,14 +287,13 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       const answers = await Promise.all([replay(data.requestId), replay(data.requestId), replay(data.requestId)]);
       expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 404, 404]);
       await eventsStored(t, 1);
-      await drained();
       expect((await readBack(t)).alerts).toEqual([expect.objectContaining({ state: 'OPEN', severity: 4, count: 1 })]);
     });
   });
 
   describe('GET /api/v1/admin/jobs/failed', () => {
     it('lists failed jobs newest first, filters by queue and pages', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         const data = await enqueue([event(t.customer, { ieventid: `l${i}`, severity: `bogus-${i}` })]);
@@ -342,7 +324,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
     it('replay answers 404 for an unknown id and for a job that has not failed', async () => {
       const unknown = await replay('no-such-job');
       expect([unknown.statusCode, unknown.json()]).toEqual([404, { message: 'Failed job not found' }]);
-      const t = await tenant();
+      const t = await tenant(gw);
       const waiting = await enqueue([event(t.customer)], { delay: 60_000 });
       cleanups.push(() => queue.remove(waiting.requestId));
       const res = await replay(waiting.requestId);
@@ -351,7 +333,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
     });
 
     it('is for superadmins only: 403 for other users, 401 without a token', async () => {
-      const t = await tenant();
+      const t = await tenant(gw);
       const data = await enqueue([event(t.customer, { severity: 'nope' })]);
       await failedJob(data.requestId);
       const ui = await apiUser(gw, [t.customer], { type: 'UI' });

@@ -1,13 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
 import { basic, createCustomer, createUser, event, PASSWORD } from '../helpers/fixtures';
-import { freePort } from '../helpers/redis-process';
 import { eventually } from '../helpers/worker';
-import { childPids } from '../helpers/app-process';
-
-const ROOT = join(__dirname, '..', '..');
+import { AppProcess, childPids, startGatewayCluster, stopGatewayCluster } from '../helpers/app-process';
 
 
 /**
@@ -15,46 +10,28 @@ const ROOT = join(__dirname, '..', '..');
  * gateway processes on one port.
  */
 describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
-  let primary: ChildProcess;
+  let primary: AppProcess;
   let base: string;
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }) });
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'development',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GATEWAY_PROCESSES: '2',
-      LOG_LEVEL: 'warn',
+    // No secrets given: the primary makes one pair for both processes.
+    ({ primary, base } = await startGatewayCluster({
       REDIS_PREFIX: `${process.env.REDIS_PREFIX}:cluster`,
       RATE_LIMIT_USER: '0',
       RATE_LIMIT_CUSTOMER: '0',
-      NODE_OPTIONS: '',
-    };
-    // No secrets given: the primary makes one pair for both processes.
-    delete env.JWT_SECRET;
-    delete env.SECRETS_KEY;
-    primary = spawn(process.execPath, ['-r', './test/helpers/ts-register.js', 'apps/gateway/src/main.ts'], { cwd: ROOT, env, stdio: 'ignore' });
-    await eventually(
-      async () => (await fetch(`${base}/publish/healthcheck`).catch(() => undefined))?.status,
-      (status) => status === 200,
-      60_000,
-    );
+      JWT_SECRET: undefined,
+      SECRETS_KEY: undefined,
+    }));
   }, 90_000);
 
   afterAll(async () => {
-    if (primary.exitCode === null) {
-      primary.kill('SIGKILL');
-      for (const pid of childPids(primary.pid!)) process.kill(pid, 'SIGKILL');
-    }
+    await stopGatewayCluster(primary);
     await prisma.$disconnect();
   });
 
   it('runs two gateway processes that accept each other\'s tokens', async () => {
-    expect(childPids(primary.pid!)).toHaveLength(2);
+    expect(childPids(primary.pid)).toHaveLength(2);
     const customer = await createCustomer(prisma as never);
     const user = await createUser(prisma as never, { customers: [customer.id] });
     const login = await fetch(`${base}/api/v1/user/token`, { method: 'POST', headers: { authorization: basic(user.email, PASSWORD) } });
@@ -74,10 +51,10 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   });
 
   it('replaces a gateway process that dies', async () => {
-    const [victim] = childPids(primary.pid!);
+    const [victim] = childPids(primary.pid);
     process.kill(victim, 'SIGKILL');
     const replaced = await eventually(
-      async () => childPids(primary.pid!),
+      async () => childPids(primary.pid),
       (pids) => pids.length === 2 && !pids.includes(victim),
       60_000,
     );
@@ -86,10 +63,9 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   }, 90_000);
 
   it('stops every process on SIGTERM', async () => {
-    const pids = childPids(primary.pid!);
-    const exited = new Promise<number | null>((r) => primary.once('exit', (code) => r(code)));
-    primary.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const pids = childPids(primary.pid);
+    primary.signal('SIGTERM');
+    expect((await primary.exited).code).toBe(0);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   }, 30_000);
 });

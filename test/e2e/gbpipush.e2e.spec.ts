@@ -3,6 +3,7 @@ import { QueueName } from '@sluice/queue';
 import type { InjectOptions, Response } from 'light-my-request';
 import { apiUser, basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
+import { drained as waitForQueues } from '../helpers/queues';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -109,8 +110,9 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
     const entityid = uniqueId('host');
     const pub = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: [event(customer, { entityid })] });
     expect(pub.statusCode).toBe(200);
-    const alert = (await eventually(() => gw.prisma.alert.findFirst({ where: { envcustomerid: customer, entityid }, select: { id: true, state: true } })))!;
-    expect(alert.state).toBe('OPEN');
+    await waitForQueues(gw, QueueName.Events);
+    const alert = (await gw.prisma.alert.findFirst({ where: { envcustomerid: customer, entityid }, select: { id: true, state: true } }))!;
+    expect(alert?.state).toBe('OPEN');
     const link = await gw.inject({ method: 'PUT', url: `/api/v1/alerts/${alert.id}/ticket`, headers: auth, payload: { sysid, number } });
     expect({ status: link.statusCode, ticket: link.json().ticket }).toEqual({ status: 200, ticket: { sysid, number } });
     return alert.id;
@@ -128,7 +130,7 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
     eventually(() => getAlert(id, auth), (a) => itsmRows(a).length === n);
 
   /** Waits until this gateway's itsm-updates queue has nothing waiting, delayed or running. */
-  const drained = () => eventually(() => gw.jobs(QueueName.ItsmUpdates), (jobs) => jobs.length === 0);
+  const drained = () => waitForQueues(gw, QueueName.ItsmUpdates);
 
   /** The history row a callback writes. */
   const itsmRow = (row: { from: string; to: string; actor: string | null; source: string; note: string }) => ({

@@ -1,5 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import * as jwt from 'jsonwebtoken';
 import type { Response } from 'light-my-request';
@@ -8,9 +6,9 @@ import { PasswordService } from '../../apps/gateway/src/auth/password.service';
 import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
 import { basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
-import { freePort, startRedisProcess } from '../helpers/redis-process';
+import { startRedisProcess } from '../helpers/redis-process';
 import { eventually } from '../helpers/worker';
-import { childPids } from '../helpers/app-process';
+import { AppProcess, childPids, startGatewayCluster, stopGatewayCluster } from '../helpers/app-process';
 
 /**
  * Authentication hardening: access tokens must carry `exp` and an `iat` that is not in the
@@ -256,7 +254,10 @@ describe('login brakes live in Redis, under REDIS_PREFIX', () => {
     // One at a time: a process has one passport registry, which the newest gateway's strategy takes.
     const second = await startGateway({ ...slow, REDIS_PREFIX: prefix });
     try {
-      expectThrottled(await loginAs(second, user.email, WRONG), 60);
+      // Until its Redis connection is up, a new gateway lets logins through unbraked (and counts
+      // nothing): wait for that, then the counts of the first must hold.
+      const braked = await eventually(() => loginAs(second, user.email, WRONG), (r) => r.statusCode !== 401, 5000);
+      expectThrottled(braked, 60);
     } finally {
       await second.close();
     }
@@ -290,42 +291,24 @@ describe('login brakes while Redis is down', () => {
 
 
 describe('login brakes across the processes of GATEWAY_PROCESSES=2', () => {
-  let primary: ChildProcess;
+  let primary: AppProcess;
   let base: string;
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }) });
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'development',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GATEWAY_PROCESSES: '2',
-      LOG_LEVEL: 'warn',
+    ({ primary, base } = await startGatewayCluster({
       REDIS_PREFIX: `${process.env.REDIS_PREFIX}:login-cluster`,
       LOGIN_MAX_FAILURES: '4',
-      NODE_OPTIONS: '',
-    };
-    primary = spawn(process.execPath, ['-r', './test/helpers/ts-register.js', 'apps/gateway/src/main.ts'], {
-      cwd: join(__dirname, '..', '..'),
-      env,
-      stdio: 'ignore',
-    });
-    await eventually(async () => (await fetch(`${base}/publish/healthcheck`).catch(() => undefined))?.status, (s) => s === 200, 60_000);
+    }));
   }, 90_000);
 
   afterAll(async () => {
-    if (primary.exitCode === null) {
-      for (const pid of childPids(primary.pid!)) process.kill(pid, 'SIGKILL');
-      primary.kill('SIGKILL');
-    }
+    await stopGatewayCluster(primary);
     await prisma.$disconnect();
   });
 
   it('counts the failures of one account once, whichever process answers', async () => {
-    expect(childPids(primary.pid!)).toHaveLength(2);
+    expect(childPids(primary.pid)).toHaveLength(2);
     const user = await createUser(prisma as never);
     const results: number[] = [];
     // A new connection per request: the cluster hands connections to its processes in turn.

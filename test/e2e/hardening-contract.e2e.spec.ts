@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { apiUser, createCustomer, entity, event, service, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { MockItsm, MockItsmOptions, startMockItsm } from '../helpers/mock-itsm';
+import { drained } from '../helpers/queues';
 import { eventually, startWorker } from '../helpers/worker';
 
 type Json = Record<string, any>;
@@ -150,8 +151,10 @@ describe('hardening: contract', () => {
       };
       const graph = async (): Promise<Graph> => (await gw.inject({ method: 'GET', url: `/api/v1/topology/graph?customerid=${customer}`, headers: auth })).json();
       const graphWhen = async (ready: (g: Graph) => boolean) => {
-        await eventually(graph, ready);
-        return graph();
+        await drained(gw, QueueName.EntityTopology, QueueName.ServiceTopology);
+        const g = await graph();
+        expect({ ready: ready(g), graph: g }).toEqual({ ready: true, graph: g });
+        return g;
       };
 
       await publish('entity', [
@@ -213,7 +216,9 @@ describe('hardening: contract', () => {
         payload: [event(customer, { entityid: 'host-a', severity: 'warning' }), event(customer, { entityid: 'host-b', severity: 'warning' })],
       });
       expect(res.statusCode).toBe(200);
-      const alerts = await eventually(() => gw.prisma.alert.findMany({ where: { envcustomerid: customer }, orderBy: { entityid: 'asc' } }), (a) => a.length === 2);
+      await drained(gw, QueueName.Events);
+      const alerts = await gw.prisma.alert.findMany({ where: { envcustomerid: customer }, orderBy: { entityid: 'asc' } });
+      expect(alerts).toHaveLength(2);
       return { customer, auth: user.auth, ids: alerts.map((a) => a.id) };
     }
 
@@ -310,12 +315,15 @@ describe('hardening: contract', () => {
     const entityid = uniqueId('host');
     const res = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: t.auth, payload: [event(t.customer, { entityid })] });
     expect(res.statusCode).toBe(200);
-    return (await eventually(() => gw.prisma.alert.findFirst({ where: { envcustomerid: t.customer, entityid }, select: { id: true } })))!.id;
+    await drained(gw, QueueName.Events);
+    const alert = await gw.prisma.alert.findFirst({ where: { envcustomerid: t.customer, entityid }, select: { id: true } });
+    expect(alert).not.toBeNull();
+    return alert!.id;
   }
 
   const getAlert = async (t: Tenant, id: string): Promise<Json> => (await gw.inject({ method: 'GET', url: `/api/v1/alerts/${id}`, headers: t.auth })).json();
   const historyOf = (a: Json, kind: string) => (a.history as Json[]).filter((h) => h.kind === kind);
-  const notificationsDrained = () => eventually(() => gw.jobs(QueueName.Notifications), (jobs) => jobs.length === 0);
+  const notificationsDrained = () => drained(gw, QueueName.Notifications);
   const failedNotifications = async (): Promise<Json[]> =>
     (await send('GET', '/api/v1/admin/jobs/failed?queue=notifications&itemsPerPage=500')).json().results;
 

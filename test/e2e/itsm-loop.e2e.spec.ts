@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { QueueName } from '@sluice/queue';
-import { apiUser, createCustomer, event, uniqueId } from '../helpers/fixtures';
+import { apiUser, event, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
 import { MockItsm, MockItsmOptions, RecordedRequest, startMockItsm } from '../helpers/mock-itsm';
+import { drained } from '../helpers/queues';
+import { get, Json, publish as publishAs, tenant, Tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -17,7 +19,6 @@ import { eventually, startWorker } from '../helpers/worker';
  * with their stdout captured.
  */
 
-type Json = Record<string, any>;
 
 // ------------------------------------------------------------------ log capture
 // pino writes to process.stdout itself when it finds process.stdout.write replaced (else to fd 1
@@ -65,9 +66,7 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
 
   // ---------------------------------------------------------------- helpers
 
-  interface Tenant {
-    customer: string;
-    auth: Record<string, string>;
+  interface ItsmTenant extends Tenant {
     integrationId: string;
     /** The WEBHOOK token (X-Integration-Token) of the tenant's integration. */
     token: string;
@@ -90,11 +89,11 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
    * A tenant with an API user and an installed SERVICENOW integration: inbound WEBHOOK, outbound
    * REST_API notifier at a mock ITSM of its own (made with `mockOptions`).
    */
-  async function tenantWith(mockOptions: MockItsmOptions, notifier: (mock: MockItsm) => Json, opts: TenantOptions = {}): Promise<Tenant> {
+  async function tenantWith(mockOptions: MockItsmOptions, notifier: (mock: MockItsm) => Json, opts: TenantOptions = {}): Promise<ItsmTenant> {
     const mock = await startMockItsm(mockOptions);
     mocks.push(mock);
-    const customer = (await createCustomer(gw.prisma)).id;
-    const user = await apiUser(gw, [customer]);
+    const user = await tenant(gw);
+    const { customer } = user;
     credentials.push(user.accessToken, user.refreshToken);
     const res = await gw.inject({
       method: 'POST',
@@ -116,16 +115,18 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
     const token: string = body.inboundConfig.authentication.token;
     expect(token).toMatch(/^[A-Za-z0-9]{32}$/);
     credentials.push(token);
-    return { customer, auth: user.auth, integrationId: body.id, token, mock };
+    return { ...user, integrationId: body.id, token, mock };
   }
 
-  async function publish(t: Tenant, events: Json[]): Promise<void> {
-    const res = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: t.auth, payload: events });
-    expect(res.statusCode).toBe(200);
-  }
+  const publish = (t: Tenant, events: Json[]) => publishAs(t, 'allevents', events);
 
-  const alertRow = (t: Tenant, entityid: string) =>
-    eventually(() => gw.prisma.alert.findFirst({ where: { envcustomerid: t.customer, entityid }, select: { id: true, state: true, count: true } }));
+  /** Waits for the worker; then the entity's alert (there must be one). */
+  const alertRow = async (t: Tenant, entityid: string) => {
+    await drained(gw, QueueName.Events);
+    const row = await gw.prisma.alert.findFirst({ where: { envcustomerid: t.customer, entityid }, select: { id: true, state: true, count: true } });
+    expect(row).not.toBeNull();
+    return row;
+  };
 
   /** Publishes one event (critical unless overridden) of an entity of its own; the alert it opened. */
   async function raise(t: Tenant, overrides: Json = {}): Promise<{ alertId: string; entityid: string }> {
@@ -139,20 +140,16 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
   const clear = (t: Tenant, entityid: string) =>
     publish(t, [event(t.customer, { entityid, severity: 0, firstoccurrence: '2024-05-01T12:10:00Z', description: 'CPU back to normal' })]);
 
-  async function getAlert(t: Tenant, id: string): Promise<Json> {
-    const res = await gw.inject({ method: 'GET', url: `/api/v1/alerts/${id}`, headers: t.auth });
-    expect(res.statusCode).toBe(200);
-    return res.json();
-  }
+  const getAlert = (t: Tenant, id: string) => get(t, `/api/v1/alerts/${id}`);
 
   /** Polls the mock until `target` has seen `n` calls. */
-  const callsReach = (t: Tenant, target: Parameters<MockItsm['calls']>[0], n: number, ms?: number) =>
+  const callsReach = (t: ItsmTenant, target: Parameters<MockItsm['calls']>[0], n: number, ms?: number) =>
     eventually(async () => t.mock.calls(target), (c) => c.length >= n, ms);
 
-  /** Waits until the notifications queue has nothing waiting, delayed or running. */
-  const notificationsDrained = () => eventually(() => gw.jobs(QueueName.Notifications), (jobs) => jobs.length === 0);
-  const itsmUpdatesDrained = () => eventually(() => gw.jobs(QueueName.ItsmUpdates), (jobs) => jobs.length === 0);
+  const notificationsDrained = () => drained(gw, QueueName.Notifications);
+  const itsmUpdatesDrained = () => drained(gw, QueueName.ItsmUpdates);
 
+  /** Polls until the ITSM has answered the alert's notification with a ticket. */
   const ticketOf = (t: Tenant, id: string) => eventually(() => getAlert(t, id), (a) => a.ticket !== null);
   const historyOf = (a: Json, kind: string) => (a.history as Json[]).filter((h) => h.kind === kind);
 
@@ -164,7 +161,7 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
   const summary = (rs: RecordedRequest[]) => rs.map((r) => `${r.route} ${r.status}`);
 
   /** The history row the notifier writes when it links a ticket. */
-  const ticketRow = (t: Tenant, note: string, state = 'OPEN', severity = 5) => ({
+  const ticketRow = (t: ItsmTenant, note: string, state = 'OPEN', severity = 5) => ({
     at: expect.any(String),
     kind: 'ticket',
     fromState: state,

@@ -1,7 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { apiUser, metric, tenant } from '../helpers/fixtures';
+import { QueueName } from '@sluice/queue';
+import { apiUser, metric } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
-import { eventually, startWorker } from '../helpers/worker';
+import { drained } from '../helpers/queues';
+import { get, publish, tenant, Tenant } from '../helpers/tenant';
+import { startWorker } from '../helpers/worker';
 
 /**
  * Spec §2.2 and §6, end to end: POST /publish/metrics → the real worker → PostgreSQL → the read
@@ -21,29 +24,19 @@ describe('metrics pipeline', () => {
   });
 
 
-  async function publish(auth: Record<string, string>, payload: object) {
-    const res = await gw.inject({ method: 'POST', url: '/publish/metrics', headers: auth, payload });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ message: 'Data published successfully', count: Array.isArray(payload) ? payload.length : 1 });
+  /** Waits for the worker, then reads the tenant's samples: at least `n` must be stored. */
+  async function samplesAtLeast(t: Tenant, n: number) {
+    await drained(gw, QueueName.Metrics);
+    const body = await get(t, `/api/v1/metrics?customerid=${t.customer}`);
+    expect(body.results.length).toBeGreaterThanOrEqual(n);
+    return body;
   }
-
-  async function get(auth: Record<string, string>, url: string) {
-    const res = await gw.inject({ method: 'GET', url, headers: auth });
-    expect({ status: res.statusCode, url }).toEqual({ status: 200, url });
-    return res.json();
-  }
-
-  /**
-   * Polls the sample list until it holds at least `n` samples, then returns it. (The page and
-   * its count are two queries, so both must show them.)
-   */
-  const samplesOnceAtLeast = (auth: Record<string, string>, customer: string, n: number) =>
-    eventually(() => get(auth, `/api/v1/metrics?customerid=${customer}`), (b) => b.totalCount >= n && b.results.length >= n);
 
   describe('samples (GET /api/v1/metrics)', () => {
     it('stores every field of a sample and lists them oldest first', async () => {
-      const { customer, auth } = await tenant(gw);
-      await publish(auth, [
+      const t = await tenant(gw);
+      const { customer } = t;
+      await publish(t, 'metrics', [
         metric(customer, {
           entity: 'web-01',
           parametercategory: 'cpu',
@@ -56,7 +49,7 @@ describe('metrics pipeline', () => {
         metric(customer, { value: -1.5, unit: 'ms', timestamp: '2024-05-01T14:01:00+02:00', tags: undefined }),
       ]);
 
-      const body = await samplesOnceAtLeast(auth, customer, 2);
+      const body = await samplesAtLeast(t, 2);
       expect(body).toEqual({
         totalCount: 2,
         results: [
@@ -89,14 +82,15 @@ describe('metrics pipeline', () => {
     });
 
     it('treats a repeated sample as a no-op, across requests and within one batch; the first value stays', async () => {
-      const { customer, auth } = await tenant(gw);
-      await publish(auth, metric(customer, { value: 10 }));
-      await samplesOnceAtLeast(auth, customer, 1);
+      const t = await tenant(gw);
+      const { customer } = t;
+      await publish(t, 'metrics', metric(customer, { value: 10 }));
+      await samplesAtLeast(t, 1);
 
       // The repeat (same customer, entity, parameter, tags, timestamp; another value) travels in
       // one job with a new sample: once the new one is visible, the repeat has been handled too.
-      await publish(auth, [metric(customer, { value: 99 }), metric(customer, { value: 11, timestamp: '2024-05-01T12:01:00Z' })]);
-      let body = await samplesOnceAtLeast(auth, customer, 2);
+      await publish(t, 'metrics', [metric(customer, { value: 99 }), metric(customer, { value: 11, timestamp: '2024-05-01T12:01:00Z' })]);
+      let body = await samplesAtLeast(t, 2);
       expect(body.totalCount).toBe(2);
       expect(body.results.map((s: { timestamp: string; value: number }) => [s.timestamp, s.value])).toEqual([
         ['2024-05-01T12:00:00.000Z', 10],
@@ -104,35 +98,36 @@ describe('metrics pipeline', () => {
       ]);
 
       // The same sample twice in one batch, plus a new one.
-      await publish(auth, [
+      await publish(t, 'metrics', [
         metric(customer, { value: 20, timestamp: '2024-05-01T12:02:00Z' }),
         metric(customer, { value: 21, timestamp: '2024-05-01T12:02:00Z' }),
         metric(customer, { value: 30, timestamp: '2024-05-01T12:03:00Z' }),
       ]);
-      body = await samplesOnceAtLeast(auth, customer, 4);
+      body = await samplesAtLeast(t, 4);
       expect(body.totalCount).toBe(4);
       expect(body.results.map((s: { value: number }) => s.value)).toEqual([10, 11, 20, 30]);
 
       // Re-sending an entire accepted request changes nothing either.
-      await publish(auth, [metric(customer, { value: 10 }), metric(customer, { value: 1, timestamp: '2024-05-01T12:04:00Z' })]);
-      body = await samplesOnceAtLeast(auth, customer, 5);
+      await publish(t, 'metrics', [metric(customer, { value: 10 }), metric(customer, { value: 1, timestamp: '2024-05-01T12:04:00Z' })]);
+      body = await samplesAtLeast(t, 5);
       expect(body.totalCount).toBe(5);
       expect(body.results.map((s: { value: number }) => s.value)).toEqual([10, 11, 20, 30, 1]);
     });
 
     it('identifies a sample by its tag set regardless of key order; other tags make other samples', async () => {
-      const { customer, auth } = await tenant(gw);
-      await publish(auth, metric(customer, { value: 1, tags: { a: '1', b: '2' } }));
-      await samplesOnceAtLeast(auth, customer, 1);
+      const t = await tenant(gw);
+      const { customer } = t;
+      await publish(t, 'metrics', metric(customer, { value: 1, tags: { a: '1', b: '2' } }));
+      await samplesAtLeast(t, 1);
 
-      await publish(auth, [
+      await publish(t, 'metrics', [
         metric(customer, { value: 2, tags: { b: '2', a: '1' } }), // the same sample: a no-op
         metric(customer, { value: 3, tags: { a: '1', b: '3' } }), // another value of b
         metric(customer, { value: 4, tags: { a: '1' } }), // a subset
         metric(customer, { value: 5, tags: undefined }), // no tags at all
         metric(customer, { value: 6, tags: {} }), // an empty tag set is no tags: a no-op
       ]);
-      const body = await samplesOnceAtLeast(auth, customer, 4);
+      const body = await samplesAtLeast(t, 4);
       expect(body.totalCount).toBe(4);
       const byValue = [...body.results].sort((x: { value: number }, y: { value: number }) => x.value - y.value);
       expect(byValue.map((s: { value: number; tags: unknown }) => [s.value, s.tags])).toEqual([
@@ -144,59 +139,62 @@ describe('metrics pipeline', () => {
     });
 
     it('defaults parameterid to parametername and filters by entityid and parameterid', async () => {
-      const { customer, auth } = await tenant(gw);
-      await publish(auth, [
+      const t = await tenant(gw);
+      const { customer } = t;
+      await publish(t, 'metrics', [
         metric(customer, { parametername: 'cpu.utilization', value: 1 }),
         metric(customer, { parametername: 'Memory used', parameterid: 'mem.used', value: 2 }),
         metric(customer, { entityid: 'host-9', parametername: 'cpu.utilization', value: 3 }),
       ]);
-      await samplesOnceAtLeast(auth, customer, 3);
+      await samplesAtLeast(t, 3);
 
-      const cpu = await get(auth, `/api/v1/metrics?customerid=${customer}&parameterid=cpu.utilization`);
+      const cpu = await get(t, `/api/v1/metrics?customerid=${customer}&parameterid=cpu.utilization`);
       expect(cpu.totalCount).toBe(2);
       expect(cpu.results.map((s: { entityid: string; parameterid: string; value: number }) => [s.entityid, s.parameterid, s.value])).toEqual([
         ['host-4711', 'cpu.utilization', 1],
         ['host-9', 'cpu.utilization', 3],
       ]);
 
-      const mem = await get(auth, `/api/v1/metrics?customerid=${customer}&parameterid=mem.used`);
+      const mem = await get(t, `/api/v1/metrics?customerid=${customer}&parameterid=mem.used`);
       expect(mem.results).toEqual([expect.objectContaining({ parameterid: 'mem.used', parametername: 'Memory used', value: 2 })]);
       // The name is not an id once an id was given.
-      expect((await get(auth, `/api/v1/metrics?customerid=${customer}&parameterid=Memory%20used`)).totalCount).toBe(0);
+      expect((await get(t, `/api/v1/metrics?customerid=${customer}&parameterid=Memory%20used`)).totalCount).toBe(0);
 
-      const host9 = await get(auth, `/api/v1/metrics?customerid=${customer}&entityid=host-9`);
+      const host9 = await get(t, `/api/v1/metrics?customerid=${customer}&entityid=host-9`);
       expect(host9.results.map((s: { value: number }) => s.value)).toEqual([3]);
     });
 
     it('filters on from (inclusive) and to (exclusive)', async () => {
-      const { customer, auth } = await tenant(gw);
-      await publish(auth, [
+      const t = await tenant(gw);
+      const { customer } = t;
+      await publish(t, 'metrics', [
         metric(customer, { value: 0, timestamp: '2024-05-01T12:00:00Z' }),
         metric(customer, { value: 1, timestamp: '2024-05-01T12:01:00Z' }),
         metric(customer, { value: 2, timestamp: '2024-05-01T12:02:00Z' }),
       ]);
-      await samplesOnceAtLeast(auth, customer, 3);
+      await samplesAtLeast(t, 3);
 
-      const window = await get(auth, `/api/v1/metrics?customerid=${customer}&from=2024-05-01T12:01:00Z&to=2024-05-01T12:02:00Z`);
+      const window = await get(t, `/api/v1/metrics?customerid=${customer}&from=2024-05-01T12:01:00Z&to=2024-05-01T12:02:00Z`);
       expect(window.results.map((s: { value: number }) => s.value)).toEqual([1]);
       expect(window.totalCount).toBe(1);
-      const fromOnly = await get(auth, `/api/v1/metrics?customerid=${customer}&from=2024-05-01T12:01:00Z`);
+      const fromOnly = await get(t, `/api/v1/metrics?customerid=${customer}&from=2024-05-01T12:01:00Z`);
       expect(fromOnly.results.map((s: { value: number }) => s.value)).toEqual([1, 2]);
-      const toOnly = await get(auth, `/api/v1/metrics?customerid=${customer}&to=2024-05-01T12:01:00Z`);
+      const toOnly = await get(t, `/api/v1/metrics?customerid=${customer}&to=2024-05-01T12:01:00Z`);
       expect(toOnly.results.map((s: { value: number }) => s.value)).toEqual([0]);
     });
   });
 
   describe('series (GET /api/v1/metrics/series)', () => {
+    let t: Tenant;
     let customer: string;
-    let auth: Record<string, string>;
     const base = () => `/api/v1/metrics/series?customerid=${customer}&entityid=host-4711&parameterid=cpu.utilization`;
     const day = '&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z';
     const at = (hhmmss: string) => `2024-05-01T${hhmmss}.000Z`;
 
     beforeAll(async () => {
-      ({ customer, auth } = await tenant(gw));
-      await publish(auth, [
+      t = await tenant(gw);
+      customer = t.customer;
+      await publish(t, 'metrics', [
         // bucket 12:00 (60 s): 1.5, 2.5, 5
         metric(customer, { value: 1.5, timestamp: '2024-05-01T12:00:00Z' }),
         metric(customer, { value: 2.5, timestamp: '2024-05-01T12:00:30Z' }),
@@ -209,7 +207,7 @@ describe('metrics pipeline', () => {
         metric(customer, { entityid: 'host-9', value: 1000, timestamp: '2024-05-01T12:00:10Z' }),
         metric(customer, { parametername: 'mem.used', value: 2000, timestamp: '2024-05-01T12:00:10Z' }),
       ]);
-      await samplesOnceAtLeast(auth, customer, 7);
+      await samplesAtLeast(t, 7);
     });
 
     it.each([
@@ -219,7 +217,7 @@ describe('metrics pipeline', () => {
       ['sum', [9, 5, 7]],
       ['count', [3, 1, 1]],
     ])('aggregates %s per 60 s bucket in SQL, leaving out empty buckets', async (agg, values) => {
-      const body = await get(auth, `${base()}${day}&step=60&agg=${agg}`);
+      const body = await get(t, `${base()}${day}&step=60&agg=${agg}`);
       expect(body).toEqual({
         points: [
           { t: at('12:00:00'), value: values[0] },
@@ -230,18 +228,18 @@ describe('metrics pipeline', () => {
     });
 
     it('buckets by step seconds counted from the epoch', async () => {
-      expect(await get(auth, `${base()}${day}&step=120&agg=sum`)).toEqual({
+      expect(await get(t, `${base()}${day}&step=120&agg=sum`)).toEqual({
         points: [
           { t: at('12:00:00'), value: 14 },
           { t: at('12:02:00'), value: 7 },
         ],
       });
-      expect(await get(auth, `${base()}${day}&step=3600&agg=count`)).toEqual({ points: [{ t: at('12:00:00'), value: 5 }] });
-      expect(await get(auth, `${base()}${day}&step=86400&agg=avg`)).toEqual({ points: [{ t: '2024-05-01T00:00:00.000Z', value: 21 / 5 }] });
+      expect(await get(t, `${base()}${day}&step=3600&agg=count`)).toEqual({ points: [{ t: at('12:00:00'), value: 5 }] });
+      expect(await get(t, `${base()}${day}&step=86400&agg=avg`)).toEqual({ points: [{ t: '2024-05-01T00:00:00.000Z', value: 21 / 5 }] });
     });
 
     it('defaults to agg=avg and step=60', async () => {
-      expect(await get(auth, `${base()}${day}`)).toEqual({
+      expect(await get(t, `${base()}${day}`)).toEqual({
         points: [
           { t: at('12:00:00'), value: 3 },
           { t: at('12:01:00'), value: 5 },
@@ -251,26 +249,26 @@ describe('metrics pipeline', () => {
     });
 
     it('takes samples from `from` inclusive to `to` exclusive', async () => {
-      const body = await get(auth, `${base()}&from=2024-05-01T12:00:30Z&to=2024-05-01T12:03:15Z&step=60&agg=sum`);
+      const body = await get(t, `${base()}&from=2024-05-01T12:00:30Z&to=2024-05-01T12:03:15Z&step=60&agg=sum`);
       expect(body).toEqual({
         points: [
           { t: at('12:00:00'), value: 7.5 },
           { t: at('12:01:00'), value: 5 },
         ],
       });
-      const justBefore = await get(auth, `${base()}&from=2024-05-01T12:00:00Z&to=2024-05-01T12:00:59.999Z&step=60&agg=count`);
+      const justBefore = await get(t, `${base()}&from=2024-05-01T12:00:00Z&to=2024-05-01T12:00:59.999Z&step=60&agg=count`);
       expect(justBefore).toEqual({ points: [{ t: at('12:00:00'), value: 2 }] });
     });
 
     it('answers an empty series for a range without samples, or for an unknown series', async () => {
-      expect(await get(auth, `${base()}&from=2024-04-01T00:00:00Z&to=2024-04-02T00:00:00Z&step=3600`)).toEqual({ points: [] });
+      expect(await get(t, `${base()}&from=2024-04-01T00:00:00Z&to=2024-04-02T00:00:00Z&step=3600`)).toEqual({ points: [] });
       expect(
-        await get(auth, `/api/v1/metrics/series?customerid=${customer}&entityid=nope&parameterid=cpu.utilization${day}&step=3600`),
+        await get(t, `/api/v1/metrics/series?customerid=${customer}&entityid=nope&parameterid=cpu.utilization${day}&step=3600`),
       ).toEqual({ points: [] });
     });
 
     const invalid = async (query: string, field: string) => {
-      const res = await gw.inject({ method: 'GET', url: `/api/v1/metrics/series?${query}`, headers: auth });
+      const res = await gw.inject({ method: 'GET', url: `/api/v1/metrics/series?${query}`, headers: t.auth });
       expect({ query, status: res.statusCode }).toEqual({ query, status: 400 });
       const body = res.json();
       expect(body.message).toBe('Invalid payload');
@@ -294,7 +292,7 @@ describe('metrics pipeline', () => {
       // The default range (the last 24 h) at 1 s steps is 86,400 buckets.
       await invalid(`${q}&step=1`, 'step');
       await invalid(`${q}&from=2024-05-01T12:00:00Z&to=2024-05-01T14:46:41Z&step=1`, 'step'); // 10,001 s
-      const ok = await get(auth, `/api/v1/metrics/series?${q}&from=2024-05-01T12:00:00Z&to=2024-05-01T14:46:40Z&step=1&agg=max`); // 10,000 s
+      const ok = await get(t, `/api/v1/metrics/series?${q}&from=2024-05-01T12:00:00Z&to=2024-05-01T14:46:40Z&step=1&agg=max`); // 10,000 s
       expect(ok.points).toEqual([
         { t: at('12:00:00'), value: 1.5 },
         { t: at('12:00:30'), value: 2.5 },
@@ -315,8 +313,8 @@ describe('metrics pipeline', () => {
     it("answers 403 Access denied for another customer's samples and series, and 401 without a token", async () => {
       const mine = await tenant(gw);
       const theirs = await tenant(gw);
-      await publish(theirs.auth, metric(theirs.customer, { value: 123 }));
-      await samplesOnceAtLeast(theirs.auth, theirs.customer, 1);
+      await publish(theirs, 'metrics', metric(theirs.customer, { value: 123 }));
+      await samplesAtLeast(theirs, 1);
 
       for (const url of [
         `/api/v1/metrics?customerid=${theirs.customer}`,
@@ -335,18 +333,18 @@ describe('metrics pipeline', () => {
     it("never lists another customer's samples without a customerid, and lets a UI user read", async () => {
       const mine = await tenant(gw);
       const theirs = await tenant(gw);
-      await publish(theirs.auth, metric(theirs.customer, { value: 1 }));
-      await publish(mine.auth, metric(mine.customer, { value: 2 }));
-      await samplesOnceAtLeast(theirs.auth, theirs.customer, 1);
-      await samplesOnceAtLeast(mine.auth, mine.customer, 1);
+      await publish(theirs, 'metrics', metric(theirs.customer, { value: 1 }));
+      await publish(mine, 'metrics', metric(mine.customer, { value: 2 }));
+      await samplesAtLeast(theirs, 1);
+      await samplesAtLeast(mine, 1);
 
-      const all = await get(mine.auth, '/api/v1/metrics');
+      const all = await get(mine, '/api/v1/metrics');
       expect(all.totalCount).toBe(1);
       expect(all.results.map((s: { envcustomerid: string; value: number }) => [s.envcustomerid, s.value])).toEqual([[mine.customer, 2]]);
 
       const ui = await apiUser(gw, [mine.customer], { type: 'UI' });
       const series = await get(
-        ui.auth,
+        { ...mine, auth: ui.auth },
         `/api/v1/metrics/series?customerid=${mine.customer}&entityid=host-4711&parameterid=cpu.utilization&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&step=3600&agg=sum`,
       );
       expect(series).toEqual({ points: [{ t: '2024-05-01T12:00:00.000Z', value: 2 }] });

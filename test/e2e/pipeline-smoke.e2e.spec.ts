@@ -1,7 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { apiUser, createCustomer, entity, event, heartbeat, metric, service } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
-import { eventually, startWorker } from '../helpers/worker';
+import { drained, PUBLISH_QUEUES } from '../helpers/queues';
+import { startWorker } from '../helpers/worker';
 
 describe('pipeline smoke', () => {
   let gw: TestGateway;
@@ -29,7 +30,9 @@ describe('pipeline smoke', () => {
     expect((await publish('service', service(customer))).statusCode).toBe(200);
     expect((await publish('healthcheck', heartbeat(customer, { status: 'DOWN' }))).statusCode).toBe(200);
 
-    const alerts = await eventually(() => gw.prisma.alert.findMany({ where: { envcustomerid: customer }, include: { history: true } }), (a) => a.length === 2);
+    await drained(gw, ...PUBLISH_QUEUES);
+    const alerts = await gw.prisma.alert.findMany({ where: { envcustomerid: customer }, include: { history: true } });
+    expect(alerts).toHaveLength(2);
     const cpu = alerts.find((a) => a.parametercategory === 'cpu')!;
     expect(cpu).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 5, count: 2 });
     expect(cpu.history.map((h) => h.kind).sort()).toEqual(['opened', 'resolved']);
@@ -37,9 +40,9 @@ describe('pipeline smoke', () => {
     expect(adapter).toMatchObject({ state: 'OPEN', severity: 4, entityid: 'nifi-flow-1' });
 
     expect(await gw.prisma.event.count({ where: { envcustomerid: customer } })).toBe(2);
-    await eventually(() => gw.prisma.metricSample.count({ where: { envcustomerid: customer } }), (n) => n === 1);
-    await eventually(() => gw.prisma.entityRelation.count({ where: { envcustomerid: customer } }), (n) => n === 1);
-    await eventually(() => gw.prisma.serviceMember.count({ where: { envcustomerid: customer } }), (n) => n === 2);
+    expect(await gw.prisma.metricSample.count({ where: { envcustomerid: customer } })).toBe(1);
+    expect(await gw.prisma.entityRelation.count({ where: { envcustomerid: customer } })).toBe(1);
+    expect(await gw.prisma.serviceMember.count({ where: { envcustomerid: customer } })).toBe(2);
     expect(await gw.prisma.adapter.findFirst({ where: { envcustomerid: customer } })).toMatchObject({ status: 'DOWN', interval: 300 });
   });
 

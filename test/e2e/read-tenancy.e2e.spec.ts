@@ -1,7 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { apiUser, createCustomer, createUser, entity, event, heartbeat, login, metric, service, uniqueId } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
-import { eventually, startWorker } from '../helpers/worker';
+import { drained, PUBLISH_QUEUES } from '../helpers/queues';
+import { startWorker } from '../helpers/worker';
 
 /**
  * Spec §5 / §6: every read route is scoped to the customers the caller is mapped to (all of them
@@ -143,7 +144,8 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
       adapters: await gw.prisma.adapter.count({ where: { envcustomerid: { in: ids } } }),
     });
     const want = { alerts: 4, events: 4, metrics: 4, entities: 3, services: 3, relations: 3, members: 4, adapters: 4 };
-    await eventually(counts, (n) => JSON.stringify(n) === JSON.stringify(want), 20_000);
+    await drained(gw, ...PUBLISH_QUEUES);
+    expect(await counts()).toEqual(want);
 
     expected.alerts = {
       A: [`${A}/host-1/memory`, `${A}/host-1/cpu`], // newest lastoccurrence first

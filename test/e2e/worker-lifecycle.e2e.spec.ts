@@ -1,11 +1,8 @@
-import { NestFactory } from '@nestjs/core';
 import { QueueName } from '@sluice/queue';
-import { Queue } from 'bullmq';
-import Redis from 'ioredis';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { apiUser, createCustomer, event } from '../helpers/fixtures';
 import { startGateway, TestGateway } from '../helpers/gateway';
-import { eventually, startWorker } from '../helpers/worker';
+import { drained } from '../helpers/queues';
+import { startWorker } from '../helpers/worker';
 
 describe('worker process', () => {
   let gw: TestGateway;
@@ -17,15 +14,7 @@ describe('worker process', () => {
   it('does not start when PostgreSQL cannot be reached', async () => {
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = '/sluice_no_such_database';
-    const saved = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = url.toString();
-    try {
-      await expect(NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false })).rejects.toThrow(
-        /sluice_no_such_database/,
-      );
-    } finally {
-      process.env.DATABASE_URL = saved;
-    }
+    await expect(startWorker(gw.redisPrefix, { DATABASE_URL: url.toString() })).rejects.toThrow(/sluice_no_such_database/);
   });
 
   it('loses nothing across a stop: jobs queued while no worker runs are stored by the next one', async () => {
@@ -44,15 +33,11 @@ describe('worker process', () => {
 
     const second = await startWorker(gw.redisPrefix);
     try {
-      await eventually(() => gw.prisma.event.count({ where: { envcustomerid: customer } }), (n) => n === 50);
+      await drained(gw, QueueName.Events);
+      expect(await gw.prisma.event.count({ where: { envcustomerid: customer } })).toBe(50);
       const alert = await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: customer } });
       expect(alert.count).toBe(50);
-      const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-      const queue = new Queue(QueueName.Events, { connection: redis, prefix: gw.redisPrefix });
-      await eventually(() => queue.getJobCounts('wait', 'active', 'failed'), (c) => c.wait + c.active === 0);
-      expect((await queue.getJobCounts('failed')).failed).toBe(0);
-      await queue.close();
-      redis.disconnect();
+      expect((await gw.queue(QueueName.Events).getJobCounts('failed')).failed).toBe(0);
     } finally {
       await second.close();
     }

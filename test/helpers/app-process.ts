@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from './redis-process';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -82,4 +83,37 @@ export function childPids(pid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * main.ts of the gateway with GATEWAY_PROCESSES=2 (a cluster primary and two gateway processes)
+ * on a free port of 127.0.0.1, once it answers; `env` adds to or (undefined) removes from the
+ * run's environment. Stop it with `stopGatewayCluster`.
+ */
+export async function startGatewayCluster(
+  env: Record<string, string | undefined>,
+): Promise<{ primary: AppProcess; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const primary = new AppProcess('gateway', {
+    NODE_ENV: 'development',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GATEWAY_PROCESSES: '2',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const until = Date.now() + 60_000;
+  while ((await fetch(`${base}/publish/healthcheck`).catch(() => undefined))?.status !== 200) {
+    if (!primary.alive) throw new Error(`gateway cluster exited at start; stderr: ${primary.stderr.slice(0, 2000)}`);
+    if (Date.now() > until) throw new Error('gateway cluster not answering within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { primary, base };
+}
+
+/** SIGKILL to a cluster's gateway processes, then to its primary. */
+export async function stopGatewayCluster(primary: AppProcess): Promise<void> {
+  if (primary.alive) for (const pid of childPids(primary.pid)) process.kill(pid, 'SIGKILL');
+  await primary.stop();
 }

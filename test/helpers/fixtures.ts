@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import * as argon2 from 'argon2';
+import { PASSWORD_HASHING } from '@sluice/config';
 import type { PrismaService } from '@sluice/database';
+import * as argon2 from 'argon2';
 import type { Response } from 'light-my-request';
 import type { TestGateway } from './gateway';
 
@@ -24,7 +25,7 @@ export interface UserOptions {
 
 /** A user straight in the database, with the password PASSWORD. */
 export async function createUser(prisma: PrismaService, opts: UserOptions = {}) {
-  passwordHash ??= argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2 });
+  passwordHash ??= argon2.hash(PASSWORD, PASSWORD_HASHING);
   return prisma.user.create({
     data: {
       email: opts.email ?? `${uniqueId('user')}@example.com`,
@@ -60,13 +61,6 @@ export async function apiUser(gw: TestGateway, customers: string[], opts: UserOp
   const user = await createUser(gw.prisma, { customers, ...opts });
   const tokens = await login(gw, user.email);
   return { user, ...tokens, auth: { authorization: `Bearer ${tokens.accessToken}` } };
-}
-
-/** A fresh customer and an API user mapped to it, logged in: the customer id and its bearer header. */
-export async function tenant(gw: TestGateway) {
-  const customer = (await createCustomer(gw.prisma)).id;
-  const { auth } = await apiUser(gw, [customer]);
-  return { customer, auth };
 }
 
 export const event = (envcustomerid: string, overrides: Record<string, unknown> = {}) => ({

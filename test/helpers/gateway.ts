@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { SLUICE_CONFIG } from '@sluice/config';
 import { PrismaService } from '@sluice/database';
 import { QueueName } from '@sluice/queue';
 import { Job, Queue } from 'bullmq';
@@ -7,8 +9,10 @@ import Redis from 'ioredis';
 import type { InjectOptions, Response } from 'light-my-request';
 import passport from 'passport';
 import { BasicStrategy } from '../../apps/gateway/src/auth/basic.strategy';
-import { createGateway } from '../../apps/gateway/src/gateway.app';
-import { withEnv } from './env';
+import { GATEWAY_APP_OPTIONS, setUpGateway } from '../../apps/gateway/src/gateway.app';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { createFastifyAdapter } from '../../apps/gateway/src/http/configure-http';
+import { testConfig } from './config';
 
 // Passport keeps strategies in one registry per process, and each gateway registers its own
 // BasicStrategy as it starts. In production a process runs one gateway; a test file may run
@@ -16,9 +20,10 @@ import { withEnv } from './env';
 const open: NestFastifyApplication[] = [];
 
 /**
- * A real gateway (the same `createGateway` as main.ts) on the run's PostgreSQL database and on a
- * Redis key prefix of its own, so that each test file sees only its own queues. Requests go
- * through Fastify's `inject`: the full HTTP pipeline, without a socket.
+ * A real gateway (GatewayModule, set up by the same `setUpGateway` as main.ts's `createGateway`) on
+ * the run's PostgreSQL database and on a Redis key prefix of its own, so that each test file sees
+ * only its own queues. Requests go through Fastify's `inject`: the full HTTP pipeline, without a
+ * socket. `env` overrides settings for this gateway only: its SLUICE_CONFIG is built from them.
  */
 export interface TestGateway {
   app: NestFastifyApplication;
@@ -27,6 +32,8 @@ export interface TestGateway {
   inject(options: InjectOptions): Promise<Response>;
   /** Jobs waiting in a queue of this gateway. */
   jobs(queue: QueueName): Promise<Job[]>;
+  /** A queue of this gateway, for the test's own look (see queues.ts). */
+  queue(name: QueueName): Queue;
   close(): Promise<void>;
 }
 
@@ -39,12 +46,14 @@ export async function startGateway(env: Record<string, string | undefined> = {})
     RATE_LIMIT_CUSTOMER: '0',
     ...env,
   };
-  const app = await withEnv(overrides, async () => {
-    const created = await createGateway();
-    await created.init();
-    await created.getHttpAdapter().getInstance().ready();
-    return created;
-  });
+  const moduleRef = await Test.createTestingModule({ imports: [GatewayModule] })
+    .overrideProvider(SLUICE_CONFIG)
+    .useValue(testConfig(overrides))
+    .compile();
+  const created = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), GATEWAY_APP_OPTIONS);
+  const app = await setUpGateway(created);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   open.push(app);
   const fastify = app.getHttpAdapter().getInstance();
   const redis = new Redis(overrides.REDIS_URL ?? process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
@@ -60,6 +69,7 @@ export async function startGateway(env: Record<string, string | undefined> = {})
     redisPrefix,
     inject: (options) => fastify.inject(options),
     jobs: (queue) => queueOf(queue).getJobs(['wait', 'delayed', 'prioritized', 'active']),
+    queue: queueOf,
     close: async () => {
       await Promise.all([...queues.values()].map((q) => q.close()));
       redis.disconnect();

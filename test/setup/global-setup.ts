@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DEFAULTS, ensureDevSecrets } from '../../libs/config/src/defaults';
 import { defaultMigrationsDir, ensureDatabase, migrate } from '../../libs/database/src/migrations/migrate';
 
 /**
@@ -9,7 +10,7 @@ import { defaultMigrationsDir, ensureDatabase, migrate } from '../../libs/databa
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sluice');
+  const base = new URL(process.env.DATABASE_URL ?? DEFAULTS.DATABASE_URL);
   const testUrl = new URL(base.toString());
   testUrl.pathname = `/sluice_test_${runId}`;
 
@@ -18,12 +19,11 @@ export default async function globalSetup(): Promise<void> {
 
   process.env.SLUICE_TEST_RUN = runId;
   process.env.DATABASE_URL = testUrl.toString();
-  process.env.REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  process.env.REDIS_URL = process.env.REDIS_URL ?? DEFAULTS.REDIS_URL;
   process.env.REDIS_PREFIX = `sluice-test-${runId}`;
   process.env.NODE_ENV = 'test';
   // Gateway and worker of a test share these, as the launcher makes them share one pair.
-  process.env.JWT_SECRET = randomBytes(32).toString('base64url');
-  process.env.SECRETS_KEY = randomBytes(32).toString('base64');
+  ensureDevSecrets(process.env);
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 
   // Leftovers of runs that crashed before their teardown: drop test databases older than a day.

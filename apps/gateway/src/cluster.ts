@@ -1,11 +1,9 @@
 import cluster from 'node:cluster';
-import { randomBytes } from 'node:crypto';
+import { ensureDevSecrets, Environment, validateEnvironment } from '@sluice/config';
+import pino from 'pino';
 
 const QUICK_EXIT_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
-
-const log = (msg: string, extra: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ level: 30, time: Date.now(), name: 'gateway', msg, ...extra }));
 
 /**
  * GATEWAY_PROCESSES > 1: this process becomes the primary of a Node cluster that runs that many
@@ -15,13 +13,19 @@ const log = (msg: string, extra: Record<string, unknown> = {}) =>
  * Returns true in the primary, which then runs no gateway itself.
  */
 export function runAsClusterPrimary(): boolean {
-  const processes = Number(process.env.GATEWAY_PROCESSES ?? 1);
-  if (!cluster.isPrimary || !Number.isInteger(processes) || processes <= 1) return false;
-
-  if (process.env.NODE_ENV !== 'production') {
-    process.env.JWT_SECRET ||= randomBytes(32).toString('base64url');
-    process.env.SECRETS_KEY ||= randomBytes(32).toString('base64');
+  if (!cluster.isPrimary) return false;
+  let env: Environment;
+  try {
+    env = validateEnvironment(process.env);
+  } catch {
+    return false; // the gateway's own start then reports the bad setting, through Nest's log
   }
+  const processes = env.GATEWAY_PROCESSES;
+  if (processes <= 1) return false;
+
+  const log = pino({ name: 'gateway', level: env.LOG_LEVEL });
+  // Set in this process's environment, which the forked processes inherit.
+  for (const made of ensureDevSecrets(process.env)) log.warn(made);
   let stopping = false;
   // A process that dies soon after its start (PostgreSQL unreachable, a bad setting) is started
   // again after a growing pause, up to 30 s, rather than in a tight loop.
@@ -40,7 +44,7 @@ export function runAsClusterPrimary(): boolean {
     }
     quickExits = lived < QUICK_EXIT_MS ? quickExits + 1 : 0;
     const delayMs = quickExits === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 500 * 2 ** quickExits);
-    log('gateway process exited; starting another', { pid: worker.process.pid, code, signal, delayMs });
+    log.info({ pid: worker.process.pid, code, signal, delayMs }, 'gateway process exited; starting another');
     setTimeout(fork, delayMs);
   });
   const stop = () => {
@@ -51,6 +55,6 @@ export function runAsClusterPrimary(): boolean {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  log(`started ${processes} gateway processes`);
+  log.info(`started ${processes} gateway processes`);
   return true;
 }

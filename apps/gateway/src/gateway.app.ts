@@ -1,3 +1,4 @@
+import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
@@ -20,12 +21,20 @@ import { setupOpenApi } from './http/openapi';
  * `exitOnStartFailure` to print or not.
  */
 export async function createGateway(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, createFastifyAdapter(), {
-    bodyParser: false,
-    bufferLogs: true,
-    autoFlushLogs: false,
-    abortOnError: false,
-  });
+  const adapter = createFastifyAdapter();
+  return setUpGateway(await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, GATEWAY_APP_OPTIONS));
+}
+
+/** Nest's options for the gateway; tests create it alike, with a configuration of their own. */
+export const GATEWAY_APP_OPTIONS: NestApplicationOptions = {
+  bodyParser: false,
+  bufferLogs: true,
+  autoFlushLogs: false,
+  abortOnError: false,
+};
+
+/** What follows the module graph: the logger, the HTTP hooks and OpenAPI. */
+export async function setUpGateway(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const config = app.get<SluiceConfig>(SLUICE_CONFIG);

@@ -1,27 +1,16 @@
 import { Global, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
-import { validateEnvironment } from './environment';
-import { buildConfig, SluiceConfig } from './sluice-config';
+import { configFromEnv } from './sluice-config';
 
 /** Injection token of the typed configuration. */
 export const SLUICE_CONFIG = Symbol('SLUICE_CONFIG');
 
-/** Reads and validates the environment once, at start-up; a bad value stops the process. */
+/**
+ * Reads and validates `process.env` once, at start-up; a bad value stops the process. Tests give
+ * an app a configuration of their own by overriding SLUICE_CONFIG (test/helpers/gateway.ts).
+ */
 @Global()
 @Module({
-  imports: [
-    ConfigModule.forRoot({
-      ignoreEnvFile: true,
-      load: [() => ({ sluice: buildConfig(validateEnvironment(process.env)) })],
-    }),
-  ],
-  providers: [
-    {
-      provide: SLUICE_CONFIG,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService): SluiceConfig => config.getOrThrow<SluiceConfig>('sluice'),
-    },
-  ],
+  providers: [{ provide: SLUICE_CONFIG, useFactory: () => configFromEnv(process.env) }],
   exports: [SLUICE_CONFIG],
 })
 export class SluiceConfigModule {}

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { DEFAULTS } from './defaults';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
@@ -22,7 +23,7 @@ export class Environment {
   GATEWAY_PROCESSES = 1;
 
   @IsString()
-  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/sluice';
+  DATABASE_URL: string = DEFAULTS.DATABASE_URL;
 
   @Type(() => Number) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
@@ -31,10 +32,10 @@ export class Environment {
   DATABASE_CONNECT_TIMEOUT_MS = 5000;
 
   @IsString()
-  REDIS_URL = 'redis://127.0.0.1:6379';
+  REDIS_URL: string = DEFAULTS.REDIS_URL;
 
   @IsString() @MinLength(1)
-  REDIS_PREFIX = 'sluice';
+  REDIS_PREFIX: string = DEFAULTS.REDIS_PREFIX;
 
   @IsOptional() @IsString()
   JWT_SECRET?: string;

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { Environment } from './environment';
+import { ensureDevSecrets, MIN_JWT_SECRET_LENGTH } from './defaults';
+import { Environment, validateEnvironment } from './environment';
 
 /** Typed, derived settings: what the code reads instead of raw environment strings. */
 export interface SluiceConfig {
@@ -48,30 +48,19 @@ export interface SluiceConfig {
   warnings: string[];
 }
 
-const MIN_JWT_SECRET_LENGTH = 32;
-
 export function buildConfig(env: Environment): SluiceConfig {
   const production = env.NODE_ENV === 'production';
-  const warnings: string[] = [];
-
-  let jwtSecret = env.JWT_SECRET;
+  const { NODE_ENV, JWT_SECRET, SECRETS_KEY } = env;
+  const secrets: Record<string, string | undefined> = { NODE_ENV, JWT_SECRET, SECRETS_KEY };
+  // Filled in outside production, so the first two checks refuse only a production start.
+  const warnings = ensureDevSecrets(secrets);
+  const jwtSecret = secrets.JWT_SECRET;
   if (!jwtSecret || jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
-    if (production) {
-      throw new Error(`JWT_SECRET must be set to at least ${MIN_JWT_SECRET_LENGTH} characters in production`);
-    }
-    jwtSecret = randomBytes(32).toString('base64url');
-    warnings.push('JWT_SECRET is not set (or too short): using a throwaway secret; tokens end with this process');
+    throw new Error(`JWT_SECRET must be set to at least ${MIN_JWT_SECRET_LENGTH} characters in production`);
   }
-
-  let secretsKey: Buffer;
-  if (env.SECRETS_KEY) {
-    secretsKey = Buffer.from(env.SECRETS_KEY, 'base64');
-    if (secretsKey.length !== 32) throw new Error('SECRETS_KEY must be 32 bytes, base64-encoded');
-  } else {
-    if (production) throw new Error('SECRETS_KEY must be set in production (32 bytes, base64)');
-    secretsKey = randomBytes(32);
-    warnings.push('SECRETS_KEY is not set: using a throwaway key; stored integration secrets will not survive a restart');
-  }
+  if (!secrets.SECRETS_KEY) throw new Error('SECRETS_KEY must be set in production (32 bytes, base64)');
+  const secretsKey = Buffer.from(secrets.SECRETS_KEY, 'base64');
+  if (secretsKey.length !== 32) throw new Error('SECRETS_KEY must be 32 bytes, base64-encoded');
 
   return {
     production,
@@ -113,4 +102,12 @@ export function buildConfig(env: Environment): SluiceConfig {
     logRequests: env.LOG_REQUESTS ?? true,
     warnings,
   };
+}
+
+/**
+ * The configuration of this environment object: what the apps build from `process.env` at
+ * start-up, and what a test builds from an environment of its own (nothing writes process.env).
+ */
+export function configFromEnv(raw: Record<string, unknown>): SluiceConfig {
+  return buildConfig(validateEnvironment(raw));
 }

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { PASSWORD_HASHING as OPTIONS } from '@sluice/config';
 import * as argon2 from 'argon2';
-
-// OWASP's argon2id baseline (19 MiB, 2 passes): slow for a guesser, ~20 ms for a login here.
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 @Injectable()
 export class PasswordService {

@@ -1,19 +1,22 @@
+import 'reflect-metadata'; // an entry point: @sluice/config's environment class is decorated
+import { DEFAULTS } from '@sluice/config';
+import pino from 'pino';
 import { isConnectionError, unreachableMessage } from '../connection-errors';
 import { defaultMigrationsDir, ensureDatabase, migrate } from './migrate';
 
-const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sluice';
-const log = (level: number, msg: string, extra: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ level, time: Date.now(), name: 'migrate', msg, ...extra }));
+const url = process.env.DATABASE_URL ?? DEFAULTS.DATABASE_URL;
+const log = pino({ name: 'migrate' });
 
 /** `npm run db:migrate`: create the database if needed and apply pending migrations. */
 async function main(): Promise<void> {
   await ensureDatabase(url);
   const result = await migrate(url, process.env.MIGRATIONS_DIR ?? defaultMigrationsDir());
-  log(30, 'migrations applied', { applied: result.applied, alreadyApplied: result.alreadyApplied });
+  log.info({ applied: result.applied, alreadyApplied: result.alreadyApplied }, 'migrations applied');
 }
 
 // One line, no stack: an unreachable server says where and what to start; anything else, why.
 main().catch((err) => {
-  log(60, isConnectionError(err) ? unreachableMessage('PostgreSQL', url, err) : `migration failed: ${err instanceof Error ? err.message : String(err)}`);
+  const reason = err instanceof Error ? err.message : String(err);
+  log.fatal(isConnectionError(err) ? unreachableMessage('PostgreSQL', url, err) : `migration failed: ${reason}`);
   process.exit(1);
 });
