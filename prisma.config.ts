@@ -1,4 +1,5 @@
 import { defineConfig } from 'prisma/config';
+
 import { DEFAULTS } from './libs/config/src/defaults';
 
 // Used by the Prisma CLI only (generate, and `migrate deploy` where the network allows it).

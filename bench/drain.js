@@ -51,15 +51,62 @@ function metricRecord(i) {
 const nul = (v) => (v === null || v === undefined ? '\\N' : String(v));
 
 function eventCopyLine(r) {
-  return [r.envcustomerid, r.ieventid, r.entity, r.entityid, r.parametercategory, null, r.parametername, r.parametername, r.severity, r.description, null, r.firstoccurrence, r.firstoccurrence, null, r.source, null, null, new Date().toISOString()].map(nul).join('\t') + '\n';
+  return (
+    [
+      r.envcustomerid,
+      r.ieventid,
+      r.entity,
+      r.entityid,
+      r.parametercategory,
+      null,
+      r.parametername,
+      r.parametername,
+      r.severity,
+      r.description,
+      null,
+      r.firstoccurrence,
+      r.firstoccurrence,
+      null,
+      r.source,
+      null,
+      null,
+      new Date().toISOString(),
+    ]
+      .map(nul)
+      .join('\t') + '\n'
+  );
 }
-const EVENT_COLUMNS = 'envcustomerid, ieventid, entity, entityid, parametercategory, parametertype, parametername, parameterid, severity, description, messages, firstoccurrence, lastoccurrence, splitby, source, toolcustomername, extra, received_at';
+const EVENT_COLUMNS =
+  'envcustomerid, ieventid, entity, entityid, parametercategory, parametertype, parametername, parameterid, severity, description, messages, firstoccurrence, lastoccurrence, splitby, source, toolcustomername, extra, received_at';
 
 function metricCopyLine(r) {
-  const tagsKey = JSON.stringify(Object.keys(r.tags).sort().map((k) => [k, r.tags[k]]));
-  return [r.envcustomerid, r.entityid, r.parametername, r.timestamp, tagsKey, r.value, null, null, r.parametername, r.unit, JSON.stringify(r.tags), null, new Date().toISOString()].map(nul).join('\t') + '\n';
+  const tagsKey = JSON.stringify(
+    Object.keys(r.tags)
+      .sort()
+      .map((k) => [k, r.tags[k]]),
+  );
+  return (
+    [
+      r.envcustomerid,
+      r.entityid,
+      r.parametername,
+      r.timestamp,
+      tagsKey,
+      r.value,
+      null,
+      null,
+      r.parametername,
+      r.unit,
+      JSON.stringify(r.tags),
+      null,
+      new Date().toISOString(),
+    ]
+      .map(nul)
+      .join('\t') + '\n'
+  );
 }
-const METRIC_COLUMNS = 'envcustomerid, entityid, parameterid, ts, tags_key, value, entity, parametercategory, parametername, unit, tags, extra, received_at';
+const METRIC_COLUMNS =
+  'envcustomerid, entityid, parameterid, ts, tags_key, value, entity, parametercategory, parametername, unit, tags, extra, received_at';
 
 async function copyRate(s, table, columns, records, line) {
   return pg(s.dbUrl, async (client) => {
@@ -81,11 +128,18 @@ async function drainRate(s, queueName, records) {
   const jobs = [];
   for (let i = 0; i < records.length; i += BATCH) {
     const requestId = `${queueName}-${i}`;
-    jobs.push({ name: queueName, data: { requestId, receivedAt: new Date().toISOString(), userId: 'bench', records: records.slice(i, i + BATCH) }, opts: { jobId: requestId, removeOnComplete: true, attempts: 3 } });
+    jobs.push({
+      name: queueName,
+      data: { requestId, receivedAt: new Date().toISOString(), userId: 'bench', records: records.slice(i, i + BATCH) },
+      opts: { jobId: requestId, removeOnComplete: true, attempts: 3 },
+    });
   }
   for (let i = 0; i < jobs.length; i += 100) await queue.addBulk(jobs.slice(i, i + 100));
 
-  const worker = start(path.join(ROOT, 'dist/apps/worker/src/main.js'), sluiceEnv(s, { WORKER_CONCURRENCY: CONCURRENCY }));
+  const worker = start(
+    path.join(ROOT, 'dist/apps/worker/src/main.js'),
+    sluiceEnv(s, { WORKER_CONCURRENCY: CONCURRENCY }),
+  );
   let startedAt;
   let finishedAt;
   const deadline = Date.now() + 10 * 60_000;
@@ -127,7 +181,9 @@ async function drain(s) {
 
   const metricCopyBefore = await copyRate(s, 'metric_samples', METRIC_COLUMNS, metrics, metricCopyLine);
   const metricDrain = await drainRate(s, 'metrics', metrics);
-  const samples = await pg(s.dbUrl, async (c) => Number((await c.query('SELECT count(*) FROM metric_samples')).rows[0].count));
+  const samples = await pg(s.dbUrl, async (c) =>
+    Number((await c.query('SELECT count(*) FROM metric_samples')).rows[0].count),
+  );
   if (samples !== RECORDS) throw new Error(`expected ${RECORDS} samples stored, found ${samples}`);
   const metricCopy = [metricCopyBefore, await copyRate(s, 'metric_samples', METRIC_COLUMNS, metrics, metricCopyLine)];
 

@@ -27,7 +27,9 @@ async function endToEnd(s) {
       {
         setupRequest: (req) => ({
           ...req,
-          body: JSON.stringify(Array.from({ length: BATCH }, () => ({ ...EVENT, ieventid: `e2e-${n++}`, entityid: `host-${n % 1000}` }))),
+          body: JSON.stringify(
+            Array.from({ length: BATCH }, () => ({ ...EVENT, ieventid: `e2e-${n++}`, entityid: `host-${n % 1000}` })),
+          ),
         }),
       },
     ],
@@ -50,14 +52,16 @@ async function endToEnd(s) {
 async function waitStored(s, expected) {
   const until = Date.now() + 120_000;
   for (;;) {
-    const row = await pg(s.dbUrl, async (c) =>
-      (
-        await c.query(`SELECT count(*)::int AS stored,
+    const row = await pg(
+      s.dbUrl,
+      async (c) =>
+        (
+          await c.query(`SELECT count(*)::int AS stored,
                 round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at) * 1000))::int AS p50,
                 round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at) * 1000))::int AS p99,
                 round(max(extract(epoch FROM stored_at - received_at) * 1000))::int AS max
            FROM events`)
-      ).rows[0],
+        ).rows[0],
     );
     if (row.stored >= expected || Date.now() > until) return row;
     await new Promise((r) => setTimeout(r, 500));

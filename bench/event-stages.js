@@ -15,7 +15,15 @@ const pg = require('pg');
     const key = (typeof text === 'string' ? text : text.text).replace(/\s+/g, ' ').trim().slice(0, 50);
     const t0 = process.hrtime.bigint();
     const p = orig.call(this, text, ...rest);
-    if (p && p.then) p.then(() => { const d = Number(process.hrtime.bigint() - t0) / 1e6; const e = times.get(key) ?? [0, 0]; times.set(key, [e[0] + d, e[1] + 1]); }, () => {});
+    if (p && p.then)
+      p.then(
+        () => {
+          const d = Number(process.hrtime.bigint() - t0) / 1e6;
+          const e = times.get(key) ?? [0, 0];
+          times.set(key, [e[0] + d, e[1] + 1]);
+        },
+        () => {},
+      );
     return p;
   };
   require('reflect-metadata');
@@ -28,12 +36,27 @@ const pg = require('pg');
   const t0 = Date.now();
   let n = 0;
   for (let j = 0; j < 100; j++) {
-    const records = Array.from({ length: 500 }, () => { const i = n++; return { envcustomerid: 'bench', ieventid: `e-${i}`, entity: `h${i % 5000}`, entityid: `h${i % 5000}`, parametercategory: Math.floor(i / 5000) % 2 ? 'cpu' : 'disk', parametername: 'p', severity: i % 17 ? 2 + (i % 4) : 0, firstoccurrence: new Date(T0 + i * 1000).toISOString(), description: 'x', source: 'b' }; });
+    const records = Array.from({ length: 500 }, () => {
+      const i = n++;
+      return {
+        envcustomerid: 'bench',
+        ieventid: `e-${i}`,
+        entity: `h${i % 5000}`,
+        entityid: `h${i % 5000}`,
+        parametercategory: Math.floor(i / 5000) % 2 ? 'cpu' : 'disk',
+        parametername: 'p',
+        severity: i % 17 ? 2 + (i % 4) : 0,
+        firstoccurrence: new Date(T0 + i * 1000).toISOString(),
+        description: 'x',
+        source: 'b',
+      };
+    });
     await writer.write({ requestId: `r${j}`, receivedAt: new Date().toISOString(), userId: 'u', records });
   }
   const total = Date.now() - t0;
   console.log('total ms', total, 'events/s', Math.round(50000 / (total / 1000)));
-  for (const [k, [ms, c]] of [...times.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(ms.toFixed(0).padStart(7), 'ms', String(c).padStart(5), k);
+  for (const [k, [ms, c]] of [...times.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12))
+    console.log(ms.toFixed(0).padStart(7), 'ms', String(c).padStart(5), k);
   await app.close();
   await cleanup(s);
 })();

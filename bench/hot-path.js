@@ -33,14 +33,37 @@ const EVENT = {
 const BODY = JSON.stringify(EVENT).padEnd(600, ' ');
 
 async function load(url, headers, duration) {
-  const r = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration, headers: { 'content-type': 'application/json', ...headers }, body: BODY });
-  return { requests: r.requests.total, seconds: duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: BODY,
+  });
+  return {
+    requests: r.requests.total,
+    seconds: duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 /** Starts a gateway on a migrated scratch database with a superadmin and the 'bench' customer; returns it and a token. */
 async function startGateway(s, port, extraEnv = {}) {
   migrate(s);
-  const child = start(path.join(ROOT, 'dist/apps/gateway/src/main.js'), sluiceEnv(s, { PORT: String(port), GATEWAY_PROCESSES: String(PROCESSES), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...extraEnv }));
+  const child = start(
+    path.join(ROOT, 'dist/apps/gateway/src/main.js'),
+    sluiceEnv(s, {
+      PORT: String(port),
+      GATEWAY_PROCESSES: String(PROCESSES),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...extraEnv,
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/health/ready`);
   const login = await fetch(`${base}/api/v1/user/token`, {
@@ -66,16 +89,41 @@ async function hotPath(s) {
   const slice = DURATION / ROUNDS;
   const servers = [];
   try {
-    let child = start(path.join(__dirname, 'baselines/bare-fastify.js'), { ...process.env, PORT: String(port), BENCH_PROCESSES: String(PROCESSES) });
-    servers.push({ name: 'bare Fastify JSON handler', child, url: `http://127.0.0.1:${port}/publish/allevents`, headers: {} });
+    let child = start(path.join(__dirname, 'baselines/bare-fastify.js'), {
+      ...process.env,
+      PORT: String(port),
+      BENCH_PROCESSES: String(PROCESSES),
+    });
+    servers.push({
+      name: 'bare Fastify JSON handler',
+      child,
+      url: `http://127.0.0.1:${port}/publish/allevents`,
+      headers: {},
+    });
     await new Promise((r) => child.once('message', r));
 
-    child = start(path.join(__dirname, 'baselines/fastify-bullmq.js'), { ...process.env, PORT: String(port + 1), REDIS_URL, REDIS_PREFIX: `${s.prefix}-baseline`, BENCH_PROCESSES: String(PROCESSES) });
-    servers.push({ name: 'bare Fastify + one BullMQ add', child, url: `http://127.0.0.1:${port + 1}/publish/allevents`, headers: {} });
+    child = start(path.join(__dirname, 'baselines/fastify-bullmq.js'), {
+      ...process.env,
+      PORT: String(port + 1),
+      REDIS_URL,
+      REDIS_PREFIX: `${s.prefix}-baseline`,
+      BENCH_PROCESSES: String(PROCESSES),
+    });
+    servers.push({
+      name: 'bare Fastify + one BullMQ add',
+      child,
+      url: `http://127.0.0.1:${port + 1}/publish/allevents`,
+      headers: {},
+    });
     await new Promise((r) => child.once('message', r));
 
     const gw = await startGateway(s, port + 2);
-    servers.push({ name: 'Sluice POST /publish/allevents (cookie token)', child: gw.child, url: `${gw.base}/publish/allevents`, headers: { cookie: `access_token=${gw.token}` } });
+    servers.push({
+      name: 'Sluice POST /publish/allevents (cookie token)',
+      child: gw.child,
+      url: `${gw.base}/publish/allevents`,
+      headers: { cookie: `access_token=${gw.token}` },
+    });
 
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) {
@@ -104,7 +152,10 @@ async function hotPath(s) {
     '',
     '| scenario | req/s | per round | × bare Fastify | p50 ms | p99 ms | non-2xx + errors | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.name} | ${r.rps} | ${r.perRound.join(' / ')} | ${(r.rps / bare).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.rss ?? '-'} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.rps} | ${r.perRound.join(' / ')} | ${(r.rps / bare).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.rss ?? '-'} |`,
+    ),
     '',
     'p50 and p99 are the highest of the rounds.',
   ]);

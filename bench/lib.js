@@ -64,7 +64,11 @@ function migrate(s) {
 function start(file, env) {
   const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   if (process.env.BENCH_NODE_ARGS) execArgv.push(...process.env.BENCH_NODE_ARGS.split(' '));
-  return fork(file, [], { env, execArgv, stdio: ['ignore', process.env.BENCH_NODE_ARGS ? 'inherit' : 'ignore', 'inherit', 'ipc'] });
+  return fork(file, [], {
+    env,
+    execArgv,
+    stdio: ['ignore', process.env.BENCH_NODE_ARGS ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+  });
 }
 
 async function waitFor(url, ms = 30_000) {
@@ -118,7 +122,9 @@ async function cleanup(s) {
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
-  await pg(PG_BASE.replace(/\/[^/]*$/, '/postgres'), (c) => c.query(`DROP DATABASE IF EXISTS "${s.dbName}" WITH (FORCE)`));
+  await pg(PG_BASE.replace(/\/[^/]*$/, '/postgres'), (c) =>
+    c.query(`DROP DATABASE IF EXISTS "${s.dbName}" WITH (FORCE)`),
+  );
 }
 
 function machine() {
@@ -127,10 +133,28 @@ function machine() {
 
 function appendReport(title, lines) {
   const file = path.join(ROOT, 'BENCHMARKS.md');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, '# Benchmarks\n\nResults of `npm run bench`, newest last. Raw figures; ratios are against the bare-stack baselines measured in the same run.\n\n');
+  if (!fs.existsSync(file))
+    fs.writeFileSync(
+      file,
+      '# Benchmarks\n\nResults of `npm run bench`, newest last. Raw figures; ratios are against the bare-stack baselines measured in the same run.\n\n',
+    );
   const text = [`## ${new Date().toISOString()} — ${title}`, '', `Machine: ${machine()}.`, ...lines, ''].join('\n');
   fs.appendFileSync(file, text + '\n');
   console.log(text);
 }
 
-module.exports = { ROOT, REDIS_URL, PG_BASE, scratch, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, pg, cleanup, appendReport };
+module.exports = {
+  ROOT,
+  REDIS_URL,
+  PG_BASE,
+  scratch,
+  sluiceEnv,
+  migrate,
+  start,
+  waitFor,
+  peakRssMb,
+  stop,
+  pg,
+  cleanup,
+  appendReport,
+};

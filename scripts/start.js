@@ -18,7 +18,10 @@ const log = pino({ name: 'launcher' });
 for (const made of ensureDevSecrets(env)) log.warn(made);
 
 // The migration step says itself, in one line, why it failed (PostgreSQL unreachable: where).
-const migrated = spawnSync(process.execPath, [path.join(dist, 'libs/database/src/migrations/cli.js')], { env, stdio: 'inherit' });
+const migrated = spawnSync(process.execPath, [path.join(dist, 'libs/database/src/migrations/cli.js')], {
+  env,
+  stdio: 'inherit',
+});
 if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 
 let children = [];
@@ -43,7 +46,12 @@ async function checkRedis() {
   const { unreachableMessage } = require(path.join(dist, 'libs/database/src/connection-errors.js'));
   const Redis = require('ioredis');
   const url = validateEnvironment(env).REDIS_URL;
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   let cause; // the socket's error says more than the rejection's "Connection is closed."
   redis.on('error', (err) => (cause ??= err));
   try {

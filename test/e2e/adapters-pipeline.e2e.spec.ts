@@ -1,13 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+
+import { QueueName } from '@sluice/queue';
+
 import { StaleAdapters } from '../../apps/worker/src/maintenance/stale-adapters.service';
-import { apiUser, heartbeat, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
 import { ownDatabase } from '../helpers/database';
+import { apiUser, heartbeat, uniqueId } from '../helpers/fixtures';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
-import { get, publish, tenant, Tenant } from '../helpers/tenant';
+import type { Tenant } from '../helpers/tenant';
+import { get, publish, tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -103,8 +107,24 @@ describe('adapters pipeline', () => {
     const { customer } = t;
     const base = Date.now() - 10_000;
     await publish(t, 'healthcheck', [
-      heartbeat(customer, { adapterid: 'nifi-flow-1', adaptername: 'NiFi events flow', status: 'UP', timestamp: iso(base), interval: 120, message: 'all good', stats: { processed: 120, failed: 2 } }),
-      heartbeat(customer, { adapterid: 'agent-2', adaptername: 'Agent two', adaptertype: undefined, status: 'DEGRADED', timestamp: iso(base, 1), interval: undefined, stats: undefined }),
+      heartbeat(customer, {
+        adapterid: 'nifi-flow-1',
+        adaptername: 'NiFi events flow',
+        status: 'UP',
+        timestamp: iso(base),
+        interval: 120,
+        message: 'all good',
+        stats: { processed: 120, failed: 2 },
+      }),
+      heartbeat(customer, {
+        adapterid: 'agent-2',
+        adaptername: 'Agent two',
+        adaptertype: undefined,
+        status: 'DEGRADED',
+        timestamp: iso(base, 1),
+        interval: undefined,
+        stats: undefined,
+      }),
     ]);
     await drained(gw, QueueName.Healthcheck);
     const list = await adapters(t);
@@ -144,7 +164,13 @@ describe('adapters pipeline', () => {
     const { customer } = t;
     const base = Date.now() - 60_000;
     const hb = (status: string, seconds: number, extra: Record<string, unknown> = {}) =>
-      heartbeat(customer, { adapterid: 'nifi-flow-1', adaptername: 'NiFi events flow', status, timestamp: iso(base, seconds), ...extra });
+      heartbeat(customer, {
+        adapterid: 'nifi-flow-1',
+        adaptername: 'NiFi events flow',
+        status,
+        timestamp: iso(base, seconds),
+        ...extra,
+      });
 
     await publish(t, 'healthcheck', hb('UP', 0));
     await adapterWhen(t, 'nifi-flow-1', (a) => a.status === 'UP');
@@ -168,20 +194,34 @@ describe('adapters pipeline', () => {
       ticket: null,
     });
     expect((await alerts(t)).totalCount).toBe(1);
-    expect(await adapterWhen(t, 'nifi-flow-1', () => true)).toMatchObject({ status: 'DOWN', lastseen: iso(base, 10), message: 'connection refused' });
+    expect(await adapterWhen(t, 'nifi-flow-1', () => true)).toMatchObject({
+      status: 'DOWN',
+      lastseen: iso(base, 10),
+      message: 'connection refused',
+    });
 
     await publish(t, 'healthcheck', hb('DEGRADED', 20));
     await adapterWhen(t, 'nifi-flow-1', (a) => a.status === 'DEGRADED');
-    expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1, lastoccurrence: iso(base, 10) })]);
+    expect((await alerts(t)).results).toEqual([
+      expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1, lastoccurrence: iso(base, 10) }),
+    ]);
 
     await publish(t, 'healthcheck', hb('UP', 30));
     const resolved = await alertWhen(t, (a) => a.state === 'RESOLVED');
-    expect(resolved).toMatchObject({ id: opened.id, severity: 0, count: 2, lastoccurrence: iso(base, 30), resolvedAt: iso(base, 30) });
+    expect(resolved).toMatchObject({
+      id: opened.id,
+      severity: 0,
+      count: 2,
+      lastoccurrence: iso(base, 30),
+      resolvedAt: iso(base, 30),
+    });
     expect(await adapterWhen(t, 'nifi-flow-1', () => true)).toMatchObject({ status: 'UP', lastseen: iso(base, 30) });
 
     await publish(t, 'healthcheck', hb('DOWN', 40));
     await alertWhen(t, (a) => a.state === 'OPEN');
-    expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 3 })]);
+    expect((await alerts(t)).results).toEqual([
+      expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 3 }),
+    ]);
 
     const h = await history(t, opened.id);
     expect(h.map((e) => [e.kind, e.fromState, e.toState, e.fromSeverity, e.toSeverity, e.at])).toEqual([
@@ -189,7 +229,11 @@ describe('adapters pipeline', () => {
       ['resolved', 'OPEN', 'RESOLVED', 4, 0, iso(base, 30)],
       ['reopened', 'RESOLVED', 'OPEN', 0, 4, iso(base, 40)],
     ]);
-    expect(h.map((e) => e.ieventid)).toEqual([`down:nifi-flow-1:${iso(base, 10)}`, `up:nifi-flow-1:${iso(base, 30)}`, `down:nifi-flow-1:${iso(base, 40)}`]);
+    expect(h.map((e) => e.ieventid)).toEqual([
+      `down:nifi-flow-1:${iso(base, 10)}`,
+      `up:nifi-flow-1:${iso(base, 30)}`,
+      `down:nifi-flow-1:${iso(base, 40)}`,
+    ]);
     expect(h.every((e) => e.source === 'sluice')).toBe(true);
   });
 
@@ -214,7 +258,11 @@ describe('adapters pipeline', () => {
     const t = await tenant(gw);
     const { customer } = t;
     const base = Date.now() - 60_000;
-    await publish(t, 'healthcheck', heartbeat(customer, { adapterid: 'flow-a', status: 'UP', timestamp: iso(base, 20), message: 'newest' }));
+    await publish(
+      t,
+      'healthcheck',
+      heartbeat(customer, { adapterid: 'flow-a', status: 'UP', timestamp: iso(base, 20), message: 'newest' }),
+    );
     await adapterWhen(t, 'flow-a', (a) => a.status === 'UP');
 
     // An older DOWN, in one job with a marker adapter: once the marker shows, the old one was handled.
@@ -223,7 +271,11 @@ describe('adapters pipeline', () => {
       heartbeat(customer, { adapterid: 'marker', adaptername: 'Marker', status: 'UP', timestamp: iso(base, 10) }),
     ]);
     await adapterWhen(t, 'marker', () => true);
-    expect(await adapterWhen(t, 'flow-a', () => true)).toMatchObject({ status: 'UP', lastseen: iso(base, 20), message: 'newest' });
+    expect(await adapterWhen(t, 'flow-a', () => true)).toMatchObject({
+      status: 'UP',
+      lastseen: iso(base, 20),
+      message: 'newest',
+    });
     expect((await alerts(t)).totalCount).toBe(0);
 
     // One batch, newest first: the newest (DOWN) decides, whatever its place in the batch.
@@ -240,15 +292,25 @@ describe('adapters pipeline', () => {
     const t = await tenant(gw);
     const { customer } = t;
     const base = Date.now() - 60_000;
-    const down = heartbeat(customer, { adapterid: 'flow-r', adaptername: 'Flow R', status: 'DOWN', timestamp: iso(base) });
+    const down = heartbeat(customer, {
+      adapterid: 'flow-r',
+      adaptername: 'Flow R',
+      status: 'DOWN',
+      timestamp: iso(base),
+    });
     await publish(t, 'healthcheck', down);
     const opened = await alertWhen(t, (a) => a.entityid === 'flow-r');
     expect(opened).toMatchObject({ state: 'OPEN', count: 1 });
 
     // The same heartbeat delivered again (a client retrying), in one job with a marker.
-    await publish(t, 'healthcheck', [down, heartbeat(customer, { adapterid: 'marker', adaptername: 'Marker', status: 'UP', timestamp: iso(base) })]);
+    await publish(t, 'healthcheck', [
+      down,
+      heartbeat(customer, { adapterid: 'marker', adaptername: 'Marker', status: 'UP', timestamp: iso(base) }),
+    ]);
     await adapterWhen(t, 'marker', () => true);
-    expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1 })]);
+    expect((await alerts(t)).results).toEqual([
+      expect.objectContaining({ id: opened.id, state: 'OPEN', severity: 4, count: 1 }),
+    ]);
     expect((await history(t, opened.id)).map((e) => e.kind)).toEqual(['opened']);
   });
 
@@ -257,7 +319,17 @@ describe('adapters pipeline', () => {
     const { customer } = t;
     const stale = worker.get(StaleAdapters);
     const seen = Date.now() - 5_000;
-    await publish(t, 'healthcheck', heartbeat(customer, { adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'UP', interval: 60, timestamp: iso(seen) }));
+    await publish(
+      t,
+      'healthcheck',
+      heartbeat(customer, {
+        adapterid: 'quiet-1',
+        adaptername: 'Quiet one',
+        status: 'UP',
+        interval: 60,
+        timestamp: iso(seen),
+      }),
+    );
     await adapterWhen(t, 'quiet-1', (a) => a.status === 'UP');
 
     // Exactly 2 × 60 s after the last heartbeat is not yet stale; 1 ms later it is.
@@ -268,7 +340,13 @@ describe('adapters pipeline', () => {
     const markedAt = seen + 120_001;
     expect(await stale.mark(new Date(markedAt))).toBe(1);
     expect((await adapters(t)).results).toEqual([
-      expect.objectContaining({ adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'STALE', lastseen: iso(seen), interval: 60 }),
+      expect.objectContaining({
+        adapterid: 'quiet-1',
+        adaptername: 'Quiet one',
+        status: 'STALE',
+        lastseen: iso(seen),
+        interval: 60,
+      }),
     ]);
     const list = await alerts(t);
     expect(list.totalCount).toBe(1);
@@ -287,10 +365,22 @@ describe('adapters pipeline', () => {
     // that the interval-300 adapters of the tests above would be due.)
     expect(await stale.mark(new Date(seen + 180_000))).toBe(0);
     expect((await alerts(t)).results).toEqual([expect.objectContaining({ id: alert.id, state: 'OPEN', count: 1 })]);
-    expect((await history(t, alert.id)).map((e) => [e.kind, e.ieventid])).toEqual([['opened', `stale:quiet-1:${iso(markedAt)}`]]);
+    expect((await history(t, alert.id)).map((e) => [e.kind, e.ieventid])).toEqual([
+      ['opened', `stale:quiet-1:${iso(markedAt)}`],
+    ]);
 
     // The adapter speaks again.
-    await publish(t, 'healthcheck', heartbeat(customer, { adapterid: 'quiet-1', adaptername: 'Quiet one', status: 'UP', interval: 60, timestamp: iso(seen, 121) }));
+    await publish(
+      t,
+      'healthcheck',
+      heartbeat(customer, {
+        adapterid: 'quiet-1',
+        adaptername: 'Quiet one',
+        status: 'UP',
+        interval: 60,
+        timestamp: iso(seen, 121),
+      }),
+    );
     const resolved = await alertWhen(t, (a) => a.state === 'RESOLVED');
     expect(resolved).toMatchObject({ id: alert.id, severity: 0, resolvedAt: iso(seen, 121) });
     expect(await adapterWhen(t, 'quiet-1', () => true)).toMatchObject({ status: 'UP', lastseen: iso(seen, 121) });
@@ -310,15 +400,29 @@ describe('adapters pipeline', () => {
       const reader = { ...t, gw, auth: (await apiUser(gw, [customer])).auth };
       const adapterid = uniqueId('silent');
       // Last heard of an hour ago, every 60 s expected: stale at the next run of the check.
-      await publish(t, 'healthcheck', heartbeat(customer, { adapterid, adaptername: 'Silent', status: 'UP', interval: 60, timestamp: iso(Date.now() - 3_600_000) }));
+      await publish(
+        t,
+        'healthcheck',
+        heartbeat(customer, {
+          adapterid,
+          adaptername: 'Silent',
+          status: 'UP',
+          interval: 60,
+          timestamp: iso(Date.now() - 3_600_000),
+        }),
+      );
 
       const alert = await eventually(
         () => alerts(reader),
         (l) => l.results.some((a) => a.entityid === adapterid && a.state === 'OPEN'),
         15_000,
       );
-      expect(alert.results).toEqual([expect.objectContaining({ entityid: adapterid, entity: 'Silent', severity: 4, state: 'OPEN', count: 1 })]);
-      expect(await gw.prisma.adapter.findFirst({ where: { envcustomerid: customer, adapterid } })).toMatchObject({ status: 'STALE' });
+      expect(alert.results).toEqual([
+        expect.objectContaining({ entityid: adapterid, entity: 'Silent', severity: 4, state: 'OPEN', count: 1 }),
+      ]);
+      expect(await gw.prisma.adapter.findFirst({ where: { envcustomerid: customer, adapterid } })).toMatchObject({
+        status: 'STALE',
+      });
 
       // Two more runs of the schedule later, still one alert with one history entry.
       await new Promise((r) => setTimeout(r, 11_000));
@@ -344,20 +448,39 @@ describe('adapters pipeline', () => {
     const mine = await tenant(gw);
     const theirs = await tenant(gw);
     const base = Date.now() - 10_000;
-    await publish(theirs, 'healthcheck', heartbeat(theirs.customer, { adapterid: 'their-flow', status: 'DOWN', timestamp: iso(base) }));
-    await publish(mine, 'healthcheck', heartbeat(mine.customer, { adapterid: 'my-flow', status: 'UP', timestamp: iso(base) }));
+    await publish(
+      theirs,
+      'healthcheck',
+      heartbeat(theirs.customer, { adapterid: 'their-flow', status: 'DOWN', timestamp: iso(base) }),
+    );
+    await publish(
+      mine,
+      'healthcheck',
+      heartbeat(mine.customer, { adapterid: 'my-flow', status: 'UP', timestamp: iso(base) }),
+    );
     const theirAlert = await alertWhen(theirs, (a) => a.entityid === 'their-flow');
     await adapterWhen(mine, 'my-flow', () => true);
 
-    for (const url of [`/api/v1/adapters?customerid=${theirs.customer}`, `/api/v1/alerts?customerid=${theirs.customer}`, `/api/v1/alerts/${theirAlert.id}`]) {
+    for (const url of [
+      `/api/v1/adapters?customerid=${theirs.customer}`,
+      `/api/v1/alerts?customerid=${theirs.customer}`,
+      `/api/v1/alerts/${theirAlert.id}`,
+    ]) {
       const res = await gw.inject({ method: 'GET', url, headers: mine.auth });
-      expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 403, body: { message: 'Access denied' } });
+      expect({ url, status: res.statusCode, body: res.json() }).toEqual({
+        url,
+        status: 403,
+        body: { message: 'Access denied' },
+      });
     }
     const anon = await gw.inject({ method: 'GET', url: `/api/v1/adapters?customerid=${mine.customer}` });
     expect([anon.statusCode, anon.json()]).toEqual([401, { message: 'Missing access token' }]);
 
     const all = await get<List<AdapterView>>(mine, '/api/v1/adapters');
-    expect([all.totalCount, all.results.map((a) => [a.envcustomerid, a.adapterid])]).toEqual([1, [[mine.customer, 'my-flow']]]);
+    expect([all.totalCount, all.results.map((a) => [a.envcustomerid, a.adapterid])]).toEqual([
+      1,
+      [[mine.customer, 'my-flow']],
+    ]);
     const allAlerts = await get<List<AlertView>>(mine, '/api/v1/alerts');
     expect(allAlerts.totalCount).toBe(0);
   });

@@ -1,6 +1,7 @@
-import { apiUser, basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } from '../helpers/fixtures';
 import { ownDatabase } from '../helpers/database';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import { apiUser, basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } from '../helpers/fixtures';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 /**
  * Spec §5: the admin API (organizations, customers, users) for superadmins, and spec §1's token
@@ -22,8 +23,10 @@ describe('admin API (spec §5)', () => {
     await db.drop();
   });
 
-  const post = (url: string, payload: unknown, headers = admin) => gw.inject({ method: 'POST', url, headers, payload: payload as object });
-  const patch = (url: string, payload: unknown, headers = admin) => gw.inject({ method: 'PATCH', url, headers, payload: payload as object });
+  const post = (url: string, payload: unknown, headers = admin) =>
+    gw.inject({ method: 'POST', url, headers, payload: payload as object });
+  const patch = (url: string, payload: unknown, headers = admin) =>
+    gw.inject({ method: 'PATCH', url, headers, payload: payload as object });
   const get = (url: string, headers = admin) => gw.inject({ method: 'GET', url, headers });
 
   /**
@@ -69,7 +72,10 @@ describe('admin API (spec §5)', () => {
     it('POST without a name is 400 Invalid payload naming the field', async () => {
       const res = await post('/api/v1/admin/organizations', {});
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({ message: 'Invalid payload', errors: expect.arrayContaining([expect.objectContaining({ field: 'name' })]) });
+      expect(res.json()).toEqual({
+        message: 'Invalid payload',
+        errors: expect.arrayContaining([expect.objectContaining({ field: 'name' })]),
+      });
     });
   });
 
@@ -90,7 +96,12 @@ describe('admin API (spec §5)', () => {
       expect(a.statusCode).toBe(201);
       expect(b.statusCode).toBe(201);
       const [ca, cb] = [a.json(), b.json()];
-      expect(ca).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/), name: 'Generated A', active: true, organizationId: null });
+      expect(ca).toEqual({
+        id: expect.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/),
+        name: 'Generated A',
+        active: true,
+        organizationId: null,
+      });
       expect(cb).toMatchObject({ name: 'Generated B', active: false });
       expect(cb.id).not.toBe(ca.id);
       expect(await gw.prisma.customer.count({ where: { id: { in: [ca.id, cb.id] } } })).toBe(2);
@@ -117,7 +128,9 @@ describe('admin API (spec §5)', () => {
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body.message).toBe('Invalid payload');
-      expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'id', error: expect.any(String) })]));
+      expect(body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'id', error: expect.any(String) })]),
+      );
       expect(await gw.prisma.customer.count({ where: { id } })).toBe(0);
     });
 
@@ -130,16 +143,27 @@ describe('admin API (spec §5)', () => {
     });
 
     it('POST naming an unknown organization is 400, not a 500', async () => {
-      const res = await post('/api/v1/admin/customers', { name: 'Orphan', organizationId: '00000000-0000-4000-8000-000000000000' });
+      const res = await post('/api/v1/admin/customers', {
+        name: 'Orphan',
+        organizationId: '00000000-0000-4000-8000-000000000000',
+      });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ message: 'Invalid payload', errors: [expect.objectContaining({ field: 'organizationId' })] });
+      expect(res.json()).toMatchObject({
+        message: 'Invalid payload',
+        errors: [expect.objectContaining({ field: 'organizationId' })],
+      });
     });
 
     it('PATCH renames and deactivates: 200 the customer; publishing for it then is 400 inactive customer', async () => {
       const customer = await createCustomer(gw.prisma);
       const publisher = await apiUser(gw, [customer.id]);
       // Publishing works first, which also puts the customer's status in the gateway's cache.
-      const before = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: publisher.auth, payload: event(customer.id) });
+      const before = await gw.inject({
+        method: 'POST',
+        url: '/publish/allevents',
+        headers: publisher.auth,
+        payload: event(customer.id),
+      });
       expect(before.statusCode).toBe(200);
 
       const renamed = await patch(`/api/v1/admin/customers/${customer.id}`, { name: 'Renamed Corp' });
@@ -150,13 +174,23 @@ describe('admin API (spec §5)', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ id: customer.id, name: 'Renamed Corp', active: false, organizationId: null });
 
-      const after = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: publisher.auth, payload: event(customer.id) });
+      const after = await gw.inject({
+        method: 'POST',
+        url: '/publish/allevents',
+        headers: publisher.auth,
+        payload: event(customer.id),
+      });
       expect(after.statusCode).toBe(400);
       expect(after.json()).toEqual({ message: 'Data has been sent for inactive customer' });
 
       const reactivated = await patch(`/api/v1/admin/customers/${customer.id}`, { active: true });
       expect(reactivated.statusCode).toBe(200);
-      const again = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: publisher.auth, payload: event(customer.id) });
+      const again = await gw.inject({
+        method: 'POST',
+        url: '/publish/allevents',
+        headers: publisher.auth,
+        payload: event(customer.id),
+      });
       expect(again.statusCode).toBe(200);
     });
 
@@ -170,7 +204,10 @@ describe('admin API (spec §5)', () => {
       const customer = await createCustomer(gw.prisma);
       const res = await patch(`/api/v1/admin/customers/${customer.id}`, { active: 'no' });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ message: 'Invalid payload', errors: [expect.objectContaining({ field: 'active' })] });
+      expect(res.json()).toMatchObject({
+        message: 'Invalid payload',
+        errors: [expect.objectContaining({ field: 'active' })],
+      });
       expect((await gw.prisma.customer.findUnique({ where: { id: customer.id } }))?.active).toBe(true);
     });
 
@@ -192,12 +229,17 @@ describe('admin API (spec §5)', () => {
       expect(beyond.totalCount).toBeGreaterThanOrEqual(all.totalCount);
     });
 
-    it.each(['itemsPerPage=501', 'itemsPerPage=0', 'pageNum=0', 'pageNum=abc'])('GET with %s is 400 Invalid payload', async (query) => {
-      const res = await get(`/api/v1/admin/customers?${query}`);
-      expect(res.statusCode).toBe(400);
-      expect(res.json().message).toBe('Invalid payload');
-      expect(res.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: query.split('=')[0] })]));
-    });
+    it.each(['itemsPerPage=501', 'itemsPerPage=0', 'pageNum=0', 'pageNum=abc'])(
+      'GET with %s is 400 Invalid payload',
+      async (query) => {
+        const res = await get(`/api/v1/admin/customers?${query}`);
+        expect(res.statusCode).toBe(400);
+        expect(res.json().message).toBe('Invalid payload');
+        expect(res.json().errors).toEqual(
+          expect.arrayContaining([expect.objectContaining({ field: query.split('=')[0] })]),
+        );
+      },
+    );
 
     it('GET with itemsPerPage=500 is accepted', async () => {
       const res = await get('/api/v1/admin/customers?itemsPerPage=500');
@@ -227,7 +269,7 @@ describe('admin API (spec §5)', () => {
         customers: [c1.id, c2.id].sort(),
       });
       expect(res.body).not.toMatch(/password/i);
-      expect(res.body).not.toContain(dto.password as string);
+      expect(res.body).not.toContain(dto.password);
       expect(res.body).not.toContain('$argon2');
       const row = await gw.prisma.user.findUnique({ where: { id: body.id } });
       expect(row?.passwordHash).toMatch(/^\$argon2id\$/);
@@ -236,7 +278,11 @@ describe('admin API (spec §5)', () => {
     it('the created user can log in with Basic and gets its identity back', async () => {
       const dto = newUser({ name: 'Login tester' });
       expect((await post('/api/v1/admin/users', dto)).statusCode).toBe(201);
-      const res = await gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic(dto.email as string, dto.password as string) } });
+      const res = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token',
+        headers: { authorization: basic(dto.email, dto.password) },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json().data).toMatchObject({ email: dto.email, name: 'Login tester', is_superadmin: false });
     });
@@ -247,7 +293,10 @@ describe('admin API (spec §5)', () => {
       expect(res.statusCode).toBe(201);
       expect(res.json().email).toBe(`${local.toLowerCase()}@example.com`);
 
-      const dup = await post('/api/v1/admin/users', newUser({ email: `${local.toLowerCase()}@example.com`, name: 'Someone else' }));
+      const dup = await post(
+        '/api/v1/admin/users',
+        newUser({ email: `${local.toLowerCase()}@example.com`, name: 'Someone else' }),
+      );
       expect(dup.statusCode).toBe(409);
       expect(dup.json()).toEqual({ message: expect.stringContaining(`${local.toLowerCase()}@example.com`) });
       expect(await gw.prisma.user.count({ where: { email: `${local.toLowerCase()}@example.com` } })).toBe(1);
@@ -266,7 +315,7 @@ describe('admin API (spec §5)', () => {
       expect(body.errors[0].error).toContain(ghost1);
       expect(body.errors[0].error).toContain(ghost2);
       expect(body.errors[0].error).not.toContain(known.id);
-      expect(await gw.prisma.user.count({ where: { email: dto.email as string } })).toBe(0);
+      expect(await gw.prisma.user.count({ where: { email: dto.email } })).toBe(0);
     });
 
     it.each([
@@ -285,22 +334,37 @@ describe('admin API (spec §5)', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toBe('Invalid payload');
       expect(res.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-      if (typeof dto.email === 'string') expect(await gw.prisma.user.count({ where: { email: dto.email.toLowerCase() } })).toBe(0);
+      if (typeof dto.email === 'string')
+        expect(await gw.prisma.user.count({ where: { email: dto.email.toLowerCase() } })).toBe(0);
     });
 
     it('POST with an unknown field is 400 (no silently ignored isSuperadmin typos)', async () => {
       const res = await post('/api/v1/admin/users', newUser({ superadmin: true }));
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ message: 'Invalid payload', errors: [expect.objectContaining({ field: 'superadmin' })] });
+      expect(res.json()).toMatchObject({
+        message: 'Invalid payload',
+        errors: [expect.objectContaining({ field: 'superadmin' })],
+      });
     });
 
     it('PATCH changes name, type, isAdmin and customers: 200 the user', async () => {
       const c1 = await createCustomer(gw.prisma);
       const c2 = await createCustomer(gw.prisma);
       const created = (await post('/api/v1/admin/users', newUser({ customers: [c1.id] }))).json();
-      const res = await patch(`/api/v1/admin/users/${created.id}`, { name: 'Dashboard viewer', type: 'UI', isAdmin: true, customers: [c2.id] });
+      const res = await patch(`/api/v1/admin/users/${created.id}`, {
+        name: 'Dashboard viewer',
+        type: 'UI',
+        isAdmin: true,
+        customers: [c2.id],
+      });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ ...created, name: 'Dashboard viewer', type: 'UI', isAdmin: true, customers: [c2.id] });
+      expect(res.json()).toEqual({
+        ...created,
+        name: 'Dashboard viewer',
+        type: 'UI',
+        isAdmin: true,
+        customers: [c2.id],
+      });
       expect(res.body).not.toMatch(/password/i);
       const row = await gw.prisma.user.findUnique({ where: { id: created.id }, include: { customers: true } });
       expect(row).toMatchObject({ name: 'Dashboard viewer', type: 'UI', isAdmin: true });
@@ -315,15 +379,30 @@ describe('admin API (spec §5)', () => {
     it('PATCH takes effect at once on the publish path: a user turned UI gets 403, one losing a customer 401', async () => {
       const customer = await createCustomer(gw.prisma);
       const { user, auth } = await apiUser(gw, [customer.id]);
-      expect((await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customer.id) })).statusCode).toBe(200);
+      expect(
+        (await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customer.id) }))
+          .statusCode,
+      ).toBe(200);
 
       expect((await patch(`/api/v1/admin/users/${user.id}`, { customers: [] })).statusCode).toBe(200);
-      const unmapped = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customer.id) });
+      const unmapped = await gw.inject({
+        method: 'POST',
+        url: '/publish/allevents',
+        headers: auth,
+        payload: event(customer.id),
+      });
       expect(unmapped.statusCode).toBe(401);
       expect(unmapped.json()).toEqual({ message: 'User is not associated with the customer' });
 
-      expect((await patch(`/api/v1/admin/users/${user.id}`, { type: 'UI', customers: [customer.id] })).statusCode).toBe(200);
-      const ui = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customer.id) });
+      expect((await patch(`/api/v1/admin/users/${user.id}`, { type: 'UI', customers: [customer.id] })).statusCode).toBe(
+        200,
+      );
+      const ui = await gw.inject({
+        method: 'POST',
+        url: '/publish/allevents',
+        headers: auth,
+        payload: event(customer.id),
+      });
       expect(ui.statusCode).toBe(403);
       expect(ui.json()).toEqual({ message: 'Access denied' });
     });
@@ -351,33 +430,55 @@ describe('admin API (spec §5)', () => {
       const created = (await post('/api/v1/admin/users', newUser())).json();
       const res = await patch(`/api/v1/admin/users/${created.id}`, payload);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ message: 'Invalid payload', errors: expect.arrayContaining([expect.objectContaining({ field })]) });
-      expect(await gw.prisma.user.findUnique({ where: { id: created.id } })).toMatchObject({ email: created.email, isSuperadmin: false, type: 'API' });
+      expect(res.json()).toMatchObject({
+        message: 'Invalid payload',
+        errors: expect.arrayContaining([expect.objectContaining({ field })]),
+      });
+      expect(await gw.prisma.user.findUnique({ where: { id: created.id } })).toMatchObject({
+        email: created.email,
+        isSuperadmin: false,
+        type: 'API',
+      });
     });
 
-    it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid'])('PATCH of an unknown user (%s) is 404', async (id) => {
-      const res = await patch(`/api/v1/admin/users/${id}`, { name: 'Ghost' });
-      expect(res.statusCode).toBe(404);
-      expect(res.json()).toEqual({ message: 'User not found' });
-    });
+    it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid'])(
+      'PATCH of an unknown user (%s) is 404',
+      async (id) => {
+        const res = await patch(`/api/v1/admin/users/${id}`, { name: 'Ghost' });
+        expect(res.statusCode).toBe(404);
+        expect(res.json()).toEqual({ message: 'User not found' });
+      },
+    );
 
     it('PATCH password: the old one fails, the new one works, and existing sessions end', async () => {
       const dto = newUser();
       const created = (await post('/api/v1/admin/users', dto)).json();
-      const session = await login(gw, dto.email as string, dto.password as string);
+      const session = await login(gw, dto.email, dto.password);
 
       const res = await patch(`/api/v1/admin/users/${created.id}`, { password: 'a brand new password' });
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toMatch(/password/i);
 
-      const old = await gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic(dto.email as string, dto.password as string) } });
+      const old = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token',
+        headers: { authorization: basic(dto.email, dto.password) },
+      });
       expect(old.statusCode).toBe(401);
       expect(old.json()).toMatchObject({ detail: 'Invalid username/password' });
 
-      const fresh = await gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic(dto.email as string, 'a brand new password') } });
+      const fresh = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token',
+        headers: { authorization: basic(dto.email, 'a brand new password') },
+      });
       expect(fresh.statusCode).toBe(200);
 
-      const refresh = await gw.inject({ method: 'POST', url: '/api/v1/user/token/refresh', payload: { refresh_token: session.refreshToken } });
+      const refresh = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token/refresh',
+        payload: { refresh_token: session.refreshToken },
+      });
       expect(refresh.statusCode).toBe(401);
       expect(refresh.json()).toEqual({ message: 'Invalid refresh token' });
 
@@ -396,24 +497,36 @@ describe('admin API (spec §5)', () => {
     it('PATCH disabled: the user cannot log in, its sessions end; enabling again lets it log in', async () => {
       const dto = newUser();
       const created = (await post('/api/v1/admin/users', dto)).json();
-      const session = await login(gw, dto.email as string, dto.password as string);
+      const session = await login(gw, dto.email, dto.password);
 
       const res = await patch(`/api/v1/admin/users/${created.id}`, { disabled: true });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ id: created.id, disabled: true });
 
-      const denied = await gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic(dto.email as string, dto.password as string) } });
+      const denied = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token',
+        headers: { authorization: basic(dto.email, dto.password) },
+      });
       expect(denied.statusCode).toBe(401);
       expect(denied.json()).toMatchObject({ detail: 'Invalid username/password' });
 
-      const refresh = await gw.inject({ method: 'POST', url: '/api/v1/user/token/refresh', payload: { refresh_token: session.refreshToken } });
+      const refresh = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token/refresh',
+        payload: { refresh_token: session.refreshToken },
+      });
       expect(refresh.statusCode).toBe(401);
       expect(refresh.json()).toEqual({ message: 'Invalid refresh token' });
 
       const enabled = await patch(`/api/v1/admin/users/${created.id}`, { disabled: false });
       expect(enabled.statusCode).toBe(200);
       expect(enabled.json().disabled).toBe(false);
-      const back = await gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic(dto.email as string, dto.password as string) } });
+      const back = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token',
+        headers: { authorization: basic(dto.email, dto.password) },
+      });
       expect(back.statusCode).toBe(200);
     });
 
@@ -424,7 +537,16 @@ describe('admin API (spec §5)', () => {
       expect(all.totalCount).toBeGreaterThanOrEqual(3);
       expect(all.results).toHaveLength(Math.min(all.totalCount, 500));
       for (const u of all.results) {
-        expect(Object.keys(u).sort()).toEqual(['customers', 'disabled', 'email', 'id', 'isAdmin', 'isSuperadmin', 'name', 'type']);
+        expect(Object.keys(u).sort()).toEqual([
+          'customers',
+          'disabled',
+          'email',
+          'id',
+          'isAdmin',
+          'isSuperadmin',
+          'name',
+          'type',
+        ]);
       }
       expect(pages[0]).toEqual({ results: all.results.slice(0, 2), totalCount: all.totalCount });
       expect(raw).not.toMatch(/password/i);
@@ -442,12 +564,21 @@ describe('admin API (spec §5)', () => {
       ['POST', '/api/v1/admin/customers', { name: NOPE }],
       ['PATCH', '/api/v1/admin/customers/some-customer', { name: NOPE }],
       ['GET', '/api/v1/admin/customers', undefined],
-      ['POST', '/api/v1/admin/users', { email: `${NOPE}@example.com`, name: NOPE, password: 'long enough pw', type: 'API', customers: [] }],
+      [
+        'POST',
+        '/api/v1/admin/users',
+        { email: `${NOPE}@example.com`, name: NOPE, password: 'long enough pw', type: 'API', customers: [] },
+      ],
       ['PATCH', `/api/v1/admin/users/${someUuid}`, { name: NOPE }],
       ['GET', '/api/v1/admin/users', undefined],
     ];
     const call = (method: string, url: string, payload: unknown, headers: Record<string, string>) =>
-      gw.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+      gw.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
 
     it.each(routes)('%s %s without a token is 401 Missing access token', async (method, url, payload) => {
       const res = await call(method, url, payload, {});
@@ -456,21 +587,26 @@ describe('admin API (spec §5)', () => {
     });
 
     it.each(routes)('%s %s with a forged token is 401 Invalid access token', async (method, url, payload) => {
-      const res = await call(method, url, payload, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bm9wZQ' });
+      const res = await call(method, url, payload, {
+        authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bm9wZQ',
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ message: 'Invalid access token' });
     });
 
-    it.each(routes)('%s %s as a non-superadmin API user (even an isAdmin one) is 403 Access denied', async (method, url, payload) => {
-      const customer = await createCustomer(gw.prisma);
-      const { auth } = await apiUser(gw, [customer.id], { isAdmin: true });
-      const res = await call(method, url, payload, auth);
-      expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ message: 'Access denied' });
-      expect(await gw.prisma.organization.count({ where: { name: NOPE } })).toBe(0);
-      expect(await gw.prisma.customer.count({ where: { name: NOPE } })).toBe(0);
-      expect(await gw.prisma.user.count({ where: { name: NOPE } })).toBe(0);
-    });
+    it.each(routes)(
+      '%s %s as a non-superadmin API user (even an isAdmin one) is 403 Access denied',
+      async (method, url, payload) => {
+        const customer = await createCustomer(gw.prisma);
+        const { auth } = await apiUser(gw, [customer.id], { isAdmin: true });
+        const res = await call(method, url, payload, auth);
+        expect(res.statusCode).toBe(403);
+        expect(res.json()).toEqual({ message: 'Access denied' });
+        expect(await gw.prisma.organization.count({ where: { name: NOPE } })).toBe(0);
+        expect(await gw.prisma.customer.count({ where: { name: NOPE } })).toBe(0);
+        expect(await gw.prisma.user.count({ where: { name: NOPE } })).toBe(0);
+      },
+    );
 
     it.each(routes)('%s %s as a non-superadmin UI user is 403 Access denied', async (method, url, payload) => {
       const { auth } = await apiUser(gw, [], { type: 'UI' });
@@ -481,7 +617,11 @@ describe('admin API (spec §5)', () => {
 
     it('the access token is also taken from the access_token cookie', async () => {
       const { accessToken } = await apiUser(gw, [], { isSuperadmin: true });
-      const res = await gw.inject({ method: 'GET', url: '/api/v1/admin/organizations', cookies: { access_token: accessToken } });
+      const res = await gw.inject({
+        method: 'GET',
+        url: '/api/v1/admin/organizations',
+        cookies: { access_token: accessToken },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ results: expect.any(Array), totalCount: expect.any(Number) });
     });
@@ -517,7 +657,11 @@ describe('admin API (spec §5)', () => {
       get('/api/v1/admin/customers'),
       post('/api/v1/admin/customers', { id: 'bad id', name: 'x' }),
       get('/api/v1/admin/users', {}),
-      gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic('nobody@example.com', PASSWORD) } }),
+      gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token',
+        headers: { authorization: basic('nobody@example.com', PASSWORD) },
+      }),
     ]);
     expect(answers.map((r) => r.statusCode)).toEqual([200, 400, 401, 401]);
     const ids = answers.map((r) => r.headers['x-request-id']);

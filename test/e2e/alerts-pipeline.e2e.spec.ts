@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
+
 import type { INestApplicationContext } from '@nestjs/common';
-import type { EventRecord } from '@sluice/contracts';
-import { PublishJob, QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+
+import type { EventRecord } from '@sluice/contracts';
+import type { PublishJob } from '@sluice/queue';
+import { QueueName } from '@sluice/queue';
+
 import { EventWriter } from '../../apps/worker/src/events/event.writer';
 import { apiUser, event, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
-import { get, Json, publish, tenant, Tenant } from '../helpers/tenant';
+import type { Json, Tenant } from '../helpers/tenant';
+import { get, publish, tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -67,7 +73,9 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
   }
 
   const history = (detail: Json) =>
-    detail.history.map((h: Json) => `${h.kind} ${h.fromState}->${h.toState} ${h.fromSeverity}->${h.toSeverity} ${h.ieventid} @${h.at}`);
+    detail.history.map(
+      (h: Json) => `${h.kind} ${h.fromState}->${h.toState} ${h.fromSeverity}->${h.toSeverity} ${h.ieventid} @${h.at}`,
+    );
 
   describe('the first event opens an alert', () => {
     it('OPEN, count 1, severity name as its integer, absent category/split as null, no ticket; parameterid defaults to parametername', async () => {
@@ -124,14 +132,28 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
     it('accepts every severity name in any case and numeric strings, stored as integers', async () => {
       const t = await tenant(gw);
-      const names: [unknown, number][] = [['Indeterminate', 1], ['WARNING', 2], ['minor', 3], ['Major', 4], ['cRiTiCaL', 5], ['3', 3], [2, 2]];
-      await publish(t, 'allevents', names.map(([severity], i) => event(t.customer, { entityid: `host-${i}`, severity, firstoccurrence: at(i) })));
+      const names: [unknown, number][] = [
+        ['Indeterminate', 1],
+        ['WARNING', 2],
+        ['minor', 3],
+        ['Major', 4],
+        ['cRiTiCaL', 5],
+        ['3', 3],
+        [2, 2],
+      ];
+      await publish(
+        t,
+        'allevents',
+        names.map(([severity], i) => event(t.customer, { entityid: `host-${i}`, severity, firstoccurrence: at(i) })),
+      );
       await eventsStored(t, names.length);
       const list = await alerts(t);
       const byEntity = Object.fromEntries(list.results.map((a: Json) => [a.entityid, a.severity]));
       expect(byEntity).toEqual(Object.fromEntries(names.map(([, n], i) => [`host-${i}`, n])));
       const stored = await events(t);
-      expect(stored.results.map((e: Json) => [e.entityid, e.severity]).sort()).toEqual(names.map(([, n], i) => [`host-${i}`, n]).sort());
+      expect(stored.results.map((e: Json) => [e.entityid, e.severity]).sort()).toEqual(
+        names.map(([, n], i) => [`host-${i}`, n]).sort(),
+      );
     });
 
     it('a clear event for an alert that does not exist stores the event but opens nothing', async () => {
@@ -146,7 +168,12 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     it('open → severity change → same severity → resolve → reopen, count continuing, every change in the history', async () => {
       const t = await tenant(gw);
       const step = async (n: number, severity: unknown, minutes: number) => {
-        const e = event(t.customer, { ieventid: `life-${n}`, severity, firstoccurrence: at(minutes), source: 'zabbix' });
+        const e = event(t.customer, {
+          ieventid: `life-${n}`,
+          severity,
+          firstoccurrence: at(minutes),
+          source: 'zabbix',
+        });
         await publish(t, 'allevents', e);
         await eventsStored(t, n);
         const list = await alerts(t);
@@ -155,22 +182,62 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       };
 
       const opened = await step(1, 'major', 0);
-      expect(opened).toMatchObject({ state: 'OPEN', severity: 4, previousSeverity: null, count: 1, firstoccurrence: at(0), lastoccurrence: at(0), resolvedAt: null });
+      expect(opened).toMatchObject({
+        state: 'OPEN',
+        severity: 4,
+        previousSeverity: null,
+        count: 1,
+        firstoccurrence: at(0),
+        lastoccurrence: at(0),
+        resolvedAt: null,
+      });
 
       const updated = await step(2, 'critical', 1);
-      expect(updated).toMatchObject({ id: opened.id, state: 'OPEN', severity: 5, previousSeverity: 4, count: 2, firstoccurrence: at(0), lastoccurrence: at(1) });
+      expect(updated).toMatchObject({
+        id: opened.id,
+        state: 'OPEN',
+        severity: 5,
+        previousSeverity: 4,
+        count: 2,
+        firstoccurrence: at(0),
+        lastoccurrence: at(1),
+      });
 
       const same = await step(3, 5, 2);
-      expect(same).toMatchObject({ id: opened.id, state: 'OPEN', severity: 5, previousSeverity: 4, count: 3, lastoccurrence: at(2) });
+      expect(same).toMatchObject({
+        id: opened.id,
+        state: 'OPEN',
+        severity: 5,
+        previousSeverity: 4,
+        count: 3,
+        lastoccurrence: at(2),
+      });
       expect(history(await alert(t, opened.id))).toHaveLength(2); // no severity change, no entry
 
       const resolved = await step(4, 'clear', 3);
-      expect(resolved).toMatchObject({ id: opened.id, state: 'RESOLVED', severity: 0, previousSeverity: 5, count: 4, lastoccurrence: at(3), resolvedAt: at(3) });
+      expect(resolved).toMatchObject({
+        id: opened.id,
+        state: 'RESOLVED',
+        severity: 0,
+        previousSeverity: 5,
+        count: 4,
+        lastoccurrence: at(3),
+        resolvedAt: at(3),
+      });
       expect((await alerts(t, '&state=RESOLVED')).totalCount).toBe(1);
       expect((await alerts(t, '&state=OPEN')).totalCount).toBe(0);
 
       const reopened = await step(5, 'Warning', 4);
-      expect(reopened).toMatchObject({ id: opened.id, state: 'OPEN', severity: 2, previousSeverity: 0, count: 5, firstoccurrence: at(0), lastoccurrence: at(4), resolvedAt: null });
+      expect(reopened).toMatchObject({
+        id: opened.id,
+        state: 'OPEN',
+        severity: 2,
+        previousSeverity: 0,
+        count: 5,
+        firstoccurrence: at(0),
+        lastoccurrence: at(4),
+        resolvedAt: null,
+      });
 
       const detail = await alert(t, opened.id);
       expect(history(detail)).toEqual([
@@ -184,7 +251,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
     it('a clear event on a resolved alert changes nothing', async () => {
       const t = await tenant(gw);
-      await publish(t, 'allevents', [event(t.customer, { ieventid: 'a', severity: 4, firstoccurrence: at(0) }), event(t.customer, { ieventid: 'b', severity: 0, firstoccurrence: at(1) })]);
+      await publish(t, 'allevents', [
+        event(t.customer, { ieventid: 'a', severity: 4, firstoccurrence: at(0) }),
+        event(t.customer, { ieventid: 'b', severity: 0, firstoccurrence: at(1) }),
+      ]);
       await eventsStored(t, 2);
       const [before] = (await alerts(t)).results;
       expect(before).toMatchObject({ state: 'RESOLVED', count: 2 });
@@ -192,30 +262,62 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       await publish(t, 'allevents', event(t.customer, { ieventid: 'c', severity: 'clear', firstoccurrence: at(2) }));
       await eventsStored(t, 3);
       const detail = await alert(t, before.id);
-      expect(detail).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 4, count: 2, lastoccurrence: at(1), resolvedAt: at(1) });
+      expect(detail).toMatchObject({
+        state: 'RESOLVED',
+        severity: 0,
+        previousSeverity: 4,
+        count: 2,
+        lastoccurrence: at(1),
+        resolvedAt: at(1),
+      });
       expect(history(detail).map((h: string) => h.split(' ')[0])).toEqual(['opened', 'resolved']);
     });
 
-    it('a late event (older than the alert\'s lastoccurrence) counts but changes neither state nor severity', async () => {
+    it("a late event (older than the alert's lastoccurrence) counts but changes neither state nor severity", async () => {
       const t = await tenant(gw);
       await publish(t, 'allevents', event(t.customer, { ieventid: 'now', severity: 4, firstoccurrence: at(10) }));
       await eventsStored(t, 1);
       await publish(t, 'allevents', event(t.customer, { ieventid: 'late-clear', severity: 0, firstoccurrence: at(5) }));
       await eventsStored(t, 2);
       const [open] = (await alerts(t)).results;
-      expect(open).toMatchObject({ state: 'OPEN', severity: 4, previousSeverity: null, count: 2, lastoccurrence: at(10), resolvedAt: null });
+      expect(open).toMatchObject({
+        state: 'OPEN',
+        severity: 4,
+        previousSeverity: null,
+        count: 2,
+        lastoccurrence: at(10),
+        resolvedAt: null,
+      });
 
       // Resolved later, then a late non-clear event: it counts, and does not reopen the alert.
       await publish(t, 'allevents', event(t.customer, { ieventid: 'clear', severity: 0, firstoccurrence: at(20) }));
       await eventsStored(t, 3);
-      await publish(t, 'allevents', event(t.customer, { ieventid: 'late-critical', severity: 5, firstoccurrence: at(15) }));
+      await publish(
+        t,
+        'allevents',
+        event(t.customer, { ieventid: 'late-critical', severity: 5, firstoccurrence: at(15) }),
+      );
       await eventsStored(t, 4);
       const detail = await alert(t, open.id);
-      expect(detail).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 4, count: 4, lastoccurrence: at(20), resolvedAt: at(20) });
-      expect(history(detail)).toEqual([`opened null->OPEN null->4 now @${at(10)}`, `resolved OPEN->RESOLVED 4->0 clear @${at(20)}`]);
+      expect(detail).toMatchObject({
+        state: 'RESOLVED',
+        severity: 0,
+        previousSeverity: 4,
+        count: 4,
+        lastoccurrence: at(20),
+        resolvedAt: at(20),
+      });
+      expect(history(detail)).toEqual([
+        `opened null->OPEN null->4 now @${at(10)}`,
+        `resolved OPEN->RESOLVED 4->0 clear @${at(20)}`,
+      ]);
 
       // A late clear on the resolved alert is a clear on a resolved alert: it changes nothing.
-      await publish(t, 'allevents', event(t.customer, { ieventid: 'late-clear-2', severity: 0, firstoccurrence: at(12) }));
+      await publish(
+        t,
+        'allevents',
+        event(t.customer, { ieventid: 'late-clear-2', severity: 0, firstoccurrence: at(12) }),
+      );
       await eventsStored(t, 5);
       expect(await alert(t, open.id)).toEqual(detail);
     });
@@ -247,14 +349,31 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     it('splitby makes separate alerts of one parameter', async () => {
       const t = await tenant(gw);
       const disk = (splitby: string | undefined, ieventid: string, severity: unknown) =>
-        event(t.customer, { ieventid, parametercategory: 'disk', parametername: 'disk.used', severity, ...(splitby && { splitby }) });
-      await publish(t, 'allevents', [disk('/var', 'v1', 'major'), disk('/home', 'h1', 'minor'), disk(undefined, 'n1', 'warning'), disk('/var', 'v2', 'critical')]);
+        event(t.customer, {
+          ieventid,
+          parametercategory: 'disk',
+          parametername: 'disk.used',
+          severity,
+          ...(splitby && { splitby }),
+        });
+      await publish(t, 'allevents', [
+        disk('/var', 'v1', 'major'),
+        disk('/home', 'h1', 'minor'),
+        disk(undefined, 'n1', 'warning'),
+        disk('/var', 'v2', 'critical'),
+      ]);
       await eventsStored(t, 4);
       const list = await alerts(t);
       expect(list.totalCount).toBe(3);
       const bySplit = Object.fromEntries(list.results.map((a: Json) => [String(a.splitby), a]));
       expect(Object.keys(bySplit).sort()).toEqual(['/home', '/var', 'null']);
-      expect(bySplit['/var']).toMatchObject({ parametercategory: 'disk', parameterid: 'disk.used', severity: 5, previousSeverity: 4, count: 2 });
+      expect(bySplit['/var']).toMatchObject({
+        parametercategory: 'disk',
+        parameterid: 'disk.used',
+        severity: 5,
+        previousSeverity: 4,
+        count: 2,
+      });
       expect(bySplit['/home']).toMatchObject({ severity: 3, count: 1 });
       expect(bySplit.null).toMatchObject({ splitby: null, severity: 2, count: 1 });
     });
@@ -273,7 +392,11 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
         ['cpu.utilization', 'cpu.utilization', 2],
       ]);
       const stored = await events(t);
-      expect(Object.fromEntries(stored.results.map((e: Json) => [e.ieventid, e.parameterid]))).toEqual({ p1: 'cpu.utilization', p2: 'cpu.utilization', p3: 'cpu.core0' });
+      expect(Object.fromEntries(stored.results.map((e: Json) => [e.ieventid, e.parameterid]))).toEqual({
+        p1: 'cpu.utilization',
+        p2: 'cpu.utilization',
+        p3: 'cpu.core0',
+      });
     });
 
     it('the same identity under another customer is another alert', async () => {
@@ -300,7 +423,15 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       await eventsStored(t, 2);
       const list = await alerts(t);
       expect(list.results).toHaveLength(1);
-      expect(list.results[0]).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 4, count: 2, firstoccurrence: at(0), lastoccurrence: at(10), resolvedAt: at(10) });
+      expect(list.results[0]).toMatchObject({
+        state: 'RESOLVED',
+        severity: 0,
+        previousSeverity: 4,
+        count: 2,
+        firstoccurrence: at(0),
+        lastoccurrence: at(10),
+        resolvedAt: at(10),
+      });
       expect(history(await alert(t, list.results[0].id))).toEqual([
         `opened null->OPEN null->4 open @${at(0)}`,
         `resolved OPEN->RESOLVED 4->0 resolve @${at(10)}`,
@@ -316,7 +447,14 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       ]);
       await eventsStored(t, 3);
       const [a] = (await alerts(t)).results;
-      expect(a).toMatchObject({ state: 'OPEN', severity: 5, previousSeverity: 0, count: 3, lastoccurrence: at(30), resolvedAt: null });
+      expect(a).toMatchObject({
+        state: 'OPEN',
+        severity: 5,
+        previousSeverity: 0,
+        count: 3,
+        lastoccurrence: at(30),
+        resolvedAt: null,
+      });
       expect(history(await alert(t, a.id))).toEqual([
         `opened null->OPEN null->3 open @${at(10)}`,
         `resolved OPEN->RESOLVED 3->0 resolve @${at(20)}`,
@@ -363,7 +501,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       expect(await alert(t, before.id)).toEqual(detailBefore);
 
       // A new event still counts on top of the old ones: the pipeline was not stuck.
-      await publish(t, 'allevents', [batch[1], event(t.customer, { ieventid: 'd4', severity: 'major', firstoccurrence: at(3) })]);
+      await publish(t, 'allevents', [
+        batch[1],
+        event(t.customer, { ieventid: 'd4', severity: 'major', firstoccurrence: at(3) }),
+      ]);
       await eventsStored(t, 4);
       expect(await alert(t, before.id)).toMatchObject({ state: 'OPEN', count: 4, severity: 4 });
     });
@@ -375,12 +516,25 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
         event(t.customer, { ieventid: 'r1', severity: 'critical', description: 'second copy', firstoccurrence: at(1) }),
       ]);
       await eventsStored(t, 1);
-      await publishAndDrain(t, [event(t.customer, { ieventid: 'r1', severity: 'clear', description: 'third copy', firstoccurrence: at(2) })]);
+      await publishAndDrain(t, [
+        event(t.customer, { ieventid: 'r1', severity: 'clear', description: 'third copy', firstoccurrence: at(2) }),
+      ]);
       const stored = await events(t);
       expect(stored.totalCount).toBe(1);
-      expect(stored.results[0]).toMatchObject({ ieventid: 'r1', severity: 4, description: 'first copy', firstoccurrence: at(0) });
+      expect(stored.results[0]).toMatchObject({
+        ieventid: 'r1',
+        severity: 4,
+        description: 'first copy',
+        firstoccurrence: at(0),
+      });
       const [a] = (await alerts(t)).results;
-      expect(a).toMatchObject({ state: 'OPEN', severity: 4, count: 1, lastoccurrence: at(0), description: 'first copy' });
+      expect(a).toMatchObject({
+        state: 'OPEN',
+        severity: 4,
+        count: 1,
+        lastoccurrence: at(0),
+        description: 'first copy',
+      });
     });
 
     it('the same job processed twice (a crash after commit) leaves the same rows', async () => {
@@ -400,7 +554,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       const snapshot = async () => ({
         events: await gw.prisma.event.findMany({ where: { envcustomerid: t.customer }, orderBy: { id: 'asc' } }),
         alerts: await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer }, orderBy: { id: 'asc' } }),
-        history: await gw.prisma.alertHistory.findMany({ where: { alert: { envcustomerid: t.customer } }, orderBy: { id: 'asc' } }),
+        history: await gw.prisma.alertHistory.findMany({
+          where: { alert: { envcustomerid: t.customer } },
+          orderBy: { id: 'asc' },
+        }),
       });
       const writer = worker.get(EventWriter);
 
@@ -408,7 +565,12 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       expect(first).toMatchObject({ stored: 5, duplicates: 0 });
       const once = await snapshot();
       expect(once.events).toHaveLength(5);
-      expect(once.alerts.map((a) => [a.splitby, a.state, a.count])).toEqual(expect.arrayContaining([['', 'OPEN', 4], ['eth0', 'OPEN', 1]]));
+      expect(once.alerts.map((a) => [a.splitby, a.state, a.count])).toEqual(
+        expect.arrayContaining([
+          ['', 'OPEN', 4],
+          ['eth0', 'OPEN', 1],
+        ]),
+      );
       expect(once.history.map((h) => h.kind)).toEqual(['opened', 'severity', 'resolved', 'reopened', 'opened']);
       const apiOnce = { alerts: await alerts(t), events: await events(t) };
 
@@ -432,9 +594,20 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       const jobs = Array.from({ length: 6 }, (_, j) =>
         job(t, [
           event(t.customer, { ieventid: `g${j}-a`, entityid: `host-${j}`, severity: 'major', firstoccurrence: at(j) }),
-          event(t.customer, { ieventid: `g${j}-b`, entityid: `host-${j}`, severity: 'clear', firstoccurrence: at(j + 10) }),
+          event(t.customer, {
+            ieventid: `g${j}-b`,
+            entityid: `host-${j}`,
+            severity: 'clear',
+            firstoccurrence: at(j + 10),
+          }),
           // Every job also carries the same event: exactly one of them stores it.
-          event(t.customer, { ieventid: 'shared', entityid: 'host-shared', severity: 'critical', firstoccurrence: at(j), description: `from job ${j}` }),
+          event(t.customer, {
+            ieventid: 'shared',
+            entityid: 'host-shared',
+            severity: 'critical',
+            firstoccurrence: at(j),
+            description: `from job ${j}`,
+          }),
         ]),
       );
       const results = await Promise.all(jobs.map((j) => writer.write(j)));
@@ -463,13 +636,30 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       const t = await tenant(gw);
       const writer = worker.get(EventWriter);
       // An ieventid too large for the unique index: PostgreSQL refuses the row (SQLSTATE 54000).
-      const tooLarge = job(t, [event(t.customer, { ieventid: `x${randomBytes(6000).toString('hex')}`, firstoccurrence: at(0) })]);
-      const good = Array.from({ length: 5 }, (_, j) => job(t, [event(t.customer, { ieventid: `ok-${j}`, entityid: `host-${j}`, firstoccurrence: at(j) })]));
-      const settled = await Promise.allSettled([good[0], good[1], good[2], tooLarge, good[3], good[4]].map((j) => writer.write(j)));
+      const tooLarge = job(t, [
+        event(t.customer, { ieventid: `x${randomBytes(6000).toString('hex')}`, firstoccurrence: at(0) }),
+      ]);
+      const good = Array.from({ length: 5 }, (_, j) =>
+        job(t, [event(t.customer, { ieventid: `ok-${j}`, entityid: `host-${j}`, firstoccurrence: at(j) })]),
+      );
+      const settled = await Promise.allSettled(
+        [good[0], good[1], good[2], tooLarge, good[3], good[4]].map((j) => writer.write(j)),
+      );
 
-      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(settled.map((s) => s.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
       expect((settled[3] as PromiseRejectedResult).reason).toMatchObject({ code: '54000' });
-      const stored = await gw.prisma.event.findMany({ where: { envcustomerid: t.customer }, select: { ieventid: true }, orderBy: { ieventid: 'asc' } });
+      const stored = await gw.prisma.event.findMany({
+        where: { envcustomerid: t.customer },
+        select: { ieventid: true },
+        orderBy: { ieventid: 'asc' },
+      });
       expect(stored.map((e) => e.ieventid)).toEqual(['ok-0', 'ok-1', 'ok-2', 'ok-3', 'ok-4']);
       expect((await alerts(t)).totalCount).toBe(5);
     });
@@ -481,10 +671,21 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       const writer = worker.get(EventWriter);
       await writer.write(job(t, [event(t.customer, { ieventid: 'u1', severity: 'major', firstoccurrence: at(0) })]));
       const [created] = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
-      await writer.write(job(t, [event(t.customer, { ieventid: 'u2', severity: 'critical', firstoccurrence: at(5), description: 'worse' })]));
+      await writer.write(
+        job(t, [
+          event(t.customer, { ieventid: 'u2', severity: 'critical', firstoccurrence: at(5), description: 'worse' }),
+        ]),
+      );
       const rows = await gw.prisma.alert.findMany({ where: { envcustomerid: t.customer } });
       expect(rows).toEqual([
-        expect.objectContaining({ id: created.id, severity: 5, previousSeverity: 4, count: 2, description: 'worse', createdAt: created.createdAt }),
+        expect.objectContaining({
+          id: created.id,
+          severity: 5,
+          previousSeverity: 4,
+          count: 2,
+          description: 'worse',
+          createdAt: created.createdAt,
+        }),
       ]);
       expect(rows[0].lastoccurrence.toISOString()).toBe(at(5));
       expect(rows[0].updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
@@ -502,7 +703,9 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       await gw.prisma.$transaction(
         async (tx) => {
           await tx.$executeRaw`DELETE FROM alerts WHERE id = ${created.id}::uuid`;
-          writing = writer.write(job(t, [event(t.customer, { ieventid: 'v2', severity: 'critical', firstoccurrence: at(1) })]));
+          writing = writer.write(
+            job(t, [event(t.customer, { ieventid: 'v2', severity: 'critical', firstoccurrence: at(1) })]),
+          );
           await eventually(
             () => gw.prisma.$queryRaw<{ n: number }[]>`
               SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE alerts a SET%'`,
@@ -565,12 +768,20 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       ]);
       expect(Date.parse(stored.results[0].receivedAt)).toBeGreaterThanOrEqual(before - 1000);
       // The unknown field is kept all the same.
-      expect((await gw.prisma.event.findFirstOrThrow({ where: { envcustomerid: t.customer } })).extra).toMatchObject({ receivedAt: '1999-01-01T00:00:00Z' });
+      expect((await gw.prisma.event.findFirstOrThrow({ where: { envcustomerid: t.customer } })).extra).toMatchObject({
+        receivedAt: '1999-01-01T00:00:00Z',
+      });
     });
 
     it('filters by entityid and a lastoccurrence range, newest first, paged', async () => {
       const t = await tenant(gw);
-      await publish(t, 'allevents', [0, 1, 2, 3].map((i) => event(t.customer, { ieventid: `f${i}`, entityid: i % 2 ? 'odd' : 'even', firstoccurrence: at(i) })));
+      await publish(
+        t,
+        'allevents',
+        [0, 1, 2, 3].map((i) =>
+          event(t.customer, { ieventid: `f${i}`, entityid: i % 2 ? 'odd' : 'even', firstoccurrence: at(i) }),
+        ),
+      );
       await eventsStored(t, 4);
       expect((await events(t)).results.map((e: Json) => e.ieventid)).toEqual(['f3', 'f2', 'f1', 'f0']);
       expect((await events(t, '&entityid=odd')).results.map((e: Json) => e.ieventid)).toEqual(['f3', 'f1']);
@@ -590,14 +801,54 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       t = await tenant(gw);
       other = await tenant(gw);
       await publish(t, 'allevents', [
-        event(t.customer, { ieventid: 'A', entityid: 'host-a', parameterid: 'p1', severity: 'critical', firstoccurrence: at(1) }),
-        event(t.customer, { ieventid: 'B', entityid: 'host-b', parameterid: 'p1', severity: 'warning', firstoccurrence: at(3) }),
-        event(t.customer, { ieventid: 'C1', entityid: 'host-a', parameterid: 'p2', severity: 'major', firstoccurrence: at(2) }),
-        event(t.customer, { ieventid: 'C2', entityid: 'host-a', parameterid: 'p2', severity: 'clear', firstoccurrence: at(4) }),
-        event(t.customer, { ieventid: 'D', entityid: 'host-c', parameterid: 'p1', severity: 'minor', firstoccurrence: at(5) }),
-        event(t.customer, { ieventid: 'E', entityid: 'host-b', parameterid: 'p3', severity: 'Major', firstoccurrence: at(0) }),
+        event(t.customer, {
+          ieventid: 'A',
+          entityid: 'host-a',
+          parameterid: 'p1',
+          severity: 'critical',
+          firstoccurrence: at(1),
+        }),
+        event(t.customer, {
+          ieventid: 'B',
+          entityid: 'host-b',
+          parameterid: 'p1',
+          severity: 'warning',
+          firstoccurrence: at(3),
+        }),
+        event(t.customer, {
+          ieventid: 'C1',
+          entityid: 'host-a',
+          parameterid: 'p2',
+          severity: 'major',
+          firstoccurrence: at(2),
+        }),
+        event(t.customer, {
+          ieventid: 'C2',
+          entityid: 'host-a',
+          parameterid: 'p2',
+          severity: 'clear',
+          firstoccurrence: at(4),
+        }),
+        event(t.customer, {
+          ieventid: 'D',
+          entityid: 'host-c',
+          parameterid: 'p1',
+          severity: 'minor',
+          firstoccurrence: at(5),
+        }),
+        event(t.customer, {
+          ieventid: 'E',
+          entityid: 'host-b',
+          parameterid: 'p3',
+          severity: 'Major',
+          firstoccurrence: at(0),
+        }),
       ]);
-      await publish(other, 'allevents', event(other.customer, { ieventid: 'Z', entityid: 'host-a', severity: 'critical', firstoccurrence: at(9) }));
+      await publish(
+        other,
+        'allevents',
+        event(other.customer, { ieventid: 'Z', entityid: 'host-a', severity: 'critical', firstoccurrence: at(9) }),
+      );
       await eventsStored(t, 6);
       await eventsStored(other, 1);
     });
@@ -630,7 +881,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       expect(ids(both)).toEqual(['host-b/p3']);
     });
 
-    it('without customerid lists only the user\'s customers; another customer\'s alerts are 403', async () => {
+    it("without customerid lists only the user's customers; another customer's alerts are 403", async () => {
       const mine = await get(t, '/api/v1/alerts');
       expect(mine.totalCount).toBe(5);
       expect(mine.results.every((a: Json) => a.envcustomerid === t.customer)).toBe(true);
@@ -642,12 +893,17 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     it('refuses bad filters with 400 Invalid payload', async () => {
       for (const q of ['&state=CLOSED', '&minseverity=6', '&minseverity=high', '&itemsPerPage=501', '&pageNum=0']) {
         const body = await get(t, `/api/v1/alerts?customerid=${t.customer}${q}`, 400);
-        expect(body).toMatchObject({ message: 'Invalid payload', errors: [expect.objectContaining({ field: q.slice(1).split('=')[0] })] });
+        expect(body).toMatchObject({
+          message: 'Invalid payload',
+          errors: [expect.objectContaining({ field: q.slice(1).split('=')[0] })],
+        });
       }
     });
 
     it('answers 404 Alert not found for an unknown id and for an id that is not a uuid', async () => {
-      expect(await get(t, '/api/v1/alerts/00000000-0000-4000-8000-000000000000', 404)).toEqual({ message: 'Alert not found' });
+      expect(await get(t, '/api/v1/alerts/00000000-0000-4000-8000-000000000000', 404)).toEqual({
+        message: 'Alert not found',
+      });
       expect(await get(t, '/api/v1/alerts/not-a-uuid', 404)).toEqual({ message: 'Alert not found' });
     });
 
@@ -702,7 +958,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
 
     it('409 for a ticket already linked to another alert of the customer (an ITSM callback must find one alert)', async () => {
       const t = await tenant(gw);
-      await publish(t, 'allevents', [event(t.customer, { ieventid: 'dup-a', entityid: 'host-a' }), event(t.customer, { ieventid: 'dup-b', entityid: 'host-b' })]);
+      await publish(t, 'allevents', [
+        event(t.customer, { ieventid: 'dup-a', entityid: 'host-a' }),
+        event(t.customer, { ieventid: 'dup-b', entityid: 'host-b' }),
+      ]);
       await eventsStored(t, 2);
       const [first, second] = (await alerts(t)).results;
       expect((await put(t.auth, first.id, { sysid: 'shared-1', number: 'INC1' })).statusCode).toBe(200);
@@ -717,7 +976,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       expect((await put(other.auth, foreign.id, { sysid: 'shared-1' })).statusCode).toBe(200);
     });
 
-    it('400 for a blank or missing sysid, 404 for an unknown alert, 403 for a UI user and for another customer\'s user, 401 without a token', async () => {
+    it("400 for a blank or missing sysid, 404 for an unknown alert, 403 for a UI user and for another customer's user, 401 without a token", async () => {
       const t = await tenant(gw);
       await publish(t, 'allevents', event(t.customer, { ieventid: 'tk' }));
       await eventsStored(t, 1);
@@ -726,7 +985,10 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       for (const body of [{ sysid: '   ' }, { sysid: '' }, { number: 'INC1' }, { sysid: 42 }]) {
         const res = await put(t.auth, a.id, body);
         expect(res.statusCode).toBe(400);
-        expect(res.json()).toMatchObject({ message: 'Invalid payload', errors: [expect.objectContaining({ field: 'sysid' })] });
+        expect(res.json()).toMatchObject({
+          message: 'Invalid payload',
+          errors: [expect.objectContaining({ field: 'sysid' })],
+        });
       }
 
       const unknown = await put(t.auth, '00000000-0000-4000-8000-000000000000', { sysid: 'x' });
@@ -745,7 +1007,11 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
       const strangerPut = await put(stranger.auth, a.id, { sysid: 'x' });
       expect([strangerPut.statusCode, strangerPut.json()]).toEqual([403, { message: 'Access denied' }]);
 
-      const anonymous = await gw.inject({ method: 'PUT', url: `/api/v1/alerts/${a.id}/ticket`, payload: { sysid: 'x' } });
+      const anonymous = await gw.inject({
+        method: 'PUT',
+        url: `/api/v1/alerts/${a.id}/ticket`,
+        payload: { sysid: 'x' },
+      });
       expect([anonymous.statusCode, anonymous.json()]).toEqual([401, { message: 'Missing access token' }]);
 
       const detail = await alert(t, a.id);

@@ -1,5 +1,6 @@
 import { basic, createUser, PASSWORD, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 /**
  * Spec §5: the first superadmin comes from ADMIN_EMAIL / ADMIN_PASSWORD at start-up, an API-type
@@ -33,7 +34,11 @@ describe('bootstrap superadmin from ADMIN_EMAIL / ADMIN_PASSWORD (spec §5)', ()
     const { data } = res.json();
     expect(data).toMatchObject({ email, is_superadmin: true });
 
-    const admin = await gw.inject({ method: 'GET', url: '/api/v1/admin/customers', headers: { authorization: `Bearer ${data.access_token}` } });
+    const admin = await gw.inject({
+      method: 'GET',
+      url: '/api/v1/admin/customers',
+      headers: { authorization: `Bearer ${data.access_token}` },
+    });
     expect(admin.statusCode).toBe(200);
     expect(admin.json()).toEqual({ results: expect.any(Array), totalCount: expect.any(Number) });
   });

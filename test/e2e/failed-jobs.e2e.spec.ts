@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto';
+
 import type { INestApplicationContext } from '@nestjs/common';
-import type { EventRecord } from '@sluice/contracts';
-import { DEFAULT_JOB_OPTIONS, PublishJob, QueueName } from '@sluice/queue';
-import { JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+
+import type { EventRecord } from '@sluice/contracts';
+import type { PublishJob } from '@sluice/queue';
+import { DEFAULT_JOB_OPTIONS, QueueName } from '@sluice/queue';
+
 import { apiUser, event, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
-import { get, Json, publish as publishAs, tenant, Tenant } from '../helpers/tenant';
+import type { Json, Tenant } from '../helpers/tenant';
+import { get, publish as publishAs, tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -18,7 +25,6 @@ import { eventually, startWorker } from '../helpers/worker';
 
 const T0 = Date.UTC(2024, 4, 1, 12);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
-
 
 describe('failed jobs: fail fast, retry, dead letters and replay', () => {
   let gw: TestGateway;
@@ -64,10 +70,12 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
   const failedList = (query = '') => get({ gw, auth: admin }, `/api/v1/admin/jobs/failed${query}`);
   const failedJob = (id: string) =>
-    eventually(() => failedList('?queue=events&itemsPerPage=500'), (b) => b.results.some((j: Json) => j.id === id)).then(
-      (b) => b.results.find((j: Json) => j.id === id),
-    );
-  const replay = (id: string, headers = admin) => gw.inject({ method: 'POST', url: `/api/v1/admin/jobs/failed/${id}/retry`, headers });
+    eventually(
+      () => failedList('?queue=events&itemsPerPage=500'),
+      (b) => b.results.some((j: Json) => j.id === id),
+    ).then((b) => b.results.find((j: Json) => j.id === id));
+  const replay = (id: string, headers = admin) =>
+    gw.inject({ method: 'POST', url: `/api/v1/admin/jobs/failed/${id}/retry`, headers });
 
   const events = (t: Tenant) => get(t, `/api/v1/events?customerid=${t.customer}&itemsPerPage=500`);
   /** Waits for the worker; then the customer has `n` stored events. */
@@ -105,7 +113,9 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
         END IF;
         RETURN NEW;
       END $$`);
-    await gw.prisma.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON alert_history FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+    await gw.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER ${name} BEFORE INSERT ON alert_history FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+    );
     let active = true;
     const end = async () => {
       if (!active) return;
@@ -120,14 +130,35 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
   /** The events of the lifecycle tests: the second batch changes, resolves, reopens and opens. */
   const firstBatch = (c: string) => [
     event(c, { ieventid: 'b1-open', severity: 'minor', firstoccurrence: at(0), source: 'zabbix' }),
-    event(c, { ieventid: 'b1-disk', parametercategory: 'disk', parametername: 'disk.used', splitby: '/var', severity: 'warning', firstoccurrence: at(0) }),
+    event(c, {
+      ieventid: 'b1-disk',
+      parametercategory: 'disk',
+      parametername: 'disk.used',
+      splitby: '/var',
+      severity: 'warning',
+      firstoccurrence: at(0),
+    }),
   ];
   const secondBatch = (c: string) => [
     event(c, { ieventid: 'b2-reopen', severity: 'critical', firstoccurrence: at(3) }),
     event(c, { ieventid: 'b2-major', severity: 'major', firstoccurrence: at(1) }),
     event(c, { ieventid: 'b2-clear', severity: 'clear', firstoccurrence: at(2) }),
-    event(c, { ieventid: 'b2-disk', parametercategory: 'disk', parametername: 'disk.used', splitby: '/var', severity: 'clear', firstoccurrence: at(2) }),
-    event(c, { ieventid: 'b2-mem', parametercategory: 'mem', parametername: 'mem.used', severity: 'major', firstoccurrence: at(2), ticketref: 'x' }),
+    event(c, {
+      ieventid: 'b2-disk',
+      parametercategory: 'disk',
+      parametername: 'disk.used',
+      splitby: '/var',
+      severity: 'clear',
+      firstoccurrence: at(2),
+    }),
+    event(c, {
+      ieventid: 'b2-mem',
+      parametercategory: 'mem',
+      parametername: 'mem.used',
+      severity: 'major',
+      firstoccurrence: at(2),
+      ticketref: 'x',
+    }),
   ];
 
   /** A customer that got both batches without any failure: what every other run must equal. */
@@ -149,7 +180,10 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
   describe('a record that can never be stored', () => {
     it('an unparsable severity fails the job at once (no retries), keeps the reason, and stores nothing of the job', async () => {
       const t = await tenant(gw);
-      const data = await enqueue([event(t.customer, { ieventid: 'good' }), event(t.customer, { ieventid: 'bad', severity: 'severe' })]);
+      const data = await enqueue([
+        event(t.customer, { ieventid: 'good' }),
+        event(t.customer, { ieventid: 'bad', severity: 'severe' }),
+      ]);
       const job = await failedJob(data.requestId);
       expect(job).toEqual({
         queue: 'events',
@@ -164,9 +198,12 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       expect(await gw.prisma.alert.count({ where: { envcustomerid: t.customer } })).toBe(0);
     });
 
-    it('a value PostgreSQL refuses (SQLSTATE class 22) fails at once with the database\'s reason, and the transaction leaves nothing', async () => {
+    it("a value PostgreSQL refuses (SQLSTATE class 22) fails at once with the database's reason, and the transaction leaves nothing", async () => {
       const t = await tenant(gw);
-      const data = await enqueue([event(t.customer, { ieventid: 'fine' }), event(t.customer, { ieventid: 'nul', description: 'nul \u0000 byte' })]);
+      const data = await enqueue([
+        event(t.customer, { ieventid: 'fine' }),
+        event(t.customer, { ieventid: 'nul', description: 'nul \u0000 byte' }),
+      ]);
       const job = await failedJob(data.requestId);
       expect(job.attemptsMade).toBe(1);
       expect(job.failedReason).toMatch(/^cannot be stored \(SQLSTATE 22\d{3}\): /);
@@ -184,7 +221,11 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
       const endOutage = await outageFor(t.customer);
       const requestId = await publish(t, secondBatch(t.customer));
-      const job = await eventually(() => queue.getJob(requestId), (j) => (j?.attemptsMade ?? 0) >= 2, 10_000);
+      const job = await eventually(
+        () => queue.getJob(requestId),
+        (j) => (j?.attemptsMade ?? 0) >= 2,
+        10_000,
+      );
       expect(job!.opts).toMatchObject({ attempts: 8, backoff: { type: 'exponential', delay: 1000 } });
       expect(await job!.getState()).toBe('delayed');
       expect(job!.failedReason).toBe('simulated outage');
@@ -197,7 +238,10 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       // when each try became active, from the queue's event stream (its entry ids are times in ms).
       const stream = await redis.xrange(queue.keys.events, '-', '+');
       const starts = stream
-        .filter(([, fields]) => fields[fields.indexOf('event') + 1] === 'active' && fields[fields.indexOf('jobId') + 1] === requestId)
+        .filter(
+          ([, fields]) =>
+            fields[fields.indexOf('event') + 1] === 'active' && fields[fields.indexOf('jobId') + 1] === requestId,
+        )
         .map(([id]) => Number(id.split('-')[0]));
       expect(starts).toHaveLength(3);
       expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(1000);
@@ -222,17 +266,25 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
       // Replayed while the outage lasts: the replay gets its retries again, and fails the same way.
       expect((await replay(data.requestId)).statusCode).toBe(200);
-      await eventually(() => queue.getJob(data.requestId), (j) => j?.finishedOn !== undefined && j.finishedOn !== null && j.finishedOn > Date.parse(job.failedAt));
+      await eventually(
+        () => queue.getJob(data.requestId),
+        (j) => j?.finishedOn !== undefined && j.finishedOn !== null && j.finishedOn > Date.parse(job.failedAt),
+      );
       expect(await failedJob(data.requestId)).toMatchObject({ failedReason: 'simulated outage', attemptsMade: 2 });
       expect(await readBack(t)).toEqual(before);
 
       await endOutage();
       const res = await replay(data.requestId);
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ message: 'Job queued for retry', job: expect.objectContaining({ queue: 'events', id: data.requestId, records: 5 }) });
+      expect(res.json()).toEqual({
+        message: 'Job queued for retry',
+        job: expect.objectContaining({ queue: 'events', id: data.requestId, records: 5 }),
+      });
       await eventsStored(t, 7);
       expect(await readBack(t)).toEqual(expected);
-      expect((await failedList('?queue=events&itemsPerPage=500')).results.map((j: Json) => j.id)).not.toContain(data.requestId);
+      expect((await failedList('?queue=events&itemsPerPage=500')).results.map((j: Json) => j.id)).not.toContain(
+        data.requestId,
+      );
     });
   });
 
@@ -249,11 +301,16 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
         event(t.customer, { ieventid: 'r3', severity: 'clear', firstoccurrence: at(2) }),
       ];
       const data = await enqueue(records);
-      expect((await failedJob(data.requestId)).failedReason).toBe('record 1: severity "severe" is not 0-5 or a severity name');
+      expect((await failedJob(data.requestId)).failedReason).toBe(
+        'record 1: severity "severe" is not 0-5 or a severity name',
+      );
       expect((await events(t)).totalCount).toBe(1);
 
       const stored = (await queue.getJob(data.requestId))!;
-      await stored.updateData({ ...data, records: records.map((r) => (r.ieventid === 'r2' ? { ...r, severity: 'critical' } : r)) });
+      await stored.updateData({
+        ...data,
+        records: records.map((r) => (r.ieventid === 'r2' ? { ...r, severity: 'critical' } : r)),
+      });
       const res = await replay(data.requestId);
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({
@@ -263,16 +320,28 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
 
       await eventsStored(t, 3);
       const once = await readBack(t);
-      expect(once.events.map((e: Json) => [e.ieventid, e.severity])).toEqual([['r3', 0], ['r2', 5], ['r1', 4]]);
+      expect(once.events.map((e: Json) => [e.ieventid, e.severity])).toEqual([
+        ['r3', 0],
+        ['r2', 5],
+        ['r1', 4],
+      ]);
       expect(once.alerts).toHaveLength(1);
       expect(once.alerts[0]).toMatchObject({ state: 'RESOLVED', severity: 0, previousSeverity: 5, count: 3 });
-      expect(once.alerts[0].history.map((h: Json) => `${h.kind}:${h.ieventid}`)).toEqual(['opened:r1', 'severity:r2', 'resolved:r3']);
+      expect(once.alerts[0].history.map((h: Json) => `${h.kind}:${h.ieventid}`)).toEqual([
+        'opened:r1',
+        'severity:r2',
+        'resolved:r3',
+      ]);
 
       // The job completed and is gone: a second replay is 404, and nothing changed.
       const again = await replay(data.requestId);
       expect([again.statusCode, again.json()]).toEqual([404, { message: 'Failed job not found' }]);
       // The same data processed again (a replay of a copy of the job) changes nothing either.
-      await queue.add(QueueName.Events, { ...data, records: records.map((r) => (r.ieventid === 'r2' ? { ...r, severity: 'critical' } : r)) }, { jobId: uniqueId('req') });
+      await queue.add(
+        QueueName.Events,
+        { ...data, records: records.map((r) => (r.ieventid === 'r2' ? { ...r, severity: 'critical' } : r)) },
+        { jobId: uniqueId('req') },
+      );
       await drained(gw, QueueName.Events);
       expect(await readBack(t)).toEqual(once);
     });
@@ -303,7 +372,9 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       const all = await failedList('?queue=events&itemsPerPage=500');
       const ours = all.results.filter((j: Json) => ids.includes(j.id));
       expect(ours.map((j: Json) => j.id)).toEqual([...ids].reverse());
-      expect(ours.map((j: Json) => j.failedReason)).toEqual([2, 1, 0].map((i) => `record 0: severity "bogus-${i}" is not 0-5 or a severity name`));
+      expect(ours.map((j: Json) => j.failedReason)).toEqual(
+        [2, 1, 0].map((i) => `record 0: severity "bogus-${i}" is not 0-5 or a severity name`),
+      );
       expect(all.totalCount).toBe(all.results.length);
 
       const unfiltered = await failedList('?itemsPerPage=500');
@@ -314,11 +385,16 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       const page2 = await failedList('?queue=events&pageNum=2&itemsPerPage=2');
       expect(page1.totalCount).toBe(all.totalCount);
       expect(page1.results).toHaveLength(2);
-      expect([...page1.results, ...page2.results].map((j: Json) => j.id)).toEqual(all.results.slice(0, 4).map((j: Json) => j.id));
+      expect([...page1.results, ...page2.results].map((j: Json) => j.id)).toEqual(
+        all.results.slice(0, 4).map((j: Json) => j.id),
+      );
 
       const bad = await gw.inject({ method: 'GET', url: '/api/v1/admin/jobs/failed?queue=nope', headers: admin });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json()).toMatchObject({ message: 'Invalid payload', errors: [expect.objectContaining({ field: 'queue' })] });
+      expect(bad.json()).toMatchObject({
+        message: 'Invalid payload',
+        errors: [expect.objectContaining({ field: 'queue' })],
+      });
     });
 
     it('replay answers 404 for an unknown id and for a job that has not failed', async () => {
@@ -348,7 +424,11 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
       expect([anonList.statusCode, anonList.json()]).toEqual([401, { message: 'Missing access token' }]);
       const anonRetry = await gw.inject({ method: 'POST', url: `/api/v1/admin/jobs/failed/${data.requestId}/retry` });
       expect([anonRetry.statusCode, anonRetry.json()]).toEqual([401, { message: 'Missing access token' }]);
-      const forged = await gw.inject({ method: 'GET', url: '/api/v1/admin/jobs/failed', headers: { authorization: 'Bearer not.a.jwt' } });
+      const forged = await gw.inject({
+        method: 'GET',
+        url: '/api/v1/admin/jobs/failed',
+        headers: { authorization: 'Bearer not.a.jwt' },
+      });
       expect([forged.statusCode, forged.json()]).toEqual([401, { message: 'Invalid access token' }]);
       // None of them moved it.
       expect(await (await queue.getJob(data.requestId))!.getState()).toBe('failed');

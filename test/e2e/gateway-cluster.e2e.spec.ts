@@ -1,9 +1,10 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+
 import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
+import type { AppProcess } from '../helpers/app-process';
+import { childPids, startGatewayCluster, stopGatewayCluster } from '../helpers/app-process';
 import { basic, createCustomer, createUser, event, PASSWORD } from '../helpers/fixtures';
 import { eventually } from '../helpers/worker';
-import { AppProcess, childPids, startGatewayCluster, stopGatewayCluster } from '../helpers/app-process';
-
 
 /**
  * GATEWAY_PROCESSES: the real main.ts, run from source in a child process, as a cluster of two
@@ -30,11 +31,14 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
     await prisma.$disconnect();
   });
 
-  it('runs two gateway processes that accept each other\'s tokens', async () => {
+  it("runs two gateway processes that accept each other's tokens", async () => {
     expect(childPids(primary.pid)).toHaveLength(2);
-    const customer = await createCustomer(prisma as never);
-    const user = await createUser(prisma as never, { customers: [customer.id] });
-    const login = await fetch(`${base}/api/v1/user/token`, { method: 'POST', headers: { authorization: basic(user.email, PASSWORD) } });
+    const customer = await createCustomer(prisma);
+    const user = await createUser(prisma, { customers: [customer.id] });
+    const login = await fetch(`${base}/api/v1/user/token`, {
+      method: 'POST',
+      headers: { authorization: basic(user.email, PASSWORD) },
+    });
     expect(login.status).toBe(200);
     const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
     // Connections are handed out in turn, so these requests reach both processes.
@@ -59,7 +63,11 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
       60_000,
     );
     expect(replaced).toHaveLength(2);
-    await eventually(async () => (await fetch(`${base}/publish/healthcheck`).catch(() => undefined))?.status, (s) => s === 200, 60_000);
+    await eventually(
+      async () => (await fetch(`${base}/publish/healthcheck`).catch(() => undefined))?.status,
+      (s) => s === 200,
+      60_000,
+    );
   }, 90_000);
 
   it('stops every process on SIGTERM', async () => {

@@ -1,10 +1,13 @@
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
+
 import { PrismaPg } from '@prisma/adapter-pg';
-import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+
+import { QueueName } from '@sluice/queue';
+
 import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
 import { AppProcess } from '../helpers/app-process';
 import { ownDatabase } from '../helpers/database';
@@ -22,7 +25,14 @@ interface Answer {
   error?: string;
 }
 
-function send(port: number, agent: Agent | false, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function send(
+  port: number,
+  agent: Agent | false,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
       let text = '';
@@ -72,7 +82,11 @@ describe('gateway SIGTERM with requests in flight', () => {
       RATE_LIMIT_CUSTOMER: '0',
       GATEWAY_PROCESSES: '1',
     });
-    await eventually(async () => (await send(port, false, 'GET', '/publish/healthcheck', {})).status, (s) => s === 200, 30_000);
+    await eventually(
+      async () => (await send(port, false, 'GET', '/publish/healthcheck', {})).status,
+      (s) => s === 200,
+      30_000,
+    );
   }, 40_000);
 
   afterAll(async () => {
@@ -84,14 +98,15 @@ describe('gateway SIGTERM with requests in flight', () => {
   });
 
   it('answers every request it received, then closes Redis and exits', async () => {
-    const customer = await createCustomer(prisma as never);
-    const held = await createCustomer(prisma as never);
-    const user = await createUser(prisma as never, { customers: [customer.id, held.id] });
+    const customer = await createCustomer(prisma);
+    const held = await createCustomer(prisma);
+    const user = await createUser(prisma, { customers: [customer.id, held.id] });
     const login = await send(port, false, 'POST', '/api/v1/user/token', { authorization: basic(user.email, PASSWORD) });
     expect(login.status).toBe(200);
     const token = (JSON.parse(login.body!) as { data: { access_token: string } }).data.access_token;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const publish = (agent: Agent | false, to = customer.id) => send(port, agent, 'POST', '/publish/allevents', headers, JSON.stringify(event(to)));
+    const publish = (agent: Agent | false, to = customer.id) =>
+      send(port, agent, 'POST', '/publish/allevents', headers, JSON.stringify(event(to)));
 
     // A kept-alive connection, idle when the signal comes; the access data is cached.
     const idle = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -113,7 +128,12 @@ describe('gateway SIGTERM with requests in flight', () => {
     await new Promise<void>((r) => late.once('connect', () => r()));
     late.write('POST /publish/allevents HTTP/1.1\r\nhost: 127.0.0.1\r\n');
     await eventually(
-      async () => (await sql.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rowCount,
+      async () =>
+        (
+          await sql.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rowCount,
       (n) => (n ?? 0) > 0,
     );
     await sleep(200);
@@ -134,7 +154,10 @@ describe('gateway SIGTERM with requests in flight', () => {
       expect(answer.status).toBe(200);
     }
     let timer: NodeJS.Timeout | undefined;
-    const exited = await Promise.race([gateway.exited, new Promise((r) => (timer = setTimeout(() => r('still running'), 10_000)))]);
+    const exited = await Promise.race([
+      gateway.exited,
+      new Promise((r) => (timer = setTimeout(() => r('still running'), 10_000))),
+    ]);
     clearTimeout(timer);
     expect(exited).not.toBe('still running');
 

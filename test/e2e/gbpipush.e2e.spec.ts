@@ -1,8 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { QueueName } from '@sluice/queue';
 import type { InjectOptions, Response } from 'light-my-request';
+
+import { QueueName } from '@sluice/queue';
+
 import { apiUser, basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained as waitForQueues } from '../helpers/queues';
 import { eventually, startWorker } from '../helpers/worker';
 
@@ -36,7 +39,11 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
   beforeAll(async () => {
     gw = await startGateway();
     worker = await startWorker(gw.redisPrefix);
-    [A, B, T] = await Promise.all([createCustomer(gw.prisma), createCustomer(gw.prisma), createCustomer(gw.prisma)]).then((cs) => cs.map((c) => c.id));
+    [A, B, T] = await Promise.all([
+      createCustomer(gw.prisma),
+      createCustomer(gw.prisma),
+      createCustomer(gw.prisma),
+    ]).then((cs) => cs.map((c) => c.id));
     const a = await apiUser(gw, [A]);
     userA = { email: a.user.email, auth: a.auth, basic: { authorization: basic(a.user.email, PASSWORD) } };
     const b = await apiUser(gw, [B]);
@@ -53,14 +60,19 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
 
   // ---------------------------------------------------------------- helpers
 
-  const push = (customerId: string, headers: Record<string, string>, payload?: unknown, extra: Partial<InjectOptions> = {}) =>
+  const push = (
+    customerId: string,
+    headers: Record<string, string>,
+    payload?: unknown,
+    extra: Partial<InjectOptions> = {},
+  ) =>
     gw.inject({
       method: 'POST',
       url: `/gbpipush/${encodeURIComponent(customerId)}`,
       headers: { 'content-type': 'application/json', ...headers },
       ...(payload !== undefined && { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
       ...extra,
-    } as InjectOptions);
+    });
 
   /** Status and whole body, compared in one go so that a failure shows both. */
   const reply = (res: Response) => ({ status: res.statusCode, body: res.json() });
@@ -72,7 +84,10 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
   const INACTIVE = { status: 400, body: { message: 'Data has been sent for inactive customer' } };
   const NOT_ASSOCIATED = { status: 401, body: { message: 'User is not associated with the customer' } };
   const TICKET_NOT_FOUND = { status: 404, body: { message: 'Ticket not found' } };
-  const invalidPayload = (...errors: { field: string; error: string }[]) => ({ status: 400, body: { message: 'Invalid payload', errors } });
+  const invalidPayload = (...errors: { field: string; error: string }[]) => ({
+    status: 400,
+    body: { message: 'Invalid payload', errors },
+  });
 
   const integrationHeader = (token: string) => ({ 'x-integration-token': token });
 
@@ -106,14 +121,32 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
   }
 
   /** Publishes an event of its own entity, waits for the worker's alert, links the ticket to it. */
-  async function linkedAlert(customer: string, auth: Record<string, string>, sysid: string, number: string): Promise<string> {
+  async function linkedAlert(
+    customer: string,
+    auth: Record<string, string>,
+    sysid: string,
+    number: string,
+  ): Promise<string> {
     const entityid = uniqueId('host');
-    const pub = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: [event(customer, { entityid })] });
+    const pub = await gw.inject({
+      method: 'POST',
+      url: '/publish/allevents',
+      headers: auth,
+      payload: [event(customer, { entityid })],
+    });
     expect(pub.statusCode).toBe(200);
     await waitForQueues(gw, QueueName.Events);
-    const alert = (await gw.prisma.alert.findFirst({ where: { envcustomerid: customer, entityid }, select: { id: true, state: true } }))!;
+    const alert = (await gw.prisma.alert.findFirst({
+      where: { envcustomerid: customer, entityid },
+      select: { id: true, state: true },
+    }))!;
     expect(alert?.state).toBe('OPEN');
-    const link = await gw.inject({ method: 'PUT', url: `/api/v1/alerts/${alert.id}/ticket`, headers: auth, payload: { sysid, number } });
+    const link = await gw.inject({
+      method: 'PUT',
+      url: `/api/v1/alerts/${alert.id}/ticket`,
+      headers: auth,
+      payload: { sysid, number },
+    });
     expect({ status: link.statusCode, ticket: link.json().ticket }).toEqual({ status: 200, ticket: { sysid, number } });
     return alert.id;
   }
@@ -127,7 +160,10 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
 
   /** Polls the read API until the alert has `n` itsm history rows. */
   const itsmRowsReach = (id: string, auth: Record<string, string>, n: number) =>
-    eventually(() => getAlert(id, auth), (a) => itsmRows(a).length === n);
+    eventually(
+      () => getAlert(id, auth),
+      (a) => itsmRows(a).length === n,
+    );
 
   /** Waits until this gateway's itsm-updates queue has nothing waiting, delayed or running. */
   const drained = () => waitForQueues(gw, QueueName.ItsmUpdates);
@@ -153,10 +189,18 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
 
     it('bad Basic credentials: 401 Invalid credentials (wrong password, unknown user, disabled user, malformed header)', async () => {
       const disabled = await createUser(gw.prisma, { customers: [A], disabled: true });
-      expect(reply(await push(A, { authorization: basic(userA.email, 'wrong password') }, body))).toEqual(INVALID_CREDENTIALS);
-      expect(reply(await push(A, { authorization: basic('nobody@example.com', PASSWORD) }, body))).toEqual(INVALID_CREDENTIALS);
-      expect(reply(await push(A, { authorization: basic(disabled.email, PASSWORD) }, body))).toEqual(INVALID_CREDENTIALS);
-      expect(reply(await push(A, { authorization: 'Basic !!not-base64-credentials' }, body))).toEqual(INVALID_CREDENTIALS);
+      expect(reply(await push(A, { authorization: basic(userA.email, 'wrong password') }, body))).toEqual(
+        INVALID_CREDENTIALS,
+      );
+      expect(reply(await push(A, { authorization: basic('nobody@example.com', PASSWORD) }, body))).toEqual(
+        INVALID_CREDENTIALS,
+      );
+      expect(reply(await push(A, { authorization: basic(disabled.email, PASSWORD) }, body))).toEqual(
+        INVALID_CREDENTIALS,
+      );
+      expect(reply(await push(A, { authorization: 'Basic !!not-base64-credentials' }, body))).toEqual(
+        INVALID_CREDENTIALS,
+      );
       expect(reply(await push(A, { authorization: 'basic' }, body))).toEqual(INVALID_CREDENTIALS);
     });
 
@@ -193,7 +237,9 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       expect(reply(await push(uniqueId('no-such-customer'), superadmin, body))).toEqual(INACTIVE);
       expect(reply(await push(uniqueId('no-such-customer'), userA.auth, body))).toEqual(INACTIVE);
       expect(reply(await push(inactive, mapped.auth, body))).toEqual(INACTIVE);
-      expect(reply(await push(inactive, { authorization: basic(mapped.user.email, PASSWORD) }, body))).toEqual(INACTIVE);
+      expect(reply(await push(inactive, { authorization: basic(mapped.user.email, PASSWORD) }, body))).toEqual(
+        INACTIVE,
+      );
     });
 
     it('user not mapped to the customer: 401 User is not associated with the customer', async () => {
@@ -216,18 +262,40 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
     it('body invalid: 400 Invalid payload naming the field', async () => {
       const h = userA.auth;
       expect(reply(await push(A, h, { sysid: 'x' }))).toEqual(invalidPayload({ field: 'state', error: STATE_MESSAGE }));
-      expect(reply(await push(A, h, { state: null, sysid: 'x' }))).toEqual(invalidPayload({ field: 'state', error: STATE_MESSAGE }));
-      expect(reply(await push(A, h, { state: { value: 6 }, sysid: 'x' }))).toEqual(invalidPayload({ field: 'state', error: STATE_MESSAGE }));
-      expect(reply(await push(A, h, { state: '', sysid: 'x' }))).toEqual(invalidPayload({ field: 'state', error: STATE_MESSAGE }));
-      expect(reply(await push(A, h, { state: '   ', sysid: 'x' }))).toEqual(invalidPayload({ field: 'state', error: STATE_MESSAGE }));
-      expect(reply(await push(A, h, { state: true, sysid: 'x' }))).toEqual(invalidPayload({ field: 'state', error: STATE_MESSAGE }));
+      expect(reply(await push(A, h, { state: null, sysid: 'x' }))).toEqual(
+        invalidPayload({ field: 'state', error: STATE_MESSAGE }),
+      );
+      expect(reply(await push(A, h, { state: { value: 6 }, sysid: 'x' }))).toEqual(
+        invalidPayload({ field: 'state', error: STATE_MESSAGE }),
+      );
+      expect(reply(await push(A, h, { state: '', sysid: 'x' }))).toEqual(
+        invalidPayload({ field: 'state', error: STATE_MESSAGE }),
+      );
+      expect(reply(await push(A, h, { state: '   ', sysid: 'x' }))).toEqual(
+        invalidPayload({ field: 'state', error: STATE_MESSAGE }),
+      );
+      expect(reply(await push(A, h, { state: true, sysid: 'x' }))).toEqual(
+        invalidPayload({ field: 'state', error: STATE_MESSAGE }),
+      );
 
       const missingSysid = reply(await push(A, h, { state: 6 }));
-      expect(missingSysid).toEqual({ status: 400, body: { message: 'Invalid payload', errors: [{ field: 'sysid', error: expect.stringContaining('sysid must be a string') }] } });
+      expect(missingSysid).toEqual({
+        status: 400,
+        body: {
+          message: 'Invalid payload',
+          errors: [{ field: 'sysid', error: expect.stringContaining('sysid must be a string') }],
+        },
+      });
       const blankSysid = reply(await push(A, h, { state: 6, sysid: '  ' }));
       expect(blankSysid).toEqual(invalidPayload({ field: 'sysid', error: 'sysid must not be blank' }));
       const numberSysid = reply(await push(A, h, { state: 6, sysid: 42 }));
-      expect(numberSysid).toEqual({ status: 400, body: { message: 'Invalid payload', errors: [{ field: 'sysid', error: expect.stringContaining('sysid must be a string') }] } });
+      expect(numberSysid).toEqual({
+        status: 400,
+        body: {
+          message: 'Invalid payload',
+          errors: [{ field: 'sysid', error: expect.stringContaining('sysid must be a string') }],
+        },
+      });
 
       const both = reply(await push(A, h, {}));
       expect(both.status).toBe(400);
@@ -238,7 +306,13 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       expect(empty.body.errors.map((e: Json) => e.field).sort()).toEqual(['state', 'sysid']);
 
       const malformed = reply(await push(A, h, '{"state": 6, "sysid": '));
-      expect(malformed).toEqual({ status: 400, body: { message: 'Invalid payload', errors: [expect.objectContaining({ error: expect.stringContaining('not valid JSON') })] } });
+      expect(malformed).toEqual({
+        status: 400,
+        body: {
+          message: 'Invalid payload',
+          errors: [expect.objectContaining({ error: expect.stringContaining('not valid JSON') })],
+        },
+      });
     });
 
     it('no alert of this customer is linked to sysid: 404 Ticket not found (unknown, or linked to another customer)', async () => {
@@ -275,14 +349,19 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       } finally {
         worker = await startWorker(gw.redisPrefix);
       }
-      const after = await eventually(() => getAlert(id, userA.auth), (a) => a.state === 'ACKNOWLEDGED');
+      const after = await eventually(
+        () => getAlert(id, userA.auth),
+        (a) => a.state === 'ACKNOWLEDGED',
+      );
       expect(itsmRows(after)).toHaveLength(1);
     });
   });
 
   describe('the order of the checks', () => {
     it('bad credentials with an invalid body: 401, not 400', async () => {
-      expect(reply(await push(A, { authorization: basic(userA.email, 'wrong') }, { state: null }))).toEqual(INVALID_CREDENTIALS);
+      expect(reply(await push(A, { authorization: basic(userA.email, 'wrong') }, { state: null }))).toEqual(
+        INVALID_CREDENTIALS,
+      );
       expect(reply(await push(A, {}, { state: null }))).toEqual(MISSING_TOKEN);
       expect(reply(await push(A, { authorization: 'Bearer nope' }, '{not json'))).toEqual(INVALID_TOKEN);
       expect(reply(await push(T, integrationHeader('not-a-token'), { state: null }))).toEqual(INVALID_TOKEN);
@@ -290,7 +369,9 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
 
     it('UI user with an unknown customer: 403 before 400', async () => {
       const ui = await createUser(gw.prisma, { type: 'UI' });
-      expect(reply(await push(uniqueId('no-such-customer'), { authorization: basic(ui.email, PASSWORD) }, {}))).toEqual(ACCESS_DENIED);
+      expect(reply(await push(uniqueId('no-such-customer'), { authorization: basic(ui.email, PASSWORD) }, {}))).toEqual(
+        ACCESS_DENIED,
+      );
     });
 
     it('inactive customer that the user is not mapped to: 400 inactive before 401 not associated', async () => {
@@ -307,7 +388,9 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
     });
 
     it('invalid body with an unknown sysid: 400 Invalid payload before 404', async () => {
-      expect(reply(await push(A, userA.auth, { state: '', sysid: uniqueId('unknown') }))).toEqual(invalidPayload({ field: 'state', error: STATE_MESSAGE }));
+      expect(reply(await push(A, userA.auth, { state: '', sysid: uniqueId('unknown') }))).toEqual(
+        invalidPayload({ field: 'state', error: STATE_MESSAGE }),
+      );
     });
   });
 
@@ -322,7 +405,11 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
 
       expect(reply(await push(A, userA.basic, { state: 6, sysid }))).toEqual(SUCCESS);
       let a = await itsmRowsReach(id, userA.auth, 1);
-      expect({ state: a.state, resolvedAt: typeof a.resolvedAt, ticket: a.ticket }).toEqual({ state: 'RESOLVED', resolvedAt: 'string', ticket: { sysid, number: 'INC0010001' } });
+      expect({ state: a.state, resolvedAt: typeof a.resolvedAt, ticket: a.ticket }).toEqual({
+        state: 'RESOLVED',
+        resolvedAt: 'string',
+        ticket: { sysid, number: 'INC0010001' },
+      });
       expect(itsmRows(a)).toEqual([row('OPEN', 'RESOLVED', '6')]);
 
       expect(reply(await push(A, userA.basic, { state: 1, sysid }))).toEqual(SUCCESS);
@@ -341,9 +428,12 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
     it('2 and 3 → ACKNOWLEDGED, 7 and 8 → RESOLVED; by Bearer token, with the number and comments of the callback', async () => {
       const sysid = uniqueId('sys');
       const id = await linkedAlert(A, userA.auth, sysid, 'INC0020002');
-      const row = (from: string, to: string, note: string) => itsmRow({ from, to, actor: userA.email, source: 'itsm', note });
+      const row = (from: string, to: string, note: string) =>
+        itsmRow({ from, to, actor: userA.email, source: 'itsm', note });
 
-      expect(reply(await push(A, userA.auth, { state: 2, sysid, number: 'INC0020002', comments: 'working on it' }))).toEqual(SUCCESS);
+      expect(
+        reply(await push(A, userA.auth, { state: 2, sysid, number: 'INC0020002', comments: 'working on it' })),
+      ).toEqual(SUCCESS);
       let a = await itsmRowsReach(id, userA.auth, 1);
       expect({ state: a.state, resolvedAt: a.resolvedAt }).toEqual({ state: 'ACKNOWLEDGED', resolvedAt: null });
       expect(itsmRows(a)).toEqual([row('OPEN', 'ACKNOWLEDGED', 'ticket INC0020002 state 2: working on it')]);
@@ -368,7 +458,13 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       const sysid = uniqueId('sys');
       const id = await linkedAlert(A, userA.auth, sysid, 'INC0030003');
       const unmapped = (value: string) =>
-        itsmRow({ from: 'OPEN', to: 'OPEN', actor: userA.email, source: 'itsm', note: `ticket INC0030003 state ${value} is not mapped to an alert state` });
+        itsmRow({
+          from: 'OPEN',
+          to: 'OPEN',
+          actor: userA.email,
+          source: 'itsm',
+          note: `ticket INC0030003 state ${value} is not mapped to an alert state`,
+        });
 
       expect(reply(await push(A, userA.auth, { state: 4, sysid }))).toEqual(SUCCESS);
       let a = await itsmRowsReach(id, userA.auth, 1);
@@ -397,7 +493,10 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       expect(reply(await push(A, userA.auth, { state: '6', sysid }))).toEqual(SUCCESS);
       await drained();
       let a = await getAlert(id, userA.auth);
-      expect({ state: a.state, itsm: itsmRows(a).map((h: Json) => h.note) }).toEqual({ state: 'RESOLVED', itsm: ['ticket INC0040004 state 6'] });
+      expect({ state: a.state, itsm: itsmRows(a).map((h: Json) => h.note) }).toEqual({
+        state: 'RESOLVED',
+        itsm: ['ticket INC0040004 state 6'],
+      });
 
       expect(reply(await push(A, userA.auth, { state: 'Weird', sysid }))).toEqual(SUCCESS);
       await itsmRowsReach(id, userA.auth, 2);
@@ -414,20 +513,40 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       const sysid = uniqueId('sys');
       const id = await linkedAlert(T, userT.auth, sysid, 'INC0050005');
 
-      expect(reply(await push(T, integrationHeader(integrationT.token), { state: 'Completed', sysid, resolvedby: 'jane.itsm' }))).toEqual(SUCCESS);
+      expect(
+        reply(
+          await push(T, integrationHeader(integrationT.token), { state: 'Completed', sysid, resolvedby: 'jane.itsm' }),
+        ),
+      ).toEqual(SUCCESS);
       let a = await itsmRowsReach(id, userT.auth, 1);
       expect(a.state).toBe('RESOLVED');
       expect(itsmRows(a)).toEqual([
-        itsmRow({ from: 'OPEN', to: 'RESOLVED', actor: 'jane.itsm', source: `itsm:${integrationT.id}`, note: 'ticket INC0050005 state Completed' }),
+        itsmRow({
+          from: 'OPEN',
+          to: 'RESOLVED',
+          actor: 'jane.itsm',
+          source: `itsm:${integrationT.id}`,
+          note: 'ticket INC0050005 state Completed',
+        }),
       ]);
 
       // ServiceNow's own states still apply where the mapping says nothing; case does not matter.
       expect(reply(await push(T, integrationHeader(integrationT.token), { state: 2, sysid }))).toEqual(SUCCESS);
       a = await itsmRowsReach(id, userT.auth, 2);
       expect(a.state).toBe('ACKNOWLEDGED');
-      expect(itsmRows(a)[1]).toEqual(itsmRow({ from: 'RESOLVED', to: 'ACKNOWLEDGED', actor: null, source: `itsm:${integrationT.id}`, note: 'ticket INC0050005 state 2' }));
+      expect(itsmRows(a)[1]).toEqual(
+        itsmRow({
+          from: 'RESOLVED',
+          to: 'ACKNOWLEDGED',
+          actor: null,
+          source: `itsm:${integrationT.id}`,
+          note: 'ticket INC0050005 state 2',
+        }),
+      );
 
-      expect(reply(await push(T, integrationHeader(integrationT.token), { state: 'completed', sysid }))).toEqual(SUCCESS);
+      expect(reply(await push(T, integrationHeader(integrationT.token), { state: 'completed', sysid }))).toEqual(
+        SUCCESS,
+      );
       a = await itsmRowsReach(id, userT.auth, 3);
       expect(a.state).toBe('RESOLVED');
 
@@ -438,7 +557,15 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       expect(reply(await push(T, userT.auth, { state: 'Completed', sysid }))).toEqual(SUCCESS);
       a = await itsmRowsReach(id, userT.auth, 5);
       expect(a.state).toBe('RESOLVED');
-      expect(itsmRows(a)[4]).toEqual(itsmRow({ from: 'OPEN', to: 'RESOLVED', actor: userT.email, source: 'itsm', note: 'ticket INC0050005 state Completed' }));
+      expect(itsmRows(a)[4]).toEqual(
+        itsmRow({
+          from: 'OPEN',
+          to: 'RESOLVED',
+          actor: userT.email,
+          source: 'itsm',
+          note: 'ticket INC0050005 state Completed',
+        }),
+      );
     });
 
     it('a regenerated integration token works and the old one gets 401 Invalid access token', async () => {
@@ -449,15 +576,24 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
       const id = await linkedAlert(tenant, user.auth, sysid, 'INC0060006');
 
       expect(reply(await push(tenant, integrationHeader(integration.token), { state: 2, sysid }))).toEqual(SUCCESS);
-      await eventually(() => getAlert(id, user.auth), (a) => a.state === 'ACKNOWLEDGED');
+      await eventually(
+        () => getAlert(id, user.auth),
+        (a) => a.state === 'ACKNOWLEDGED',
+      );
 
-      const res = await gw.inject({ method: 'POST', url: `/api/v2/tenants/${tenant}/integrations/installed/${integration.id}/token`, headers: superadmin });
+      const res = await gw.inject({
+        method: 'POST',
+        url: `/api/v2/tenants/${tenant}/integrations/installed/${integration.id}/token`,
+        headers: superadmin,
+      });
       expect(res.statusCode).toBe(200);
       const fresh: string = res.json().inboundConfig.authentication.token;
       expect(fresh).toEqual(expect.any(String));
       expect(fresh).not.toBe(integration.token);
 
-      expect(reply(await push(tenant, integrationHeader(integration.token), { state: 6, sysid }))).toEqual(INVALID_TOKEN);
+      expect(reply(await push(tenant, integrationHeader(integration.token), { state: 6, sysid }))).toEqual(
+        INVALID_TOKEN,
+      );
       expect(reply(await push(tenant, integrationHeader(fresh), { state: 6, sysid }))).toEqual(SUCCESS);
       const a = await itsmRowsReach(id, user.auth, 2);
       expect(a.state).toBe('RESOLVED');
@@ -470,7 +606,9 @@ describe('ITSM callback POST /gbpipush/{customerId} (spec §3)', () => {
     it('Basic, Bearer and integration token all reach the same alert', async () => {
       const sysid = uniqueId('sys');
       const id = await linkedAlert(T, userT.auth, sysid, 'INC0070007');
-      expect(reply(await push(T, { authorization: basic(userT.email, PASSWORD) }, { state: 2, sysid }))).toEqual(SUCCESS);
+      expect(reply(await push(T, { authorization: basic(userT.email, PASSWORD) }, { state: 2, sysid }))).toEqual(
+        SUCCESS,
+      );
       await itsmRowsReach(id, userT.auth, 1);
       expect(reply(await push(T, userT.auth, { state: 6, sysid }))).toEqual(SUCCESS);
       await itsmRowsReach(id, userT.auth, 2);

@@ -1,9 +1,12 @@
-import { ALL_QUEUES, QueueName } from '@sluice/queue';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { Response } from 'light-my-request';
+
+import { ALL_QUEUES, QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, createUser, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { eventually } from '../helpers/worker';
 
 type Json = Record<string, any>;
@@ -31,21 +34,29 @@ describe('hardening: admin and integration bodies', () => {
   });
 
   describe('null in PATCH bodies of users and customers', () => {
-    it.each(['name', 'password', 'type', 'isAdmin', 'disabled', 'customers'])('PATCH /admin/users/{id} with %s: null is 400 naming it, nothing changed', async (field) => {
-      const customer = (await createCustomer(gw.prisma)).id;
-      const user = await createUser(gw.prisma, { customers: [customer] });
-      const before = await gw.prisma.user.findUnique({ where: { id: user.id }, include: { customers: true } });
-      const res = await send('PATCH', `/api/v1/admin/users/${user.id}`, { [field]: null });
-      expect([res.statusCode, res.json()]).toEqual([400, notNull(field)]);
-      expect(await gw.prisma.user.findUnique({ where: { id: user.id }, include: { customers: true } })).toEqual(before);
-    });
+    it.each(['name', 'password', 'type', 'isAdmin', 'disabled', 'customers'])(
+      'PATCH /admin/users/{id} with %s: null is 400 naming it, nothing changed',
+      async (field) => {
+        const customer = (await createCustomer(gw.prisma)).id;
+        const user = await createUser(gw.prisma, { customers: [customer] });
+        const before = await gw.prisma.user.findUnique({ where: { id: user.id }, include: { customers: true } });
+        const res = await send('PATCH', `/api/v1/admin/users/${user.id}`, { [field]: null });
+        expect([res.statusCode, res.json()]).toEqual([400, notNull(field)]);
+        expect(await gw.prisma.user.findUnique({ where: { id: user.id }, include: { customers: true } })).toEqual(
+          before,
+        );
+      },
+    );
 
-    it.each(['name', 'active'])('PATCH /admin/customers/{id} with %s: null is 400 naming it, nothing changed', async (field) => {
-      const customer = await createCustomer(gw.prisma);
-      const res = await send('PATCH', `/api/v1/admin/customers/${customer.id}`, { [field]: null });
-      expect([res.statusCode, res.json()]).toEqual([400, notNull(field)]);
-      expect(await gw.prisma.customer.findUnique({ where: { id: customer.id } })).toEqual(customer);
-    });
+    it.each(['name', 'active'])(
+      'PATCH /admin/customers/{id} with %s: null is 400 naming it, nothing changed',
+      async (field) => {
+        const customer = await createCustomer(gw.prisma);
+        const res = await send('PATCH', `/api/v1/admin/customers/${customer.id}`, { [field]: null });
+        expect([res.statusCode, res.json()]).toEqual([400, notNull(field)]);
+        expect(await gw.prisma.customer.findUnique({ where: { id: customer.id } })).toEqual(customer);
+      },
+    );
 
     it('every null field is named at once, beside the other errors of the body', async () => {
       const user = await createUser(gw.prisma);
@@ -61,7 +72,14 @@ describe('hardening: admin and integration bodies', () => {
     it('POST bodies follow the same rule; organizationId null means "in no organization"', async () => {
       const active = await send('POST', '/api/v1/admin/customers', { name: 'Null active', active: null });
       expect([active.statusCode, active.json()]).toEqual([400, notNull('active')]);
-      const user = await send('POST', '/api/v1/admin/users', { email: `${uniqueId('n')}@example.com`, name: 'N', password: 'long enough pw', type: 'API', customers: [], isAdmin: null });
+      const user = await send('POST', '/api/v1/admin/users', {
+        email: `${uniqueId('n')}@example.com`,
+        name: 'N',
+        password: 'long enough pw',
+        type: 'API',
+        customers: [],
+        isAdmin: null,
+      });
       expect([user.statusCode, user.json()]).toEqual([400, notNull('isAdmin')]);
       const noOrg = await send('POST', '/api/v1/admin/customers', { name: 'No org', organizationId: null });
       expect(noOrg.statusCode).toBe(201);
@@ -71,23 +89,30 @@ describe('hardening: admin and integration bodies', () => {
     it('an absent field is left as it is', async () => {
       const customer = await createCustomer(gw.prisma);
       const res = await send('PATCH', `/api/v1/admin/customers/${customer.id}`, { active: false });
-      expect([res.statusCode, res.json()]).toEqual([200, { id: customer.id, name: customer.name, active: false, organizationId: null }]);
+      expect([res.statusCode, res.json()]).toEqual([
+        200,
+        { id: customer.id, name: customer.name, active: false, organizationId: null },
+      ]);
     });
   });
 
-  describe('concurrent replacements of a user\'s customers', () => {
+  describe("concurrent replacements of a user's customers", () => {
     it('8 PATCHes at once are all 200, each answers its own set, the last one wins whole', async () => {
       const shared = (await createCustomer(gw.prisma)).id;
       const own = await Promise.all(Array.from({ length: 8 }, async () => (await createCustomer(gw.prisma)).id));
       const user = await createUser(gw.prisma, { customers: [shared, own[0]] });
       const sets = own.map((c, i) => (i % 2 === 0 ? [shared, c] : [c]));
 
-      const answers = await Promise.all(sets.map((customers) => send('PATCH', `/api/v1/admin/users/${user.id}`, { customers })));
+      const answers = await Promise.all(
+        sets.map((customers) => send('PATCH', `/api/v1/admin/users/${user.id}`, { customers })),
+      );
       expect(answers.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
       answers.forEach((r, i) => expect([...r.json().customers].sort()).toEqual([...sets[i]].sort()));
 
       // Not a mix of several requests: exactly one request's set.
-      const stored = (await gw.prisma.userCustomer.findMany({ where: { userId: user.id } })).map((m) => m.customerId).sort();
+      const stored = (await gw.prisma.userCustomer.findMany({ where: { userId: user.id } }))
+        .map((m) => m.customerId)
+        .sort();
       expect(sets.map((s) => [...s].sort())).toContainEqual(stored);
     });
   });
@@ -109,14 +134,31 @@ describe('hardening: admin and integration bodies', () => {
       const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw.redisPrefix });
       // A stand-in for the worker's maintenance processor, whose run fails.
       const workerRedis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
-      const worker = new Worker(QueueName.Maintenance, async () => {
-        throw new Error('retention failed: disk full');
-      }, { connection: workerRedis, prefix: gw.redisPrefix });
+      const worker = new Worker(
+        QueueName.Maintenance,
+        async () => {
+          throw new Error('retention failed: disk full');
+        },
+        { connection: workerRedis, prefix: gw.redisPrefix },
+      );
       try {
         const job = await queue.add('retention', {}, { attempts: 1, jobId: uniqueId('maint') });
-        const list = await eventually(async () => (await send('GET', '/api/v1/admin/jobs/failed?queue=maintenance')).json(), (b) => b.totalCount === 1);
+        const list = await eventually(
+          async () => (await send('GET', '/api/v1/admin/jobs/failed?queue=maintenance')).json(),
+          (b) => b.totalCount === 1,
+        );
         expect(list).toEqual({
-          results: [{ queue: 'maintenance', id: job.id, failedReason: 'retention failed: disk full', attemptsMade: 1, failedAt: expect.any(String), receivedAt: null, records: null }],
+          results: [
+            {
+              queue: 'maintenance',
+              id: job.id,
+              failedReason: 'retention failed: disk full',
+              attemptsMade: 1,
+              failedAt: expect.any(String),
+              receivedAt: null,
+              records: null,
+            },
+          ],
           totalCount: 1,
         });
         const unfiltered = (await send('GET', '/api/v1/admin/jobs/failed?itemsPerPage=500')).json();
@@ -137,26 +179,50 @@ describe('hardening: admin and integration bodies', () => {
       const res = await send('GET', '/api/v1/admin/jobs/failed?queue=nope');
       expect([res.statusCode, res.json()]).toEqual([
         400,
-        { message: 'Invalid payload', errors: [{ field: 'queue', error: `queue must be one of ${ALL_QUEUES.join(', ')}` }] },
+        {
+          message: 'Invalid payload',
+          errors: [{ field: 'queue', error: `queue must be one of ${ALL_QUEUES.join(', ')}` }],
+        },
       ]);
     });
   });
 
   describe('wrong JSON types in integration bodies', () => {
     const base = (tenantId: string) => `/api/v2/tenants/${tenantId}/integrations/installed`;
-    const mapAttribute = { name: 'Status', thirdPartyAttrName: 'state', entityType: 'INCIDENT', thirdPartyEntityType: 'incident', attrValues: [{ attrValue: 'Resolved', thirdPartyAttrValue: '6' }] };
+    const mapAttribute = {
+      name: 'Status',
+      thirdPartyAttrName: 'state',
+      entityType: 'INCIDENT',
+      thirdPartyEntityType: 'incident',
+      attrValues: [{ attrValue: 'Resolved', thirdPartyAttrValue: '6' }],
+    };
     /** A body that uses every field of the integration DTOs. */
     const full = (): Json => ({
       displayName: 'Everything',
       integration: { id: 'CUSTOM', name: 'Custom' },
-      inboundConfig: { authentication: { authType: 'OAUTH2', role: { uniqueId: 'ROLE-1' } }, mapAttributes: [mapAttribute] },
+      inboundConfig: {
+        authentication: { authType: 'OAUTH2', role: { uniqueId: 'ROLE-1' } },
+        mapAttributes: [mapAttribute],
+      },
       outboundConfig: {
         mapAttributes: [mapAttribute],
         minSeverity: 3,
         baseNotifier: {
-          type: 'REST_API', baseURI: 'https://itsm.example.com', authType: 'JWT', grantType: 'PASSWORD', userName: 'u', password: 'p', apiKey: 'k', apiSecret: 's',
-          refreshToken: 'r', accessTokenURL: 'https://itsm.example.com/token', tokenURL: 'https://itsm.example.com/login', tokenPayload: { user: 'u' },
-          tokenHeaders: [{ key: 'X-Key', value: 'v' }], tokensPath: [{ key: 'jwt', value: 'a.b' }], resourceAuthHeaders: [{ key: 'Authorization', value: 'Bearer $jwt' }],
+          type: 'REST_API',
+          baseURI: 'https://itsm.example.com',
+          authType: 'JWT',
+          grantType: 'PASSWORD',
+          userName: 'u',
+          password: 'p',
+          apiKey: 'k',
+          apiSecret: 's',
+          refreshToken: 'r',
+          accessTokenURL: 'https://itsm.example.com/token',
+          tokenURL: 'https://itsm.example.com/login',
+          tokenPayload: { user: 'u' },
+          tokenHeaders: [{ key: 'X-Key', value: 'v' }],
+          tokensPath: [{ key: 'jwt', value: 'a.b' }],
+          resourceAuthHeaders: [{ key: 'Authorization', value: 'Bearer $jwt' }],
         },
       },
     });
@@ -201,7 +267,10 @@ describe('hardening: admin and integration bodies', () => {
       expect(body.message).toBe('Invalid payload');
       // The field itself, or the list it is an item of.
       const named = body.errors.map((e: Json) => e.field);
-      expect({ path, named: named.some((f: string) => f === path || f === path.replace(/\.\d+$/, '')) }).toEqual({ path, named: true });
+      expect({ path, named: named.some((f: string) => f === path || f === path.replace(/\.\d+$/, '')) }).toEqual({
+        path,
+        named: true,
+      });
     };
 
     it('the full body itself is valid', async () => {
@@ -213,16 +282,25 @@ describe('hardening: admin and integration bodies', () => {
     it('{"integration": []} on install is 400 naming integration', async () => {
       const t = (await createCustomer(gw.prisma)).id;
       const res = await send('POST', base(t), { integration: [] });
-      expect([res.statusCode, res.json()]).toEqual([400, { message: 'Invalid payload', errors: [{ field: 'integration', error: 'integration must be an object' }] }]);
+      expect([res.statusCode, res.json()]).toEqual([
+        400,
+        { message: 'Invalid payload', errors: [{ field: 'integration', error: 'integration must be an object' }] },
+      ]);
       expect(await gw.prisma.integration.count({ where: { tenantId: t } })).toBe(0);
     });
 
     it('mapAttributes: [[]] is 400 naming the list', async () => {
       const t = (await createCustomer(gw.prisma)).id;
-      const res = await send('POST', base(t), { integration: { id: 'CUSTOM' }, inboundConfig: { mapAttributes: [[]] } });
+      const res = await send('POST', base(t), {
+        integration: { id: 'CUSTOM' },
+        inboundConfig: { mapAttributes: [[]] },
+      });
       expect([res.statusCode, res.json()]).toEqual([
         400,
-        { message: 'Invalid payload', errors: [{ field: 'inboundConfig.mapAttributes', error: 'each item of mapAttributes must be an object' }] },
+        {
+          message: 'Invalid payload',
+          errors: [{ field: 'inboundConfig.mapAttributes', error: 'each item of mapAttributes must be an object' }],
+        },
       ]);
     });
 
@@ -242,7 +320,8 @@ describe('hardening: admin and integration bodies', () => {
       const before = await gw.prisma.integration.findUnique({ where: { id } });
       const body = { ...full(), id };
       for (const [path, value] of [...cases(), ['id', 7], ['id', {}]] as [string, unknown][]) {
-        for (const method of ['POST', 'PUT'] as const) expectNamed(await send(method, `${base(t)}/${id}`, withValue(body, path, value)), path);
+        for (const method of ['POST', 'PUT'] as const)
+          expectNamed(await send(method, `${base(t)}/${id}`, withValue(body, path, value)), path);
       }
       expect(await gw.prisma.integration.findUnique({ where: { id } })).toEqual(before);
     });

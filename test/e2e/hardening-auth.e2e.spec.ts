@@ -1,14 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import Redis from 'ioredis';
 import * as jwt from 'jsonwebtoken';
 import type { Response } from 'light-my-request';
-import Redis from 'ioredis';
+
 import { PasswordService } from '../../apps/gateway/src/auth/password.service';
 import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
+import type { AppProcess } from '../helpers/app-process';
+import { childPids, startGatewayCluster, stopGatewayCluster } from '../helpers/app-process';
 import { basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { startRedisProcess } from '../helpers/redis-process';
 import { eventually } from '../helpers/worker';
-import { AppProcess, childPids, startGatewayCluster, stopGatewayCluster } from '../helpers/app-process';
 
 /**
  * Authentication hardening: access tokens must carry `exp` and an `iat` that is not in the
@@ -44,7 +47,10 @@ function expectInvalidLogin(res: Response) {
 }
 
 const statuses = (responses: Response[]) =>
-  responses.reduce<Record<number, number>>((counts, r) => ({ ...counts, [r.statusCode]: (counts[r.statusCode] ?? 0) + 1 }), {});
+  responses.reduce<Record<number, number>>(
+    (counts, r) => ({ ...counts, [r.statusCode]: (counts[r.statusCode] ?? 0) + 1 }),
+    {},
+  );
 
 describe('access tokens: exp required, iat not in the future', () => {
   let gw: TestGateway;
@@ -73,8 +79,20 @@ describe('access tokens: exp required, iat not in the future', () => {
     });
 
   const requests: [string, (token: string) => Promise<Response>][] = [
-    ['POST /publish/allevents (Bearer)', (t) => gw.inject({ method: 'POST', url: '/publish/allevents', headers: { authorization: `Bearer ${t}` }, payload: event(customer) })],
-    ['GET /api/v1/adapters (cookie)', (t) => gw.inject({ method: 'GET', url: `/api/v1/adapters?customerid=${customer}`, cookies: { access_token: t } })],
+    [
+      'POST /publish/allevents (Bearer)',
+      (t) =>
+        gw.inject({
+          method: 'POST',
+          url: '/publish/allevents',
+          headers: { authorization: `Bearer ${t}` },
+          payload: event(customer),
+        }),
+    ],
+    [
+      'GET /api/v1/adapters (cookie)',
+      (t) => gw.inject({ method: 'GET', url: `/api/v1/adapters?customerid=${customer}`, cookies: { access_token: t } }),
+    ],
   ];
 
   describe.each(requests)('%s', (_route, send) => {
@@ -165,7 +183,12 @@ describe('login brakes (LOGIN_* defaults: 5 failures per account, 100 per addres
     const customer = (await createCustomer(gw.prisma)).id;
     const user = await createUser(gw.prisma, { customers: [customer] });
     const push = (password: string) =>
-      gw.inject({ method: 'POST', url: `/gbpipush/${customer}`, headers: { authorization: basic(user.email, password) }, payload: { state: 6, sysid: 'none' } });
+      gw.inject({
+        method: 'POST',
+        url: `/gbpipush/${customer}`,
+        headers: { authorization: basic(user.email, password) },
+        payload: { state: 6, sysid: 'none' },
+      });
     for (let i = 0; i < 3; i++) {
       const res = await push(WRONG);
       expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: INVALID_CREDENTIALS });
@@ -220,13 +243,21 @@ describe('login brakes per client address (LOGIN_MAX_FAILURES_PER_IP)', () => {
 
     expect((await loginAs(gw, user.email, PASSWORD, '192.0.2.45')).statusCode).toBe(200);
 
-    await eventually(async () => (await loginAs(gw, user.email, PASSWORD, spray)).statusCode, (s) => s === 200, 5000);
+    await eventually(
+      async () => (await loginAs(gw, user.email, PASSWORD, spray)).statusCode,
+      (s) => s === 200,
+      5000,
+    );
   });
 
   it('takes the address from X-Forwarded-For (trustProxy), so a proxy does not pool its clients', async () => {
     const user = await createUser(gw.prisma);
     const via = (client: string, password: string) =>
-      gw.inject({ method: 'POST', url: LOGIN, headers: { authorization: basic(user.email, password), 'x-forwarded-for': client } });
+      gw.inject({
+        method: 'POST',
+        url: LOGIN,
+        headers: { authorization: basic(user.email, password), 'x-forwarded-for': client },
+      });
     for (let i = 0; i < 4; i++) expectInvalidLogin(await via('192.0.2.60', WRONG));
     expectThrottled(await via('192.0.2.60', PASSWORD), 3);
     expect((await via('192.0.2.61', PASSWORD)).statusCode).toBe(200);
@@ -256,7 +287,11 @@ describe('login brakes live in Redis, under REDIS_PREFIX', () => {
     try {
       // Until its Redis connection is up, a new gateway lets logins through unbraked (and counts
       // nothing): wait for that, then the counts of the first must hold.
-      const braked = await eventually(() => loginAs(second, user.email, WRONG), (r) => r.statusCode !== 401, 5000);
+      const braked = await eventually(
+        () => loginAs(second, user.email, WRONG),
+        (r) => r.statusCode !== 401,
+        5000,
+      );
       expectThrottled(braked, 60);
     } finally {
       await second.close();
@@ -281,14 +316,17 @@ describe('login brakes while Redis is down', () => {
       expect((await loginAs(gw, user.email, PASSWORD)).statusCode).toBe(200);
 
       await redis.start();
-      await eventually(async () => (await loginAs(gw, user.email, WRONG)).statusCode, (s) => s === 429, 10_000);
+      await eventually(
+        async () => (await loginAs(gw, user.email, WRONG)).statusCode,
+        (s) => s === 429,
+        10_000,
+      );
     } finally {
       await gw.close();
       await redis.kill();
     }
   }, 30_000);
 });
-
 
 describe('login brakes across the processes of GATEWAY_PROCESSES=2', () => {
   let primary: AppProcess;
@@ -309,11 +347,14 @@ describe('login brakes across the processes of GATEWAY_PROCESSES=2', () => {
 
   it('counts the failures of one account once, whichever process answers', async () => {
     expect(childPids(primary.pid)).toHaveLength(2);
-    const user = await createUser(prisma as never);
+    const user = await createUser(prisma);
     const results: number[] = [];
     // A new connection per request: the cluster hands connections to its processes in turn.
     for (let i = 0; i < 8; i++) {
-      const res = await fetch(`${base}${LOGIN}`, { method: 'POST', headers: { authorization: basic(user.email, WRONG), connection: 'close' } });
+      const res = await fetch(`${base}${LOGIN}`, {
+        method: 'POST',
+        headers: { authorization: basic(user.email, WRONG), connection: 'close' },
+      });
       results.push(res.status);
       await res.arrayBuffer();
     }

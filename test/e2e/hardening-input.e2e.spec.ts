@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { QueueName } from '@sluice/queue';
+
 import type { Response } from 'light-my-request';
+
+import { QueueName } from '@sluice/queue';
+
 import { DRAIN_LIMIT } from '../../apps/gateway/src/http/body-reader';
 import { apiUser, basic, createCustomer, createUser, event, login, PASSWORD } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 type Json = Record<string, any>;
 
@@ -56,7 +60,11 @@ describe('hardening: HTTP input', () => {
     it('pageNum=1e17 is a 400 naming pageNum on every paged list', async () => {
       for (const list of lists()) {
         const res = await get(`${list}?pageNum=1e17`);
-        expect([list, ...result(res)]).toEqual([list, 400, invalid({ field: 'pageNum', error: 'pageNum must not be greater than 1000000000' })]);
+        expect([list, ...result(res)]).toEqual([
+          list,
+          400,
+          invalid({ field: 'pageNum', error: 'pageNum must not be greater than 1000000000' }),
+        ]);
       }
     });
 
@@ -90,7 +98,12 @@ describe('hardening: HTTP input', () => {
       ['DELETE', '/api/v2/tenants/CUSTOMER/integrations/installed/%00', 'installedIntgId'],
       ['POST', '/api/v1/admin/jobs/failed/%00/retry', 'id'],
     ])('%s %s → 400 naming the path parameter %s', async (method, url, field) => {
-      const res = await gw.inject({ method: method as 'GET', url: url.replace('CUSTOMER', customer), headers: admin, payload: method === 'GET' || method === 'DELETE' ? undefined : { name: 'x', sysid: 'x', state: 'x' } });
+      const res = await gw.inject({
+        method: method as 'GET',
+        url: url.replace('CUSTOMER', customer),
+        headers: admin,
+        payload: method === 'GET' || method === 'DELETE' ? undefined : { name: 'x', sysid: 'x', state: 'x' },
+      });
       expect(result(res)).toEqual([400, invalid({ field, error: `${field} ${UNSTORABLE}` })]);
     });
 
@@ -107,12 +120,20 @@ describe('hardening: HTTP input', () => {
     });
 
     it('a NUL in a query parameter name → 400 naming the query', async () => {
-      expect(result(await get('/api/v1/alerts?%00=1'))).toEqual([400, invalid({ field: 'query', error: `a query parameter name ${UNSTORABLE}` })]);
+      expect(result(await get('/api/v1/alerts?%00=1'))).toEqual([
+        400,
+        invalid({ field: 'query', error: `a query parameter name ${UNSTORABLE}` }),
+      ]);
     });
 
     it('the publish routes (plain Fastify routes) are covered too', async () => {
       const before = await queued();
-      const res = await gw.inject({ method: 'POST', url: '/publish/allevents?x=%00', headers: admin, payload: event(customer) });
+      const res = await gw.inject({
+        method: 'POST',
+        url: '/publish/allevents?x=%00',
+        headers: admin,
+        payload: event(customer),
+      });
       expect(result(res)).toEqual([400, invalid({ field: 'x', error: `x ${UNSTORABLE}` })]);
       expect(await queued()).toBe(before);
     });
@@ -126,7 +147,10 @@ describe('hardening: HTTP input', () => {
       'a path that is not valid percent-encoded UTF-8 (%s, e.g. an encoded lone surrogate) → the contract 400',
       async (url) => {
         const res = await gw.inject({ method: url.startsWith('/gbpipush') ? 'POST' : 'GET', url, headers: admin });
-        expect(result(res)).toEqual([400, invalid({ field: 'path', error: 'the URL path is not valid percent-encoded UTF-8' })]);
+        expect(result(res)).toEqual([
+          400,
+          invalid({ field: 'path', error: 'the URL path is not valid percent-encoded UTF-8' }),
+        ]);
         expect(res.headers['x-content-type-options']).toBe('nosniff');
         expect(res.headers['x-request-id']).toEqual(expect.stringMatching(/\S/));
       },
@@ -134,7 +158,10 @@ describe('hardening: HTTP input', () => {
 
     it('a path parameter over 100 characters → the contract 400', async () => {
       const res = await get(`/api/v1/alerts/${'a'.repeat(101)}`);
-      expect(result(res)).toEqual([400, invalid({ field: 'path', error: 'a path parameter is longer than 100 characters' })]);
+      expect(result(res)).toEqual([
+        400,
+        invalid({ field: 'path', error: 'a path parameter is longer than 100 characters' }),
+      ]);
     });
 
     it('an ordinary query with non-ASCII text still works', async () => {
@@ -150,7 +177,12 @@ describe('hardening: HTTP input', () => {
       ['PATCH', '/api/v1/admin/customers/CUSTOMER', '{"name": "\\udc00x"}', 'name'],
       ['POST', '/api/v1/user/token/refresh', '{"refresh_token": "\\u0000"}', 'refresh_token'],
       ['PUT', '/api/v1/alerts/00000000-0000-0000-0000-000000000000/ticket', '{"sysid": "a\\u0000"}', 'sysid'],
-      ['POST', '/api/v2/tenants/CUSTOMER/integrations/installed', '{"integration": {"id": "\\u0000"}}', 'integration.id'],
+      [
+        'POST',
+        '/api/v2/tenants/CUSTOMER/integrations/installed',
+        '{"integration": {"id": "\\u0000"}}',
+        'integration.id',
+      ],
     ])('%s %s with NUL or a lone surrogate → 400 naming the field', async (method, url, body, field) => {
       const res = await postJson(url.replace('CUSTOMER', customer), body, method as 'POST');
       expect(result(res)).toEqual([400, invalid({ index: 0, field, error: `${field} ${UNSTORABLE}` })]);
@@ -170,7 +202,10 @@ describe('hardening: HTTP input', () => {
 
     it('deep JSON holding NUL or a __proto__ key is the same 400 (the scans are not recursive)', async () => {
       for (const leaf of ['"\\u0000"', '{"__proto__": {"polluted": 1}}']) {
-        const res = await postJson('/api/v1/admin/organizations', `{"name": "x", "extra": ${nestedObjects(10_000, leaf)}}`);
+        const res = await postJson(
+          '/api/v1/admin/organizations',
+          `{"name": "x", "extra": ${nestedObjects(10_000, leaf)}}`,
+        );
         expect(result(res)).toEqual([400, invalid({ index: 0, field: 'extra', error: TOO_DEEP })]);
       }
       expect(({} as Json).polluted).toBeUndefined();
@@ -188,7 +223,8 @@ describe('hardening: HTTP input', () => {
 
     it('64 levels are accepted and queued as sent; 65 are refused', async () => {
       // The record is level 1, so its field holds 63 more.
-      const record = (levels: number) => JSON.stringify(event(customer)).replace('{', `{"x_deep": ${nestedObjects(levels)}, `);
+      const record = (levels: number) =>
+        JSON.stringify(event(customer)).replace('{', `{"x_deep": ${nestedObjects(levels)}, `);
       const ok = await postJson('/publish/allevents', record(63));
       expect(ok.statusCode).toBe(200);
       const job = (await gw.jobs(QueueName.Events)).find((j) => j.id === ok.json().requestId)!;
@@ -198,8 +234,14 @@ describe('hardening: HTTP input', () => {
     });
 
     it('a prototype-poisoning key is named where it is', async () => {
-      const res = await postJson('/api/v1/admin/organizations', '{"name": "x", "extra": {"list": [{"__proto__": {"isSuperadmin": true}}]}}');
-      expect(result(res)).toEqual([400, invalid({ index: 0, field: 'extra.list[0].__proto__', error: 'field name __proto__ is not allowed' })]);
+      const res = await postJson(
+        '/api/v1/admin/organizations',
+        '{"name": "x", "extra": {"list": [{"__proto__": {"isSuperadmin": true}}]}}',
+      );
+      expect(result(res)).toEqual([
+        400,
+        invalid({ index: 0, field: 'extra.list[0].__proto__', error: 'field name __proto__ is not allowed' }),
+      ]);
     });
   });
 
@@ -246,7 +288,10 @@ describe('hardening: HTTP input', () => {
     it('a publish batch of 1000 records with 5 bad fields each → the first 100 of 5000 errors', async () => {
       const before = await queued();
       const bad = { severity: 'severe', entity: 1, entityid: 2, ieventid: 3, firstoccurrence: 'yesterday' };
-      const res = await postJson('/publish/allevents', JSON.stringify(Array.from({ length: 1000 }, () => event(customer, bad))));
+      const res = await postJson(
+        '/publish/allevents',
+        JSON.stringify(Array.from({ length: 1000 }, () => event(customer, bad))),
+      );
       expect(result(res)).toEqual([400, capped(5000)]);
       const { errors } = res.json();
       expect(errors).toHaveLength(100);
@@ -287,9 +332,17 @@ describe('hardening: HTTP input', () => {
       const user = await createUser(gw.prisma);
       const tokens = await login(gw, user.email);
       expect(tokens.response.headers['cache-control']).toBe('no-store');
-      const refreshed = await gw.inject({ method: 'POST', url: '/api/v1/user/token/refresh', payload: { refresh_token: tokens.refreshToken } });
+      const refreshed = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token/refresh',
+        payload: { refresh_token: tokens.refreshToken },
+      });
       expect([refreshed.statusCode, refreshed.headers['cache-control']]).toEqual([200, 'no-store']);
-      const wrong = await gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic(user.email, `${PASSWORD}!`) } });
+      const wrong = await gw.inject({
+        method: 'POST',
+        url: '/api/v1/user/token',
+        headers: { authorization: basic(user.email, `${PASSWORD}!`) },
+      });
       expect([wrong.statusCode, wrong.headers['cache-control']]).toEqual([401, 'no-store']);
       expect((await get('/publish/healthcheck', {})).headers['cache-control']).toBeUndefined();
     });
@@ -306,7 +359,9 @@ describe('hardening: HTTP input', () => {
       expect(scripts.length).toBeGreaterThan(0);
       for (const attrs of scripts) expect(attrs).toMatch(/src=/);
       const assets = [...page.body.matchAll(/(?:src|href)="\.\/(docs\/[^"]+)"/g)].map((m) => `/${m[1]}`);
-      expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js', '/docs/swagger-ui.css']));
+      expect(assets).toEqual(
+        expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js', '/docs/swagger-ui.css']),
+      );
       for (const asset of assets) expect([asset, (await get(asset, {})).statusCode]).toEqual([asset, 200]);
       expect((await get('/docs-json', {})).statusCode).toBe(200);
     });
@@ -329,7 +384,12 @@ describe('hardening: HTTP input', () => {
 });
 
 /** What a client that sends its whole body before reading the answer receives, over a real socket. */
-async function sendWhole(port: number, head: string, body: Buffer, chunked: boolean): Promise<{ error?: string; response: string }> {
+async function sendWhole(
+  port: number,
+  head: string,
+  body: Buffer,
+  chunked: boolean,
+): Promise<{ error?: string; response: string }> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let response = '';
@@ -344,7 +404,9 @@ async function sendWhole(port: number, head: string, body: Buffer, chunked: bool
       while (offset < body.length) {
         const chunk = body.subarray(offset, offset + piece);
         offset += piece;
-        const framed = chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk;
+        const framed = chunked
+          ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
+          : chunk;
         if (!socket.write(framed)) return void socket.once('drain', write);
       }
       if (chunked) socket.write('0\r\n\r\n');
@@ -386,11 +448,19 @@ describe('hardening: a body over BODY_LIMIT on a real socket', () => {
 
   it('a Content-Length past what is drained is answered 413 at once, without reading the body', async () => {
     const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
-      const req = http.request({ port, method: 'POST', path: '/publish/allevents', headers: { authorization: auth, 'content-length': LIMIT + DRAIN_LIMIT + 1 } }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode, body }));
-      });
+      const req = http.request(
+        {
+          port,
+          method: 'POST',
+          path: '/publish/allevents',
+          headers: { authorization: auth, 'content-length': LIMIT + DRAIN_LIMIT + 1 },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        },
+      );
       req.on('error', reject);
       req.flushHeaders();
     });

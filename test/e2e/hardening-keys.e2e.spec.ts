@@ -1,9 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+
+import { QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, entity, event, metric } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -15,13 +18,21 @@ import { eventually, startWorker } from '../helpers/worker';
 const BOUND = 2000;
 const bytes = (s: string) => Buffer.byteLength(s);
 /** `n` random printable ASCII characters, quotes and backslashes included. */
-const ascii = (n: number) => Array.from({ length: n }, () => String.fromCharCode(0x21 + Math.floor(Math.random() * 94))).join('');
+const ascii = (n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(0x21 + Math.floor(Math.random() * 94))).join('');
 /** `n` random CJK ideographs: 3 bytes of UTF-8 each. */
-const cjk = (n: number) => Array.from({ length: n }, () => String.fromCharCode(0x4e00 + Math.floor(Math.random() * 0x5000))).join('');
+const cjk = (n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(0x4e00 + Math.floor(Math.random() * 0x5000))).join('');
 /** `n` random emoji: 2 UTF-16 units and 4 bytes of UTF-8 each. */
-const emoji = (n: number) => Array.from({ length: n }, () => String.fromCodePoint(0x1f600 + Math.floor(Math.random() * 64))).join('');
+const emoji = (n: number) =>
+  Array.from({ length: n }, () => String.fromCodePoint(0x1f600 + Math.floor(Math.random() * 64))).join('');
 /** Metric tags as the worker keys a series. */
-const tagsKey = (tags: Record<string, string>) => JSON.stringify(Object.keys(tags).sort().map((k) => [k, tags[k]]));
+const tagsKey = (tags: Record<string, string>) =>
+  JSON.stringify(
+    Object.keys(tags)
+      .sort()
+      .map((k) => [k, tags[k]]),
+  );
 
 type Json = Record<string, any>;
 
@@ -50,7 +61,8 @@ describe('index keys within PostgreSQL limits', () => {
     await gw?.close();
   });
 
-  const post = (route: string, payload: object) => gw.inject({ method: 'POST', url: `/publish/${route}`, headers: auth, payload });
+  const post = (route: string, payload: object) =>
+    gw.inject({ method: 'POST', url: `/publish/${route}`, headers: auth, payload });
 
   async function refused(route: string, record: Json, field: string, fields: RegExp) {
     const res = await post(route, [record]);
@@ -70,15 +82,27 @@ describe('index keys within PostgreSQL limits', () => {
     expect(res.statusCode).toBe(200);
     const id: string = res.json().requestId;
     const q = queues.get(queue)!;
-    const state = await eventually(() => q.getJobState(id), (s) => s === 'unknown' || s === 'completed' || s === 'failed', 20_000);
+    const state = await eventually(
+      () => q.getJobState(id),
+      (s) => s === 'unknown' || s === 'completed' || s === 'failed',
+      20_000,
+    );
     const failedReason = state === 'failed' ? (await q.getJob(id))?.failedReason : undefined;
-    expect({ state, failedReason }).toEqual({ state: expect.stringMatching(/^(unknown|completed)$/), failedReason: undefined });
+    expect({ state, failedReason }).toEqual({
+      state: expect.stringMatching(/^(unknown|completed)$/),
+      failedReason: undefined,
+    });
   }
 
   describe('refused at the gateway, naming the field', () => {
     it('a metric whose tags are three values of 1024 printable characters', async () => {
       const tags = { a: ascii(1024), b: ascii(1024), c: ascii(1024) };
-      await refused('metrics', metric(customer, { tags }), 'tags', /^envcustomerid, entityid, parameterid \(parametername when absent\) and tags/);
+      await refused(
+        'metrics',
+        metric(customer, { tags }),
+        'tags',
+        /^envcustomerid, entityid, parameterid \(parametername when absent\) and tags/,
+      );
     });
 
     it('a metric with 200 tags of 1024 characters', async () => {
@@ -87,23 +111,52 @@ describe('index keys within PostgreSQL limits', () => {
     });
 
     it('an event whose parameterid defaults to 1000 CJK characters of parametername', async () => {
-      await refused('allevents', event(customer, { parametername: cjk(1000) }), 'parametername', /parameterid \(parametername when absent\) and splitby/);
+      await refused(
+        'allevents',
+        event(customer, { parametername: cjk(1000) }),
+        'parametername',
+        /parameterid \(parametername when absent\) and splitby/,
+      );
     });
 
     it('a metric whose parameterid defaults to 1000 CJK characters of parametername', async () => {
-      await refused('metrics', metric(customer, { parametername: cjk(1000), tags: undefined }), 'parametername', /^envcustomerid, entityid, parameterid/);
+      await refused(
+        'metrics',
+        metric(customer, { parametername: cjk(1000), tags: undefined }),
+        'parametername',
+        /^envcustomerid, entityid, parameterid/,
+      );
     });
 
     it('an event whose explicit ids add up to more than the bound', async () => {
-      const record = event(customer, { entityid: cjk(256), parametercategory: cjk(256), parameterid: cjk(256), splitby: 'x' });
+      const record = event(customer, {
+        entityid: cjk(256),
+        parametercategory: cjk(256),
+        parameterid: cjk(256),
+        splitby: 'x',
+      });
       await refused('allevents', record, 'entityid', /^envcustomerid, entityid, parametercategory/);
     });
 
     it('an entity relation whose ids add up to more than the bound', async () => {
-      const record = entity(customer, { entityid: cjk(200), relations: [{ targetentityid: 'ok', relationtype: 'runs_on' }, { targetentityid: cjk(256), relationtype: cjk(256) }] });
+      const record = entity(customer, {
+        entityid: cjk(200),
+        relations: [
+          { targetentityid: 'ok', relationtype: 'runs_on' },
+          { targetentityid: cjk(256), relationtype: cjk(256) },
+        ],
+      });
       const res = await post('entity', [record]);
       expect(res.statusCode).toBe(400);
-      expect(res.json().errors).toEqual([{ index: 0, field: 'relations.1.targetentityid', error: expect.stringMatching(/^envcustomerid, entityid, targetentityid and relationtype of a relation together must be at most 2000 bytes/) }]);
+      expect(res.json().errors).toEqual([
+        {
+          index: 0,
+          field: 'relations.1.targetentityid',
+          error: expect.stringMatching(
+            /^envcustomerid, entityid, targetentityid and relationtype of a relation together must be at most 2000 bytes/,
+          ),
+        },
+      ]);
     });
 
     it('one byte over the bound, in a batch: only that record is named and nothing is queued', async () => {
@@ -112,7 +165,9 @@ describe('index keys within PostgreSQL limits', () => {
       const over = event(customer, { entityid, parametername: name, splitby: 'q'.repeat(256) });
       const res = await post('allevents', [event(customer), over]);
       expect(res.statusCode).toBe(400);
-      expect(res.json().errors).toEqual([{ index: 1, field: 'parametername', error: expect.stringMatching(/, not 2001$/) }]);
+      expect(res.json().errors).toEqual([
+        { index: 1, field: 'parametername', error: expect.stringMatching(/, not 2001$/) },
+      ]);
       expect(await gw.jobs(QueueName.Events)).toEqual([]);
     });
   });
@@ -132,7 +187,13 @@ describe('index keys within PostgreSQL limits', () => {
         splitby: ascii(BOUND - bytes(customer) - 768 - 512 - 600),
       });
       for (const r of [asciiAndCjk, withEmoji]) {
-        const key = [r.envcustomerid, r.entityid, r.parametercategory, r.parameterid ?? r.parametername, r.splitby].join('');
+        const key = [
+          r.envcustomerid,
+          r.entityid,
+          r.parametercategory,
+          r.parameterid ?? r.parametername,
+          r.splitby,
+        ].join('');
         expect(bytes(key)).toBe(BOUND);
       }
       await stored('allevents', QueueName.Events, [asciiAndCjk, withEmoji]);
@@ -160,7 +221,12 @@ describe('index keys within PostgreSQL limits', () => {
       expect(rows).toEqual([{ parameterid: name, tags }]);
 
       // One more byte in a tag is over.
-      await refused('metrics', metric(customer, { parametername: name, tags: { ...tags, c: tags.c + 'x' } }), 'tags', /, not 2001$/);
+      await refused(
+        'metrics',
+        metric(customer, { parametername: name, tags: { ...tags, c: tags.c + 'x' } }),
+        'tags',
+        /, not 2001$/,
+      );
     });
 
     it('entities: a relation key of exactly 2000 bytes', async () => {
@@ -169,7 +235,9 @@ describe('index keys within PostgreSQL limits', () => {
       const rest = BOUND - bytes(customer) - 2 * 768;
       const relationtype = cjk(Math.floor(rest / 3)) + ascii(rest % 3);
       expect(bytes(customer + entityid + targetentityid + relationtype)).toBe(BOUND);
-      await stored('entity', QueueName.EntityTopology, [entity(customer, { entityid, relations: [{ targetentityid, relationtype }] })]);
+      await stored('entity', QueueName.EntityTopology, [
+        entity(customer, { entityid, relations: [{ targetentityid, relationtype }] }),
+      ]);
       const rows = await gw.prisma.$queryRaw<Json[]>`
         SELECT target_entityid, relationtype FROM entity_relations WHERE envcustomerid = ${customer} AND source_entityid = ${entityid}`;
       expect(rows).toEqual([{ target_entityid: targetentityid, relationtype }]);

@@ -1,9 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { PUBLISH_TOPICS } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+
+import { PUBLISH_TOPICS } from '@sluice/queue';
+
 import { entity, event, heartbeat, metric, service, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
 import { tenant } from '../helpers/tenant';
 import { startWorker } from '../helpers/worker';
@@ -46,7 +49,10 @@ type Kind = 'allevents' | 'metrics' | 'entity' | 'service' | 'healthcheck';
 
 /** One record of each kind, with a key of its own so that no two cases fold into one row. */
 const RECORDS: Record<Kind, { field: string; make: (customer: string, key: string, ts: string) => object }> = {
-  allevents: { field: 'firstoccurrence', make: (c, key, ts) => event(c, { ieventid: key, entityid: key, firstoccurrence: ts }) },
+  allevents: {
+    field: 'firstoccurrence',
+    make: (c, key, ts) => event(c, { ieventid: key, entityid: key, firstoccurrence: ts }),
+  },
   metrics: { field: 'timestamp', make: (c, key, ts) => metric(c, { entityid: key, timestamp: ts }) },
   entity: { field: 'timestamp', make: (c, key, ts) => entity(c, { entityid: key, relations: [], timestamp: ts }) },
   service: { field: 'timestamp', make: (c, key, ts) => service(c, { serviceid: key, timestamp: ts }) },
@@ -80,10 +86,12 @@ describe('timestamps: accepted means storable, on every record kind', () => {
     await gw?.close();
   });
 
-
   const stored = async (kind: Kind, customer: string) =>
     new Map(
-      (await gw.prisma.$queryRawUnsafe<{ key: string; ms: number }[]>(STORED_SQL[kind], customer)).map((r) => [r.key, new Date(r.ms).toISOString()]),
+      (await gw.prisma.$queryRawUnsafe<{ key: string; ms: number }[]>(STORED_SQL[kind], customer)).map((r) => [
+        r.key,
+        new Date(r.ms).toISOString(),
+      ]),
     );
 
   describe.each(Object.keys(RECORDS) as Kind[])('POST /publish/%s', (kind) => {
@@ -121,7 +129,10 @@ describe('timestamps: accepted means storable, on every record kind', () => {
       const payload = [make(customer, uniqueId('ok'), '2024-05-01T12:00:00Z'), make(customer, uniqueId('bad'), text)];
       const res = await gw.inject({ method: 'POST', url: `/publish/${kind}`, headers: auth, payload });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({ message: 'Invalid payload', errors: [{ index: 1, field, error: expect.stringContaining(field) }] });
+      expect(res.json()).toEqual({
+        message: 'Invalid payload',
+        errors: [{ index: 1, field, error: expect.stringContaining(field) }],
+      });
       expect((await gw.jobs(queueOf(kind))).filter((j) => j.data.records[0].envcustomerid === customer)).toEqual([]);
     });
   });

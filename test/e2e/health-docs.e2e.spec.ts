@@ -1,5 +1,7 @@
-import { startGateway, TestGateway } from '../helpers/gateway';
-import { RedisProcess, startRedisProcess } from '../helpers/redis-process';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
+import type { RedisProcess } from '../helpers/redis-process';
+import { startRedisProcess } from '../helpers/redis-process';
 
 /** Health endpoints for orchestrators, and the OpenAPI documentation (spec: "OpenAPI at /docs"). */
 
@@ -69,7 +71,10 @@ describe('OpenAPI documentation', () => {
   let gw: TestGateway;
   let doc: {
     openapi: string;
-    paths: Record<string, Record<string, { security?: Record<string, string[]>[]; responses?: Record<string, unknown> }>>;
+    paths: Record<
+      string,
+      Record<string, { security?: Record<string, string[]>[]; responses?: Record<string, unknown> }>
+    >;
     components: { securitySchemes: Record<string, Record<string, string>> };
   };
   beforeAll(async () => {
@@ -142,7 +147,8 @@ describe('OpenAPI documentation', () => {
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         for (const requirement of operation.security ?? []) {
-          for (const name of Object.keys(requirement)) if (!defined.has(name)) dangling.push(`${method.toUpperCase()} ${path}: ${name}`);
+          for (const name of Object.keys(requirement))
+            if (!defined.has(name)) dangling.push(`${method.toUpperCase()} ${path}: ${name}`);
         }
       }
     }
@@ -150,7 +156,8 @@ describe('OpenAPI documentation', () => {
   });
 
   it('the token route is documented with Basic, the publish and admin routes with bearer and the access_token cookie', () => {
-    const names = (path: string, method: string) => (doc.paths[path][method].security ?? []).flatMap((r) => Object.keys(r)).sort();
+    const names = (path: string, method: string) =>
+      (doc.paths[path][method].security ?? []).flatMap((r) => Object.keys(r)).sort();
     expect(names('/api/v1/user/token', 'post')).toEqual(['basic']);
     expect(names('/publish/allevents', 'post')).toEqual(['access_token', 'bearer']);
     expect(names('/api/v1/admin/users', 'post')).toEqual(['access_token', 'bearer']);

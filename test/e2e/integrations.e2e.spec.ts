@@ -1,8 +1,13 @@
 import { createDecipheriv, createHash } from 'node:crypto';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import type { Response } from 'light-my-request';
+
+import type { SluiceConfig } from '@sluice/config';
+import { SLUICE_CONFIG } from '@sluice/config';
+
 import { apiUser, createCustomer, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 /**
  * Spec §4 (seed 000's shapes, seed 004's write-only credentials): installed integrations of a
@@ -26,12 +31,15 @@ describe('installed integrations (spec §4)', () => {
   const base = (tenantId: string) => `/api/v2/tenants/${tenantId}/integrations/installed`;
   const send = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers = superadmin) =>
     gw.inject({ method, url, headers, ...(payload !== undefined && { payload: payload as object }) });
-  const install = (tenantId: string, payload: unknown, headers = superadmin) => send('POST', base(tenantId), payload, headers);
+  const install = (tenantId: string, payload: unknown, headers = superadmin) =>
+    send('POST', base(tenantId), payload, headers);
   const update = (method: 'POST' | 'PUT', tenantId: string, id: string, payload: unknown, headers = superadmin) =>
     send(method, `${base(tenantId)}/${id}`, payload, headers);
-  const getOne = (tenantId: string, id: string, headers = superadmin) => send('GET', `${base(tenantId)}/${id}`, undefined, headers);
+  const getOne = (tenantId: string, id: string, headers = superadmin) =>
+    send('GET', `${base(tenantId)}/${id}`, undefined, headers);
   const list = (tenantId: string, headers = superadmin) => send('GET', base(tenantId), undefined, headers);
-  const regenerate = (tenantId: string, id: string, headers = superadmin) => send('POST', `${base(tenantId)}/${id}/token`, undefined, headers);
+  const regenerate = (tenantId: string, id: string, headers = superadmin) =>
+    send('POST', `${base(tenantId)}/${id}/token`, undefined, headers);
   const row = (id: string) => gw.prisma.integration.findUnique({ where: { id } });
   const tenant = async () => (await createCustomer(gw.prisma)).id;
   const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -44,14 +52,17 @@ describe('installed integrations (spec §4)', () => {
     expect(Buffer.from(tag, 'base64url')).toHaveLength(16);
     const decipher = createDecipheriv('aes-256-gcm', secretsKey, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return JSON.parse(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8'));
+    return JSON.parse(
+      Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8'),
+    );
   }
 
   const expect400Naming = (res: Response, ...fields: string[]) => {
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.message).toBe('Invalid payload');
-    for (const field of fields) expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    for (const field of fields)
+      expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   };
 
   const INTG_ID = /^INTG-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -63,7 +74,10 @@ describe('installed integrations (spec §4)', () => {
   });
   const notifier = (baseNotifier: Record<string, unknown>, rest: Record<string, unknown> = {}) => ({
     integration: { id: 'SERVICENOW' },
-    outboundConfig: { baseNotifier: { type: 'REST_API', baseURI: 'https://acme.service-now.com', ...baseNotifier }, ...rest },
+    outboundConfig: {
+      baseNotifier: { type: 'REST_API', baseURI: 'https://acme.service-now.com', ...baseNotifier },
+      ...rest,
+    },
   });
 
   describe('create, list, get, update, delete', () => {
@@ -80,9 +94,16 @@ describe('installed integrations (spec §4)', () => {
       });
       const token = body.inboundConfig.authentication.token;
       const stored = await row(body.id);
-      expect(stored).toMatchObject({ tenantId: t, integrationId: 'CUSTOM', inboundAuthType: 'WEBHOOK', inboundTokenHash: sha256(token) });
+      expect(stored).toMatchObject({
+        tenantId: t,
+        integrationId: 'CUSTOM',
+        inboundAuthType: 'WEBHOOK',
+        inboundTokenHash: sha256(token),
+      });
       expect(JSON.stringify(stored)).not.toContain(token);
-      const [raw] = await gw.prisma.$queryRaw<{ inbound_token_hash: string }[]>`SELECT inbound_token_hash FROM integrations WHERE id = ${body.id}`;
+      const [raw] = await gw.prisma.$queryRaw<
+        { inbound_token_hash: string }[]
+      >`SELECT inbound_token_hash FROM integrations WHERE id = ${body.id}`;
       expect(raw.inbound_token_hash).toBe(sha256(token));
 
       // Another install gets another id and another token.
@@ -91,7 +112,7 @@ describe('installed integrations (spec §4)', () => {
       expect(other.inboundConfig.authentication.token).not.toBe(token);
     });
 
-    it('GET lists the tenant\'s integrations as {results, totalCount}, without tokens and without other tenants\' ones', async () => {
+    it("GET lists the tenant's integrations as {results, totalCount}, without tokens and without other tenants' ones", async () => {
       const t = await tenant();
       const other = await tenant();
       const a = (await install(t, webhook({ displayName: 'first' }))).json();
@@ -103,7 +124,12 @@ describe('installed integrations (spec §4)', () => {
       const body = res.json();
       expect(body).toEqual({
         results: [
-          { id: a.id, displayName: 'first', integration: { id: 'CUSTOM', name: 'Custom' }, inboundConfig: { authentication: { authType: 'WEBHOOK' } } },
+          {
+            id: a.id,
+            displayName: 'first',
+            integration: { id: 'CUSTOM', name: 'Custom' },
+            inboundConfig: { authentication: { authType: 'WEBHOOK' } },
+          },
           { id: b.id, displayName: 'second', integration: { id: 'JIRA', name: 'Jira Service Management' } },
         ],
         totalCount: 2,
@@ -123,42 +149,61 @@ describe('installed integrations (spec §4)', () => {
       expect(res.body).not.toContain(inboundConfig.authentication.token);
     });
 
-    it.each(['POST', 'PUT'] as const)('%s /{id} updates the fields it carries, keeps the others and the token (not shown again)', async (method) => {
-      const t = await tenant();
-      const created = (await install(t, webhook({ displayName: 'before' }))).json();
-      const token = created.inboundConfig.authentication.token;
-      const hashBefore = (await row(created.id))!.inboundTokenHash;
+    it.each(['POST', 'PUT'] as const)(
+      '%s /{id} updates the fields it carries, keeps the others and the token (not shown again)',
+      async (method) => {
+        const t = await tenant();
+        const created = (await install(t, webhook({ displayName: 'before' }))).json();
+        const token = created.inboundConfig.authentication.token;
+        const hashBefore = (await row(created.id))!.inboundTokenHash;
 
-      const renamed = await update(method, t, created.id, { displayName: 'after' });
-      expect(renamed.statusCode).toBe(200);
-      expect(renamed.json()).toEqual({
-        id: created.id,
-        displayName: 'after',
-        integration: { id: 'CUSTOM', name: 'Custom' },
-        inboundConfig: { authentication: { authType: 'WEBHOOK' } },
-      });
+        const renamed = await update(method, t, created.id, { displayName: 'after' });
+        expect(renamed.statusCode).toBe(200);
+        expect(renamed.json()).toEqual({
+          id: created.id,
+          displayName: 'after',
+          integration: { id: 'CUSTOM', name: 'Custom' },
+          inboundConfig: { authentication: { authType: 'WEBHOOK' } },
+        });
 
-      // The same authType again, with mappings: the token is neither changed nor shown.
-      const mapped = await update(method, t, created.id, {
-        inboundConfig: {
-          authentication: { authType: 'WEBHOOK' },
-          mapAttributes: [{ name: 'Status', thirdPartyAttrName: 'state', entityType: 'INCIDENT', attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: '1' }] }],
-        },
-      });
-      expect(mapped.statusCode).toBe(200);
-      expect(mapped.json()).toMatchObject({ displayName: 'after', inboundConfig: { authentication: { authType: 'WEBHOOK' } } });
-      expect(mapped.json().inboundConfig.authentication).not.toHaveProperty('token');
-      expect(mapped.body).not.toContain(token);
-      expect((await row(created.id))!.inboundTokenHash).toBe(hashBefore);
-      expect(hashBefore).toBe(sha256(token));
+        // The same authType again, with mappings: the token is neither changed nor shown.
+        const mapped = await update(method, t, created.id, {
+          inboundConfig: {
+            authentication: { authType: 'WEBHOOK' },
+            mapAttributes: [
+              {
+                name: 'Status',
+                thirdPartyAttrName: 'state',
+                entityType: 'INCIDENT',
+                attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: '1' }],
+              },
+            ],
+          },
+        });
+        expect(mapped.statusCode).toBe(200);
+        expect(mapped.json()).toMatchObject({
+          displayName: 'after',
+          inboundConfig: { authentication: { authType: 'WEBHOOK' } },
+        });
+        expect(mapped.json().inboundConfig.authentication).not.toHaveProperty('token');
+        expect(mapped.body).not.toContain(token);
+        expect((await row(created.id))!.inboundTokenHash).toBe(hashBefore);
+        expect(hashBefore).toBe(sha256(token));
 
-      // A mapping-free update keeps the mappings.
-      const again = await update(method, t, created.id, { displayName: 'last' });
-      expect(again.json().inboundConfig.mapAttributes).toEqual([
-        { name: 'Status', attrName: 'incident.status.name', thirdPartyAttrName: 'state', entityType: 'INCIDENT', attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: '1' }] },
-      ]);
-      expect((await getOne(t, created.id)).json()).toEqual(again.json());
-    });
+        // A mapping-free update keeps the mappings.
+        const again = await update(method, t, created.id, { displayName: 'last' });
+        expect(again.json().inboundConfig.mapAttributes).toEqual([
+          {
+            name: 'Status',
+            attrName: 'incident.status.name',
+            thirdPartyAttrName: 'state',
+            entityType: 'INCIDENT',
+            attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: '1' }],
+          },
+        ]);
+        expect((await getOne(t, created.id)).json()).toEqual(again.json());
+      },
+    );
 
     it('DELETE uninstalls: 200, then the integration is 404 and its row gone', async () => {
       const t = await tenant();
@@ -184,7 +229,11 @@ describe('installed integrations (spec §4)', () => {
       const newToken = body.inboundConfig.authentication.token;
       expect(newToken).toMatch(/^[A-Za-z0-9]{32}$/);
       expect(newToken).not.toBe(oldToken);
-      expect(body).toMatchObject({ id: created.id, integration: { id: 'CUSTOM' }, inboundConfig: { authentication: { authType: 'WEBHOOK' } } });
+      expect(body).toMatchObject({
+        id: created.id,
+        integration: { id: 'CUSTOM' },
+        inboundConfig: { authentication: { authType: 'WEBHOOK' } },
+      });
 
       const stored = await row(created.id);
       expect(stored!.inboundTokenHash).toBe(sha256(newToken));
@@ -202,7 +251,10 @@ describe('installed integrations (spec §4)', () => {
 
     it('OAUTH2 inbound has no token; switching to WEBHOOK makes one, shown in that answer', async () => {
       const t = await tenant();
-      const created = await install(t, { integration: { id: 'SERVICENOW' }, inboundConfig: { authentication: { authType: 'OAUTH2' } } });
+      const created = await install(t, {
+        integration: { id: 'SERVICENOW' },
+        inboundConfig: { authentication: { authType: 'OAUTH2' } },
+      });
       expect(created.statusCode).toBe(201);
       expect(created.json().inboundConfig.authentication).toEqual({ authType: 'OAUTH2' });
       const id = created.json().id;
@@ -225,22 +277,63 @@ describe('installed integrations (spec §4)', () => {
         inboundConfig: {
           authentication: { authType: 'WEBHOOK' },
           mapAttributes: [
-            { name: 'Status', tenantAttrName: 'Status', entityType: 'SERVICEREQUEST', tenantEntityType: 'SRQ', attrValues: [{ attrValue: 'Open', tenantAttrValue: 'In Progress' }] },
-            { name: 'Priority', thirdPartyAttrName: 'severity', entityType: 'INCIDENT', thirdPartyEntityType: 'TICKET', attrValues: [{ attrValue: 'High', thirdPartyAttrValue: 'Max' }] },
+            {
+              name: 'Status',
+              tenantAttrName: 'Status',
+              entityType: 'SERVICEREQUEST',
+              tenantEntityType: 'SRQ',
+              attrValues: [{ attrValue: 'Open', tenantAttrValue: 'In Progress' }],
+            },
+            {
+              name: 'Priority',
+              thirdPartyAttrName: 'severity',
+              entityType: 'INCIDENT',
+              thirdPartyEntityType: 'TICKET',
+              attrValues: [{ attrValue: 'High', thirdPartyAttrValue: 'Max' }],
+            },
           ],
         },
         outboundConfig: {
-          mapAttributes: [{ name: 'Status', tenantAttrName: 'stats', entityType: 'ALERT', tenantEntityType: 'Ticket', attrValues: [{ attrValue: 'Critical', tenantAttrValue: 'bad' }] }],
+          mapAttributes: [
+            {
+              name: 'Status',
+              tenantAttrName: 'stats',
+              entityType: 'ALERT',
+              tenantEntityType: 'Ticket',
+              attrValues: [{ attrValue: 'Critical', tenantAttrValue: 'bad' }],
+            },
+          ],
         },
       });
       expect(res.statusCode).toBe(201);
       const expected = {
         inbound: [
-          { name: 'Status', attrName: 'serviceRequest.status.name', thirdPartyAttrName: 'Status', entityType: 'SERVICEREQUEST', thirdPartyEntityType: 'SRQ', attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: 'In Progress' }] },
-          { name: 'Priority', attrName: 'incident.priority.name', thirdPartyAttrName: 'severity', entityType: 'INCIDENT', thirdPartyEntityType: 'TICKET', attrValues: [{ attrValue: 'High', thirdPartyAttrValue: 'Max' }] },
+          {
+            name: 'Status',
+            attrName: 'serviceRequest.status.name',
+            thirdPartyAttrName: 'Status',
+            entityType: 'SERVICEREQUEST',
+            thirdPartyEntityType: 'SRQ',
+            attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: 'In Progress' }],
+          },
+          {
+            name: 'Priority',
+            attrName: 'incident.priority.name',
+            thirdPartyAttrName: 'severity',
+            entityType: 'INCIDENT',
+            thirdPartyEntityType: 'TICKET',
+            attrValues: [{ attrValue: 'High', thirdPartyAttrValue: 'Max' }],
+          },
         ],
         outbound: [
-          { name: 'Status', attrName: 'alert.status.name', thirdPartyAttrName: 'stats', entityType: 'ALERT', thirdPartyEntityType: 'Ticket', attrValues: [{ attrValue: 'Critical', thirdPartyAttrValue: 'bad' }] },
+          {
+            name: 'Status',
+            attrName: 'alert.status.name',
+            thirdPartyAttrName: 'stats',
+            entityType: 'ALERT',
+            thirdPartyEntityType: 'Ticket',
+            attrValues: [{ attrValue: 'Critical', thirdPartyAttrValue: 'bad' }],
+          },
         ],
       };
       expect(res.json().inboundConfig.mapAttributes).toEqual(expected.inbound);
@@ -252,15 +345,21 @@ describe('installed integrations (spec §4)', () => {
       expect(got.outboundConfig.mapAttributes).toEqual(expected.outbound);
     });
 
-    it.each(['ALERT', 'PROBLEM', 'INCIDENT', 'CHANGE', 'SERVICEREQUEST', 'TASK'])('entityType %s is accepted', async (entityType) => {
-      const t = await tenant();
-      const res = await install(t, {
-        integration: { id: 'CUSTOM' },
-        inboundConfig: { mapAttributes: [{ name: 'Status', entityType, attrValues: [] }] },
-      });
-      expect(res.statusCode).toBe(201);
-      expect(res.json().inboundConfig.mapAttributes[0]).toMatchObject({ entityType, attrName: expect.stringMatching(/\.status\.name$/) });
-    });
+    it.each(['ALERT', 'PROBLEM', 'INCIDENT', 'CHANGE', 'SERVICEREQUEST', 'TASK'])(
+      'entityType %s is accepted',
+      async (entityType) => {
+        const t = await tenant();
+        const res = await install(t, {
+          integration: { id: 'CUSTOM' },
+          inboundConfig: { mapAttributes: [{ name: 'Status', entityType, attrValues: [] }] },
+        });
+        expect(res.statusCode).toBe(201);
+        expect(res.json().inboundConfig.mapAttributes[0]).toMatchObject({
+          entityType,
+          attrName: expect.stringMatching(/\.status\.name$/),
+        });
+      },
+    );
 
     it.each([
       ['inboundConfig', 'inboundConfig.mapAttributes.0.entityType'],
@@ -280,11 +379,29 @@ describe('installed integrations (spec §4)', () => {
     const enumCases: [string, Record<string, unknown>, string][] = [
       ['integration.id', { integration: { id: 'not valid!' } }, 'integration.id'],
       ['integration missing', { displayName: 'x' }, 'integration'],
-      ['inbound authType', { integration: { id: 'CUSTOM' }, inboundConfig: { authentication: { authType: 'BASIC' } } }, 'inboundConfig.authentication.authType'],
-      ['inbound authType missing', { integration: { id: 'CUSTOM' }, inboundConfig: { authentication: {} } }, 'inboundConfig.authentication.authType'],
+      [
+        'inbound authType',
+        { integration: { id: 'CUSTOM' }, inboundConfig: { authentication: { authType: 'BASIC' } } },
+        'inboundConfig.authentication.authType',
+      ],
+      [
+        'inbound authType missing',
+        { integration: { id: 'CUSTOM' }, inboundConfig: { authentication: {} } },
+        'inboundConfig.authentication.authType',
+      ],
       ['notifier type', notifier({ type: 'GRAPHQL' }), 'outboundConfig.baseNotifier.type'],
       ['notifier authType', notifier({ authType: 'DIGEST' }), 'outboundConfig.baseNotifier.authType'],
-      ['notifier grantType', notifier({ authType: 'OAUTH2', grantType: 'IMPLICIT', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t' }), 'outboundConfig.baseNotifier.grantType'],
+      [
+        'notifier grantType',
+        notifier({
+          authType: 'OAUTH2',
+          grantType: 'IMPLICIT',
+          apiKey: 'k',
+          apiSecret: 's',
+          accessTokenURL: 'https://t',
+        }),
+        'outboundConfig.baseNotifier.grantType',
+      ],
       ['minSeverity 6', notifier({}, { minSeverity: 6 }), 'outboundConfig.minSeverity'],
       ['minSeverity -1', notifier({}, { minSeverity: -1 }), 'outboundConfig.minSeverity'],
       ['minSeverity 2.5', notifier({}, { minSeverity: 2.5 }), 'outboundConfig.minSeverity'],
@@ -300,8 +417,14 @@ describe('installed integrations (spec §4)', () => {
       const t = await tenant();
       const created = (await install(t, notifier({ authType: 'NONE' }))).json();
       const before = await row(created.id);
-      expect400Naming(await update('PUT', t, created.id, { outboundConfig: { baseNotifier: { authType: 'KERBEROS' } } }), 'outboundConfig.baseNotifier.authType');
-      expect400Naming(await update('POST', t, created.id, { inboundConfig: { authentication: { authType: 'SAML' } } }), 'inboundConfig.authentication.authType');
+      expect400Naming(
+        await update('PUT', t, created.id, { outboundConfig: { baseNotifier: { authType: 'KERBEROS' } } }),
+        'outboundConfig.baseNotifier.authType',
+      );
+      expect400Naming(
+        await update('POST', t, created.id, { inboundConfig: { authentication: { authType: 'SAML' } } }),
+        'inboundConfig.authentication.authType',
+      );
       expect(await row(created.id)).toEqual(before);
     });
 
@@ -315,14 +438,45 @@ describe('installed integrations (spec §4)', () => {
 
     const ruleCases: [string, Record<string, unknown>, string[]][] = [
       ['no baseURI', { baseURI: undefined, authType: 'NONE' }, ['baseURI']],
-      ['OAUTH2 without apiKey, apiSecret, accessTokenURL, grantType', { authType: 'OAUTH2' }, ['apiKey', 'apiSecret', 'accessTokenURL', 'grantType']],
-      ['OAUTH2 without apiSecret', { authType: 'OAUTH2', grantType: 'CLIENT_CREDENTIALS', apiKey: 'k', accessTokenURL: 'https://t' }, ['apiSecret']],
-      ['OAUTH2 PASSWORD without userName and password', { authType: 'OAUTH2', grantType: 'PASSWORD', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t' }, ['userName', 'password']],
-      ['OAUTH2 REFRESH_TOKEN without userName and password', { authType: 'OAUTH2', grantType: 'REFRESH_TOKEN', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t' }, ['userName', 'password']],
-      ['OAUTH2 PASSWORD without password', { authType: 'OAUTH2', grantType: 'PASSWORD', userName: 'u', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t' }, ['password']],
+      [
+        'OAUTH2 without apiKey, apiSecret, accessTokenURL, grantType',
+        { authType: 'OAUTH2' },
+        ['apiKey', 'apiSecret', 'accessTokenURL', 'grantType'],
+      ],
+      [
+        'OAUTH2 without apiSecret',
+        { authType: 'OAUTH2', grantType: 'CLIENT_CREDENTIALS', apiKey: 'k', accessTokenURL: 'https://t' },
+        ['apiSecret'],
+      ],
+      [
+        'OAUTH2 PASSWORD without userName and password',
+        { authType: 'OAUTH2', grantType: 'PASSWORD', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t' },
+        ['userName', 'password'],
+      ],
+      [
+        'OAUTH2 REFRESH_TOKEN without userName and password',
+        { authType: 'OAUTH2', grantType: 'REFRESH_TOKEN', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t' },
+        ['userName', 'password'],
+      ],
+      [
+        'OAUTH2 PASSWORD without password',
+        {
+          authType: 'OAUTH2',
+          grantType: 'PASSWORD',
+          userName: 'u',
+          apiKey: 'k',
+          apiSecret: 's',
+          accessTokenURL: 'https://t',
+        },
+        ['password'],
+      ],
       ['BASIC without userName and password', { authType: 'BASIC' }, ['userName', 'password']],
       ['BASIC without password', { authType: 'BASIC', userName: 'u' }, ['password']],
-      ['JWT without tokenURL, tokensPath, resourceAuthHeaders', { authType: 'JWT' }, ['tokenURL', 'tokensPath', 'resourceAuthHeaders']],
+      [
+        'JWT without tokenURL, tokensPath, resourceAuthHeaders',
+        { authType: 'JWT' },
+        ['tokenURL', 'tokensPath', 'resourceAuthHeaders'],
+      ],
     ];
     it.each(ruleCases)('%s: 400 naming each missing field', async (_, fields, missing) => {
       const t = await tenant();
@@ -330,45 +484,113 @@ describe('installed integrations (spec §4)', () => {
       expect400Naming(res, ...missing.map((f) => `outboundConfig.baseNotifier.${f}`));
       const named = res.json().errors.map((e: { field: string }) => e.field);
       // Only the missing ones are named.
-      expect(named.filter((f: string) => f.startsWith('outboundConfig.baseNotifier.')).sort()).toEqual(missing.map((f) => `outboundConfig.baseNotifier.${f}`).sort());
+      expect(named.filter((f: string) => f.startsWith('outboundConfig.baseNotifier.')).sort()).toEqual(
+        missing.map((f) => `outboundConfig.baseNotifier.${f}`).sort(),
+      );
       expect(await gw.prisma.integration.count({ where: { tenantId: t } })).toBe(0);
     });
 
     const validCases: [string, Record<string, unknown>][] = [
       ['NONE with baseURI only', { authType: 'NONE' }],
       ['no authType (NONE)', {}],
-      ['OAUTH2 CLIENT_CREDENTIALS without userName/password', { authType: 'OAUTH2', grantType: 'CLIENT_CREDENTIALS', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t.example.com/oauth' }],
-      ['OAUTH2 PASSWORD complete', { authType: 'OAUTH2', grantType: 'PASSWORD', userName: 'u', password: 'p', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t.example.com/oauth' }],
-      ['OAUTH2 REFRESH_TOKEN complete', { authType: 'OAUTH2', grantType: 'REFRESH_TOKEN', userName: 'u', password: 'p', apiKey: 'k', apiSecret: 's', accessTokenURL: 'https://t.example.com/oauth' }],
+      [
+        'OAUTH2 CLIENT_CREDENTIALS without userName/password',
+        {
+          authType: 'OAUTH2',
+          grantType: 'CLIENT_CREDENTIALS',
+          apiKey: 'k',
+          apiSecret: 's',
+          accessTokenURL: 'https://t.example.com/oauth',
+        },
+      ],
+      [
+        'OAUTH2 PASSWORD complete',
+        {
+          authType: 'OAUTH2',
+          grantType: 'PASSWORD',
+          userName: 'u',
+          password: 'p',
+          apiKey: 'k',
+          apiSecret: 's',
+          accessTokenURL: 'https://t.example.com/oauth',
+        },
+      ],
+      [
+        'OAUTH2 REFRESH_TOKEN complete',
+        {
+          authType: 'OAUTH2',
+          grantType: 'REFRESH_TOKEN',
+          userName: 'u',
+          password: 'p',
+          apiKey: 'k',
+          apiSecret: 's',
+          accessTokenURL: 'https://t.example.com/oauth',
+        },
+      ],
       ['BASIC complete', { authType: 'BASIC', userName: 'u', password: 'p' }],
-      ['JWT complete', { authType: 'JWT', tokenURL: 'https://t.example.com/login', tokensPath: [{ key: 'jwt', value: 'a.b' }], resourceAuthHeaders: [{ key: 'Authorization', value: 'Bearer $jwt' }] }],
+      [
+        'JWT complete',
+        {
+          authType: 'JWT',
+          tokenURL: 'https://t.example.com/login',
+          tokensPath: [{ key: 'jwt', value: 'a.b' }],
+          resourceAuthHeaders: [{ key: 'Authorization', value: 'Bearer $jwt' }],
+        },
+      ],
     ];
     it.each(validCases)('%s is accepted: 201', async (_, fields) => {
       const t = await tenant();
       const res = await install(t, notifier(fields));
       expect(res.statusCode).toBe(201);
-      expect(res.json().outboundConfig.baseNotifier).toMatchObject({ baseURI: 'https://acme.service-now.com', authType: (fields.authType as string) ?? 'NONE' });
+      expect(res.json().outboundConfig.baseNotifier).toMatchObject({
+        baseURI: 'https://acme.service-now.com',
+        authType: (fields.authType as string) ?? 'NONE',
+      });
     });
 
     it('the rules apply to the merged notifier on update: switching to BASIC without credentials is 400', async () => {
       const t = await tenant();
       const created = (await install(t, notifier({ authType: 'NONE' }))).json();
-      expect400Naming(await update('POST', t, created.id, { outboundConfig: { baseNotifier: { authType: 'BASIC' } } }), 'outboundConfig.baseNotifier.userName', 'outboundConfig.baseNotifier.password');
-      const ok = await update('PUT', t, created.id, { outboundConfig: { baseNotifier: { authType: 'BASIC', userName: 'u', password: 'p' } } });
+      expect400Naming(
+        await update('POST', t, created.id, { outboundConfig: { baseNotifier: { authType: 'BASIC' } } }),
+        'outboundConfig.baseNotifier.userName',
+        'outboundConfig.baseNotifier.password',
+      );
+      const ok = await update('PUT', t, created.id, {
+        outboundConfig: { baseNotifier: { authType: 'BASIC', userName: 'u', password: 'p' } },
+      });
       expect(ok.statusCode).toBe(200);
-      expect(ok.json().outboundConfig.baseNotifier).toMatchObject({ baseURI: 'https://acme.service-now.com', authType: 'BASIC', userName: 'u' });
+      expect(ok.json().outboundConfig.baseNotifier).toMatchObject({
+        baseURI: 'https://acme.service-now.com',
+        authType: 'BASIC',
+        userName: 'u',
+      });
     });
 
     it('accessTokenURI is accepted and answered as accessTokenURL', async () => {
       const t = await tenant();
-      const res = await install(t, notifier({
-        authType: 'OAUTH2', grantType: 'PASSWORD', userName: 'testUser', password: 'pk',
-        accessTokenURI: 'https://www.token.com/cred', apiKey: '6h67PAAFscVPMwhQZFcshpcqN5b6pyU9', apiSecret: 'asdfgnasinfpaiwerpfawpeojporwjaeprfwpejprwje',
-      }));
+      const res = await install(
+        t,
+        notifier({
+          authType: 'OAUTH2',
+          grantType: 'PASSWORD',
+          userName: 'testUser',
+          password: 'pk',
+          accessTokenURI: 'https://www.token.com/cred',
+          apiKey: '6h67PAAFscVPMwhQZFcshpcqN5b6pyU9',
+          apiSecret: 'asdfgnasinfpaiwerpfawpeojporwjaeprfwpejprwje',
+        }),
+      );
       expect(res.statusCode).toBe(201);
-      expect(res.json().outboundConfig.baseNotifier).toMatchObject({ accessTokenURL: 'https://www.token.com/cred', apiKey: '6h67PAAFscVPMwhQZFcshpcqN5b6pyU9', userName: 'testUser' });
+      expect(res.json().outboundConfig.baseNotifier).toMatchObject({
+        accessTokenURL: 'https://www.token.com/cred',
+        apiKey: '6h67PAAFscVPMwhQZFcshpcqN5b6pyU9',
+        userName: 'testUser',
+      });
       expect(res.body).not.toContain('accessTokenURI');
-      expect((await getOne(t, res.json().id)).json().outboundConfig.baseNotifier.accessTokenURL).toBe('https://www.token.com/cred');
+      expect((await getOne(t, res.json().id)).json().outboundConfig.baseNotifier.accessTokenURL).toBe(
+        'https://www.token.com/cred',
+      );
     });
 
     it('minSeverity defaults to 4, may be set 0..5 at install and changed alone on update', async () => {
@@ -387,40 +609,68 @@ describe('installed integrations (spec §4)', () => {
 
       const changed = await update('POST', t1, dflt.json().id, { outboundConfig: { minSeverity: 2 } });
       expect(changed.statusCode).toBe(200);
-      expect(changed.json().outboundConfig).toMatchObject({ minSeverity: 2, baseNotifier: { baseURI: 'https://acme.service-now.com', authType: 'NONE' } });
+      expect(changed.json().outboundConfig).toMatchObject({
+        minSeverity: 2,
+        baseNotifier: { baseURI: 'https://acme.service-now.com', authType: 'NONE' },
+      });
       // A notifier update that does not carry minSeverity keeps it.
-      const kept = await update('PUT', t1, dflt.json().id, { outboundConfig: { baseNotifier: { baseURI: 'https://other.example.com' } } });
-      expect(kept.json().outboundConfig).toMatchObject({ minSeverity: 2, baseNotifier: { baseURI: 'https://other.example.com' } });
+      const kept = await update('PUT', t1, dflt.json().id, {
+        outboundConfig: { baseNotifier: { baseURI: 'https://other.example.com' } },
+      });
+      expect(kept.json().outboundConfig).toMatchObject({
+        minSeverity: 2,
+        baseNotifier: { baseURI: 'https://other.example.com' },
+      });
     });
 
     it('OAUTH2 inbound on a CUSTOM integration needs role.uniqueId (400 naming it); other integrations do not', async () => {
       const t = await tenant();
-      expect400Naming(await install(t, { integration: { id: 'CUSTOM' }, inboundConfig: { authentication: { authType: 'OAUTH2' } } }), 'inboundConfig.authentication.role.uniqueId');
+      expect400Naming(
+        await install(t, { integration: { id: 'CUSTOM' }, inboundConfig: { authentication: { authType: 'OAUTH2' } } }),
+        'inboundConfig.authentication.role.uniqueId',
+      );
       expect(await gw.prisma.integration.count({ where: { tenantId: t } })).toBe(0);
 
       const role = { uniqueId: 'ROLE-4718b729-50cc-6634-42c4-ecd09558389d' };
-      const custom = await install(t, { integration: { id: 'CUSTOM' }, inboundConfig: { authentication: { authType: 'OAUTH2', role } } });
+      const custom = await install(t, {
+        integration: { id: 'CUSTOM' },
+        inboundConfig: { authentication: { authType: 'OAUTH2', role } },
+      });
       expect(custom.statusCode).toBe(201);
       expect(custom.json().inboundConfig.authentication).toEqual({ authType: 'OAUTH2', role });
       expect((await row(custom.json().id))!.inboundRoleUniqueId).toBe(role.uniqueId);
 
       // An update that carries the authentication without the role keeps the stored role.
       for (const method of ['POST', 'PUT'] as const) {
-        const kept = await update(method, t, custom.json().id, { displayName: 'Custom Integration', inboundConfig: { authentication: { authType: 'OAUTH2' } } });
+        const kept = await update(method, t, custom.json().id, {
+          displayName: 'Custom Integration',
+          inboundConfig: { authentication: { authType: 'OAUTH2' } },
+        });
         expect(kept.statusCode).toBe(200);
         expect(kept.json().inboundConfig.authentication).toEqual({ authType: 'OAUTH2', role });
       }
       const other = { uniqueId: 'ROLE-00000000-0000-0000-0000-000000000001' };
-      const replaced = await update('PUT', t, custom.json().id, { inboundConfig: { authentication: { authType: 'OAUTH2', role: other } } });
+      const replaced = await update('PUT', t, custom.json().id, {
+        inboundConfig: { authentication: { authType: 'OAUTH2', role: other } },
+      });
       expect(replaced.json().inboundConfig.authentication).toEqual({ authType: 'OAUTH2', role: other });
-      expect((await getOne(t, custom.json().id)).json().inboundConfig.authentication).toEqual({ authType: 'OAUTH2', role: other });
+      expect((await getOne(t, custom.json().id)).json().inboundConfig.authentication).toEqual({
+        authType: 'OAUTH2',
+        role: other,
+      });
 
       // Switching a CUSTOM WEBHOOK integration to OAUTH2 by update follows the same rule.
       const hook = (await install(t, webhook())).json();
-      expect400Naming(await update('PUT', t, hook.id, { inboundConfig: { authentication: { authType: 'OAUTH2' } } }), 'inboundConfig.authentication.role.uniqueId');
+      expect400Naming(
+        await update('PUT', t, hook.id, { inboundConfig: { authentication: { authType: 'OAUTH2' } } }),
+        'inboundConfig.authentication.role.uniqueId',
+      );
       expect((await row(hook.id))!.inboundAuthType).toBe('WEBHOOK');
 
-      const snow = await install(t, { integration: { id: 'SERVICENOW' }, inboundConfig: { authentication: { authType: 'OAUTH2' } } });
+      const snow = await install(t, {
+        integration: { id: 'SERVICENOW' },
+        inboundConfig: { authentication: { authType: 'OAUTH2' } },
+      });
       expect(snow.statusCode).toBe(201);
     });
   });
@@ -439,21 +689,35 @@ describe('installed integrations (spec §4)', () => {
       const plain = await install(t, webhook());
       expect(plain.statusCode).toBe(201);
       for (const method of ['POST', 'PUT'] as const) {
-        const res = await update(method, t, plain.json().id, { outboundConfig: { baseNotifier: { baseURI: 'https://x.example.com' } } });
+        const res = await update(method, t, plain.json().id, {
+          outboundConfig: { baseNotifier: { baseURI: 'https://x.example.com' } },
+        });
         expect(res.statusCode).toBe(409);
       }
       expect((await row(plain.json().id))!.hasNotifier).toBe(false);
       expect(await gw.prisma.integration.count({ where: { tenantId: t, hasNotifier: true } })).toBe(1);
 
       // Updating the first one's notifier is not a conflict with itself.
-      expect((await update('PUT', t, first.json().id, { outboundConfig: { baseNotifier: { baseURI: 'https://y.example.com' } } })).statusCode).toBe(200);
+      expect(
+        (
+          await update('PUT', t, first.json().id, {
+            outboundConfig: { baseNotifier: { baseURI: 'https://y.example.com' } },
+          })
+        ).statusCode,
+      ).toBe(200);
 
       const elsewhere = await install(await tenant(), notifier({}));
       expect(elsewhere.statusCode).toBe(201);
 
       // Once the first is uninstalled, another may have the notifier.
       expect((await send('DELETE', `${base(t)}/${first.json().id}`)).statusCode).toBe(200);
-      expect((await update('POST', t, plain.json().id, { outboundConfig: { baseNotifier: { baseURI: 'https://x.example.com' } } })).statusCode).toBe(200);
+      expect(
+        (
+          await update('POST', t, plain.json().id, {
+            outboundConfig: { baseNotifier: { baseURI: 'https://x.example.com' } },
+          })
+        ).statusCode,
+      ).toBe(200);
     });
   });
 
@@ -465,7 +729,13 @@ describe('installed integrations (spec §4)', () => {
       payloadValue: uniqueId('payload-secret'),
       headerValue: uniqueId('header-secret'),
     });
-    const secretValues = (x: ReturnType<typeof s>) => [x.password, x.apiSecret, x.refreshToken, x.payloadValue, x.headerValue];
+    const secretValues = (x: ReturnType<typeof s>) => [
+      x.password,
+      x.apiSecret,
+      x.refreshToken,
+      x.payloadValue,
+      x.headerValue,
+    ];
     const expectNoSecrets = (res: Response, x: ReturnType<typeof s>) => {
       for (const v of secretValues(x)) expect(res.body).not.toContain(v);
     };
@@ -480,18 +750,36 @@ describe('installed integrations (spec §4)', () => {
     it('OAUTH2 REFRESH_TOKEN: password, apiSecret and refreshToken are sealed and absent from install, get, list and updates', async () => {
       const t = await tenant();
       const x = s();
-      const created = await install(t, notifier({
-        authType: 'OAUTH2', grantType: 'REFRESH_TOKEN', userName: 'svc-sluice', password: x.password,
-        apiKey: 'public-client-id', apiSecret: x.apiSecret, refreshToken: x.refreshToken, accessTokenURL: 'https://acme.service-now.com/oauth_token.do',
-      }));
+      const created = await install(
+        t,
+        notifier({
+          authType: 'OAUTH2',
+          grantType: 'REFRESH_TOKEN',
+          userName: 'svc-sluice',
+          password: x.password,
+          apiKey: 'public-client-id',
+          apiSecret: x.apiSecret,
+          refreshToken: x.refreshToken,
+          accessTokenURL: 'https://acme.service-now.com/oauth_token.do',
+        }),
+      );
       expect(created.statusCode).toBe(201);
       expectNoSecrets(created, x);
       expect(created.json().outboundConfig.baseNotifier).toEqual({
-        type: 'REST_API', baseURI: 'https://acme.service-now.com', authType: 'OAUTH2', grantType: 'REFRESH_TOKEN',
-        userName: 'svc-sluice', apiKey: 'public-client-id', accessTokenURL: 'https://acme.service-now.com/oauth_token.do',
+        type: 'REST_API',
+        baseURI: 'https://acme.service-now.com',
+        authType: 'OAUTH2',
+        grantType: 'REFRESH_TOKEN',
+        userName: 'svc-sluice',
+        apiKey: 'public-client-id',
+        accessTokenURL: 'https://acme.service-now.com/oauth_token.do',
       });
       const id = created.json().id;
-      expect(await expectRowSealed(id, x)).toEqual({ password: x.password, apiSecret: x.apiSecret, refreshToken: x.refreshToken });
+      expect(await expectRowSealed(id, x)).toEqual({
+        password: x.password,
+        apiSecret: x.apiSecret,
+        refreshToken: x.refreshToken,
+      });
 
       expectNoSecrets(await getOne(t, id), x);
       expectNoSecrets(await list(t), x);
@@ -502,26 +790,58 @@ describe('installed integrations (spec §4)', () => {
       const renamed = await update('POST', t, id, { outboundConfig: { baseNotifier: { userName: 'svc-sluice-2' } } });
       expect(renamed.statusCode).toBe(200);
       expectNoSecrets(renamed, x);
-      expect(renamed.json().outboundConfig.baseNotifier).toMatchObject({ userName: 'svc-sluice-2', authType: 'OAUTH2', grantType: 'REFRESH_TOKEN', apiKey: 'public-client-id' });
-      expect(await expectRowSealed(id, x)).toEqual({ password: x.password, apiSecret: x.apiSecret, refreshToken: x.refreshToken });
+      expect(renamed.json().outboundConfig.baseNotifier).toMatchObject({
+        userName: 'svc-sluice-2',
+        authType: 'OAUTH2',
+        grantType: 'REFRESH_TOKEN',
+        apiKey: 'public-client-id',
+      });
+      expect(await expectRowSealed(id, x)).toEqual({
+        password: x.password,
+        apiSecret: x.apiSecret,
+        refreshToken: x.refreshToken,
+      });
       expect((await row(id))!.notifierSecrets).not.toBe(sealedBefore);
 
       // Moving the notifier to another host needs the secrets again: stored credentials never
       // follow a new destination.
-      const movedAlone = await update('POST', t, id, { outboundConfig: { baseNotifier: { baseURI: 'https://acme2.service-now.com' } } });
+      const movedAlone = await update('POST', t, id, {
+        outboundConfig: { baseNotifier: { baseURI: 'https://acme2.service-now.com' } },
+      });
       expect(movedAlone.statusCode).toBe(400);
-      expect(movedAlone.json().errors.map((e: { field: string }) => e.field).sort()).toEqual([
-        'outboundConfig.baseNotifier.apiSecret',
-        'outboundConfig.baseNotifier.password',
-      ]);
-      expect(await expectRowSealed(id, x)).toEqual({ password: x.password, apiSecret: x.apiSecret, refreshToken: x.refreshToken });
+      expect(
+        movedAlone
+          .json()
+          .errors.map((e: { field: string }) => e.field)
+          .sort(),
+      ).toEqual(['outboundConfig.baseNotifier.apiSecret', 'outboundConfig.baseNotifier.password']);
+      expect(await expectRowSealed(id, x)).toEqual({
+        password: x.password,
+        apiSecret: x.apiSecret,
+        refreshToken: x.refreshToken,
+      });
       const moved = await update('POST', t, id, {
-        outboundConfig: { baseNotifier: { baseURI: 'https://acme2.service-now.com', password: x.password, apiSecret: x.apiSecret, refreshToken: x.refreshToken } },
+        outboundConfig: {
+          baseNotifier: {
+            baseURI: 'https://acme2.service-now.com',
+            password: x.password,
+            apiSecret: x.apiSecret,
+            refreshToken: x.refreshToken,
+          },
+        },
       });
       expect(moved.statusCode).toBe(200);
       expectNoSecrets(moved, x);
-      expect(moved.json().outboundConfig.baseNotifier).toMatchObject({ baseURI: 'https://acme2.service-now.com', authType: 'OAUTH2', apiKey: 'public-client-id' });
-      expect(await expectRowSealed(id, x)).toEqual({ password: x.password, apiSecret: x.apiSecret, refreshToken: x.refreshToken });
+      expect(moved.json().outboundConfig.baseNotifier).toMatchObject({
+        baseURI: 'https://acme2.service-now.com',
+        authType: 'OAUTH2',
+        apiKey: 'public-client-id',
+      });
+      expect(await expectRowSealed(id, x)).toEqual({
+        password: x.password,
+        apiSecret: x.apiSecret,
+        refreshToken: x.refreshToken,
+      });
 
       // Changing one secret by PUT replaces it and keeps the others.
       const newPassword = uniqueId('pw2-secret');
@@ -541,7 +861,15 @@ describe('installed integrations (spec §4)', () => {
         integration: { id: 'CUSTOM' },
         displayName: 'AsPI Tnmesting',
         outboundConfig: {
-          mapAttributes: [{ name: 'Status', thirdPartyAttrName: 'stats', entityType: 'INCIDENT', thirdPartyEntityType: 'Ticket', attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: 'good' }] }],
+          mapAttributes: [
+            {
+              name: 'Status',
+              thirdPartyAttrName: 'stats',
+              entityType: 'INCIDENT',
+              thirdPartyEntityType: 'Ticket',
+              attrValues: [{ attrValue: 'Open', thirdPartyAttrValue: 'good' }],
+            },
+          ],
           baseNotifier: {
             type: 'REST_API',
             baseURI: 'https://us1-smax.saas.microfocus.com',
@@ -550,7 +878,10 @@ describe('installed integrations (spec §4)', () => {
             password: x.password,
             tokenPayload: { rest: x.payloadValue },
             tokenURL: 'https://us1-smax.saas.microfocus.com/auth/authentication-endpoint/authenticate/login',
-            tokenHeaders: [{ key: 'Authorization', value: `Basic ${x.headerValue}` }, { key: 'accept', value: 'application/json' }],
+            tokenHeaders: [
+              { key: 'Authorization', value: `Basic ${x.headerValue}` },
+              { key: 'accept', value: 'application/json' },
+            ],
             tokensPath: [{ key: 'jwtToken', value: 'rest_access.access_key' }],
             resourceAuthHeaders: [{ key: 'accept', value: '$jwtToken' }],
           },
@@ -559,7 +890,11 @@ describe('installed integrations (spec §4)', () => {
       expect(created.statusCode).toBe(201);
       expectNoSecrets(created, x);
       const id = created.json().id;
-      expect(created.json().outboundConfig.baseNotifier).toMatchObject({ baseURI: 'https://us1-smax.saas.microfocus.com', authType: 'JWT', userName: 'test' });
+      expect(created.json().outboundConfig.baseNotifier).toMatchObject({
+        baseURI: 'https://us1-smax.saas.microfocus.com',
+        authType: 'JWT',
+        userName: 'test',
+      });
       expect(created.json().outboundConfig.baseNotifier).not.toHaveProperty('password');
       expect(created.json().outboundConfig.baseNotifier).not.toHaveProperty('tokenPayload');
       expect(created.json().outboundConfig.baseNotifier).not.toHaveProperty('tokenHeaders');
@@ -575,17 +910,26 @@ describe('installed integrations (spec §4)', () => {
       expectNoSecrets(await getOne(t, id), x);
       expectNoSecrets(await list(t), x);
       for (const method of ['POST', 'PUT'] as const) {
-        const res = await update(method, t, id, { displayName: `renamed by ${method}`, outboundConfig: { minSeverity: 3 } });
+        const res = await update(method, t, id, {
+          displayName: `renamed by ${method}`,
+          outboundConfig: { minSeverity: 3 },
+        });
         expect(res.statusCode).toBe(200);
         expectNoSecrets(res, x);
       }
-      expect(await expectRowSealed(id, x)).toMatchObject({ password: x.password, tokenPayload: { rest: x.payloadValue } });
+      expect(await expectRowSealed(id, x)).toMatchObject({
+        password: x.password,
+        tokenPayload: { rest: x.payloadValue },
+      });
     });
 
     it('a 400 does not echo a secret it was given', async () => {
       const t = await tenant();
       const x = s();
-      const res = await install(t, notifier({ authType: 'OAUTH2', grantType: 'PASSWORD', password: x.password, apiSecret: x.apiSecret }));
+      const res = await install(
+        t,
+        notifier({ authType: 'OAUTH2', grantType: 'PASSWORD', password: x.password, apiSecret: x.apiSecret }),
+      );
       expect400Naming(res, 'outboundConfig.baseNotifier.userName', 'outboundConfig.baseNotifier.apiKey');
       expectNoSecrets(res, x);
     });

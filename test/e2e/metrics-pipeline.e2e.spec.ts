@@ -1,9 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
+
 import { QueueName } from '@sluice/queue';
+
 import { apiUser, metric } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
-import { get, publish, tenant, Tenant } from '../helpers/tenant';
+import type { Tenant } from '../helpers/tenant';
+import { get, publish, tenant } from '../helpers/tenant';
 import { startWorker } from '../helpers/worker';
 
 /**
@@ -22,7 +26,6 @@ describe('metrics pipeline', () => {
     await worker?.close();
     await gw?.close();
   });
-
 
   /** Waits for the worker, then reads the tenant's samples: at least `n` must be stored. */
   async function samplesAtLeast(t: Tenant, n: number) {
@@ -89,7 +92,10 @@ describe('metrics pipeline', () => {
 
       // The repeat (same customer, entity, parameter, tags, timestamp; another value) travels in
       // one job with a new sample: once the new one is visible, the repeat has been handled too.
-      await publish(t, 'metrics', [metric(customer, { value: 99 }), metric(customer, { value: 11, timestamp: '2024-05-01T12:01:00Z' })]);
+      await publish(t, 'metrics', [
+        metric(customer, { value: 99 }),
+        metric(customer, { value: 11, timestamp: '2024-05-01T12:01:00Z' }),
+      ]);
       let body = await samplesAtLeast(t, 2);
       expect(body.totalCount).toBe(2);
       expect(body.results.map((s: { timestamp: string; value: number }) => [s.timestamp, s.value])).toEqual([
@@ -108,7 +114,10 @@ describe('metrics pipeline', () => {
       expect(body.results.map((s: { value: number }) => s.value)).toEqual([10, 11, 20, 30]);
 
       // Re-sending an entire accepted request changes nothing either.
-      await publish(t, 'metrics', [metric(customer, { value: 10 }), metric(customer, { value: 1, timestamp: '2024-05-01T12:04:00Z' })]);
+      await publish(t, 'metrics', [
+        metric(customer, { value: 10 }),
+        metric(customer, { value: 1, timestamp: '2024-05-01T12:04:00Z' }),
+      ]);
       body = await samplesAtLeast(t, 5);
       expect(body.totalCount).toBe(5);
       expect(body.results.map((s: { value: number }) => s.value)).toEqual([10, 11, 20, 30, 1]);
@@ -150,13 +159,21 @@ describe('metrics pipeline', () => {
 
       const cpu = await get(t, `/api/v1/metrics?customerid=${customer}&parameterid=cpu.utilization`);
       expect(cpu.totalCount).toBe(2);
-      expect(cpu.results.map((s: { entityid: string; parameterid: string; value: number }) => [s.entityid, s.parameterid, s.value])).toEqual([
+      expect(
+        cpu.results.map((s: { entityid: string; parameterid: string; value: number }) => [
+          s.entityid,
+          s.parameterid,
+          s.value,
+        ]),
+      ).toEqual([
         ['host-4711', 'cpu.utilization', 1],
         ['host-9', 'cpu.utilization', 3],
       ]);
 
       const mem = await get(t, `/api/v1/metrics?customerid=${customer}&parameterid=mem.used`);
-      expect(mem.results).toEqual([expect.objectContaining({ parameterid: 'mem.used', parametername: 'Memory used', value: 2 })]);
+      expect(mem.results).toEqual([
+        expect.objectContaining({ parameterid: 'mem.used', parametername: 'Memory used', value: 2 }),
+      ]);
       // The name is not an id once an id was given.
       expect((await get(t, `/api/v1/metrics?customerid=${customer}&parameterid=Memory%20used`)).totalCount).toBe(0);
 
@@ -174,7 +191,10 @@ describe('metrics pipeline', () => {
       ]);
       await samplesAtLeast(t, 3);
 
-      const window = await get(t, `/api/v1/metrics?customerid=${customer}&from=2024-05-01T12:01:00Z&to=2024-05-01T12:02:00Z`);
+      const window = await get(
+        t,
+        `/api/v1/metrics?customerid=${customer}&from=2024-05-01T12:01:00Z&to=2024-05-01T12:02:00Z`,
+      );
       expect(window.results.map((s: { value: number }) => s.value)).toEqual([1]);
       expect(window.totalCount).toBe(1);
       const fromOnly = await get(t, `/api/v1/metrics?customerid=${customer}&from=2024-05-01T12:01:00Z`);
@@ -234,8 +254,12 @@ describe('metrics pipeline', () => {
           { t: at('12:02:00'), value: 7 },
         ],
       });
-      expect(await get(t, `${base()}${day}&step=3600&agg=count`)).toEqual({ points: [{ t: at('12:00:00'), value: 5 }] });
-      expect(await get(t, `${base()}${day}&step=86400&agg=avg`)).toEqual({ points: [{ t: '2024-05-01T00:00:00.000Z', value: 21 / 5 }] });
+      expect(await get(t, `${base()}${day}&step=3600&agg=count`)).toEqual({
+        points: [{ t: at('12:00:00'), value: 5 }],
+      });
+      expect(await get(t, `${base()}${day}&step=86400&agg=avg`)).toEqual({
+        points: [{ t: '2024-05-01T00:00:00.000Z', value: 21 / 5 }],
+      });
     });
 
     it('defaults to agg=avg and step=60', async () => {
@@ -256,14 +280,22 @@ describe('metrics pipeline', () => {
           { t: at('12:01:00'), value: 5 },
         ],
       });
-      const justBefore = await get(t, `${base()}&from=2024-05-01T12:00:00Z&to=2024-05-01T12:00:59.999Z&step=60&agg=count`);
+      const justBefore = await get(
+        t,
+        `${base()}&from=2024-05-01T12:00:00Z&to=2024-05-01T12:00:59.999Z&step=60&agg=count`,
+      );
       expect(justBefore).toEqual({ points: [{ t: at('12:00:00'), value: 2 }] });
     });
 
     it('answers an empty series for a range without samples, or for an unknown series', async () => {
-      expect(await get(t, `${base()}&from=2024-04-01T00:00:00Z&to=2024-04-02T00:00:00Z&step=3600`)).toEqual({ points: [] });
+      expect(await get(t, `${base()}&from=2024-04-01T00:00:00Z&to=2024-04-02T00:00:00Z&step=3600`)).toEqual({
+        points: [],
+      });
       expect(
-        await get(t, `/api/v1/metrics/series?customerid=${customer}&entityid=nope&parameterid=cpu.utilization${day}&step=3600`),
+        await get(
+          t,
+          `/api/v1/metrics/series?customerid=${customer}&entityid=nope&parameterid=cpu.utilization${day}&step=3600`,
+        ),
       ).toEqual({ points: [] });
     });
 
@@ -292,7 +324,10 @@ describe('metrics pipeline', () => {
       // The default range (the last 24 h) at 1 s steps is 86,400 buckets.
       await invalid(`${q}&step=1`, 'step');
       await invalid(`${q}&from=2024-05-01T12:00:00Z&to=2024-05-01T14:46:41Z&step=1`, 'step'); // 10,001 s
-      const ok = await get(t, `/api/v1/metrics/series?${q}&from=2024-05-01T12:00:00Z&to=2024-05-01T14:46:40Z&step=1&agg=max`); // 10,000 s
+      const ok = await get(
+        t,
+        `/api/v1/metrics/series?${q}&from=2024-05-01T12:00:00Z&to=2024-05-01T14:46:40Z&step=1&agg=max`,
+      ); // 10,000 s
       expect(ok.points).toEqual([
         { t: at('12:00:00'), value: 1.5 },
         { t: at('12:00:30'), value: 2.5 },
@@ -321,12 +356,24 @@ describe('metrics pipeline', () => {
         `/api/v1/metrics/series?customerid=${theirs.customer}&entityid=host-4711&parameterid=cpu.utilization&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&step=3600`,
       ]) {
         const res = await gw.inject({ method: 'GET', url, headers: mine.auth });
-        expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 403, body: { message: 'Access denied' } });
+        expect({ url, status: res.statusCode, body: res.json() }).toEqual({
+          url,
+          status: 403,
+          body: { message: 'Access denied' },
+        });
         const anon = await gw.inject({ method: 'GET', url });
-        expect({ url, status: anon.statusCode, body: anon.json() }).toEqual({ url, status: 401, body: { message: 'Missing access token' } });
+        expect({ url, status: anon.statusCode, body: anon.json() }).toEqual({
+          url,
+          status: 401,
+          body: { message: 'Missing access token' },
+        });
       }
       // A customer that does not exist at all is no different.
-      const ghost = await gw.inject({ method: 'GET', url: '/api/v1/metrics?customerid=no-such-customer', headers: mine.auth });
+      const ghost = await gw.inject({
+        method: 'GET',
+        url: '/api/v1/metrics?customerid=no-such-customer',
+        headers: mine.auth,
+      });
       expect([ghost.statusCode, ghost.json()]).toEqual([403, { message: 'Access denied' }]);
     });
 
@@ -340,7 +387,9 @@ describe('metrics pipeline', () => {
 
       const all = await get(mine, '/api/v1/metrics');
       expect(all.totalCount).toBe(1);
-      expect(all.results.map((s: { envcustomerid: string; value: number }) => [s.envcustomerid, s.value])).toEqual([[mine.customer, 2]]);
+      expect(all.results.map((s: { envcustomerid: string; value: number }) => [s.envcustomerid, s.value])).toEqual([
+        [mine.customer, 2],
+      ]);
 
       const ui = await apiUser(gw, [mine.customer], { type: 'UI' });
       const series = await get(

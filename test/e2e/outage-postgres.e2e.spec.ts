@@ -1,11 +1,16 @@
-import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Response } from 'light-my-request';
-import { AppProcess, LogLine } from '../helpers/app-process';
+
+import { QueueName } from '@sluice/queue';
+
+import type { LogLine } from '../helpers/app-process';
+import { AppProcess } from '../helpers/app-process';
 import { apiUser, createCustomer, event } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
-import { PostgresProcess, startPostgresProcess } from '../helpers/postgres-process';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
+import type { PostgresProcess } from '../helpers/postgres-process';
+import { startPostgresProcess } from '../helpers/postgres-process';
 import { eventually } from '../helpers/worker';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +36,9 @@ describe('PostgreSQL outage', () => {
 
   const publish = (who: { customer: string; auth: Record<string, string> }, n = 1) => {
     const records = Array.from({ length: n }, () => event(who.customer, { ieventid: `out-${sent++}` }));
-    return gw.inject({ method: 'POST', url: '/publish/allevents', headers: who.auth, payload: records }).then((res) => ({ res, records }));
+    return gw
+      .inject({ method: 'POST', url: '/publish/allevents', headers: who.auth, payload: records })
+      .then((res) => ({ res, records }));
   };
   const stored = () => gw.prisma.event.count({ where: { envcustomerid: cached.customer } });
   function expectUnavailable(res: Response) {
@@ -43,7 +50,12 @@ describe('PostgreSQL outage', () => {
   beforeAll(async () => {
     pg = await startPostgresProcess();
     // Access data is cached for 1 s: during the outage every entry expires and is served stale.
-    gw = await startGateway({ DATABASE_URL: pg.url, ACCESS_CACHE_TTL: '1', RETRY_AFTER_SECONDS: '3', DATABASE_CONNECT_TIMEOUT_MS: '1000' });
+    gw = await startGateway({
+      DATABASE_URL: pg.url,
+      ACCESS_CACHE_TTL: '1',
+      RETRY_AFTER_SECONDS: '3',
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+    });
     const a = (await createCustomer(gw.prisma)).id;
     const b = (await createCustomer(gw.prisma)).id;
     cached = { customer: a, auth: (await apiUser(gw, [a])).auth };
@@ -84,7 +96,7 @@ describe('PostgreSQL outage', () => {
       while (running) {
         const { res, records } = await publish(cached, 5);
         answers.push({ status: res.statusCode, res, phase });
-        if (res.statusCode === 200) acknowledged.push(...records.map((r) => r.ieventid as string));
+        if (res.statusCode === 200) acknowledged.push(...records.map((r) => r.ieventid));
       }
     };
     const loops = Array.from({ length: 4 }, load);
@@ -123,7 +135,10 @@ describe('PostgreSQL outage', () => {
     const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     const queue = new Queue(QueueName.Events, { connection, prefix: gw.redisPrefix });
     try {
-      await eventually(() => queue.getJobCounts('wait', 'active', 'delayed'), (c) => c.wait + c.active + c.delayed === 0);
+      await eventually(
+        () => queue.getJobCounts('wait', 'active', 'delayed'),
+        (c) => c.wait + c.active + c.delayed === 0,
+      );
       expect((await queue.getJobCounts('failed')).failed).toBe(0);
     } finally {
       await queue.close();

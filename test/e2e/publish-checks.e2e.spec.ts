@@ -1,8 +1,12 @@
-import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
-import { QueueName } from '@sluice/queue';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+
 import type { Response } from 'light-my-request';
+
+import { QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, entity, event, heartbeat, metric, service, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 /**
  * Spec §2: the checks table of the publish API, on every route, and what happens to the body on
@@ -30,7 +34,10 @@ const ROUTES: RouteCase[] = [
 const PUBLISH_QUEUES = ROUTES.map((r) => r.queue);
 const MiB = 1024 * 1024;
 const nonEmpty = expect.stringMatching(/\S/);
-const invalidPayload = { message: 'Invalid payload', errors: expect.arrayContaining([expect.objectContaining({ error: nonEmpty })]) };
+const invalidPayload = {
+  message: 'Invalid payload',
+  errors: expect.arrayContaining([expect.objectContaining({ error: nonEmpty })]),
+};
 
 type Auth = Record<string, string>;
 
@@ -84,7 +91,11 @@ describe('publish API: checks, for every route (spec §2)', () => {
     const res = await send();
     expect({ status: res.statusCode, body: res.json() }).toEqual({
       status: 200,
-      body: { message: 'Data published successfully', count: expect.any(Number), requestId: expect.stringMatching(/\S/) },
+      body: {
+        message: 'Data published successfully',
+        count: expect.any(Number),
+        requestId: expect.stringMatching(/\S/),
+      },
     });
     const after = await queueState();
     for (const q of PUBLISH_QUEUES) {
@@ -148,12 +159,18 @@ describe('publish API: checks, for every route (spec §2)', () => {
     describe('check 1: 401 without a valid token', () => {
       it('no token at all → 401 Missing access token', async () => {
         const res = await refused(() => post({}, make(active)));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Missing access token' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 401,
+          body: { message: 'Missing access token' },
+        });
       });
 
       it('an empty Bearer → 401 Missing access token', async () => {
         const res = await refused(() => post({ authorization: 'Bearer ' }, make(active)));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Missing access token' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 401,
+          body: { message: 'Missing access token' },
+        });
       });
 
       it.each([
@@ -163,28 +180,38 @@ describe('publish API: checks, for every route (spec §2)', () => {
       ])('%s → 401 Invalid access token', async (_, header) => {
         let authorization = header;
         const [h, p, s] = userToken.split('.');
-        if (header === 'TAMPERED') authorization = `Bearer ${h}.${p}.${s.slice(0, -4)}${s.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+        if (header === 'TAMPERED')
+          authorization = `Bearer ${h}.${p}.${s.slice(0, -4)}${s.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
         if (header === 'TAMPERED_PAYLOAD') {
           const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
           claims.sub = `${claims.sub}x`;
           authorization = `Bearer ${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
         }
         const res = await refused(() => post({ authorization }, make(active)));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Invalid access token' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 401,
+          body: { message: 'Invalid access token' },
+        });
       });
 
       it('a bad token in the cookie → 401 Invalid access token', async () => {
         const res = await refused(() =>
           gw.inject({ method: 'POST', url, cookies: { access_token: 'nope' }, payload: make(active) }),
         );
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Invalid access token' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 401,
+          body: { message: 'Invalid access token' },
+        });
       });
     });
 
     describe('check 2: 403 for a user who may not publish', () => {
       it('a UI user, even for its own customer → 403 Access denied', async () => {
         const res = await refused(() => post(uiUser, make(active)));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 403, body: { message: 'Access denied' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 403,
+          body: { message: 'Access denied' },
+        });
       });
     });
 
@@ -198,7 +225,10 @@ describe('publish API: checks, for every route (spec §2)', () => {
       it('an empty array', async () => {
         const res = await refused(() => post(user, []));
         expect(res.statusCode).toBe(400);
-        expect(res.json()).toEqual({ message: 'Invalid payload', errors: [{ index: 0, field: expect.any(String), error: nonEmpty }] });
+        expect(res.json()).toEqual({
+          message: 'Invalid payload',
+          errors: [{ index: 0, field: expect.any(String), error: nonEmpty }],
+        });
       });
 
       it('1001 records, all valid', async () => {
@@ -275,30 +305,50 @@ describe('publish API: checks, for every route (spec §2)', () => {
 
     describe('order of the checks', () => {
       it('bad token + garbage body → 401 Invalid access token', async () => {
-        const res = await refused(() => post({ authorization: 'Bearer garbage' }, '%%% not json', { 'content-type': 'application/json' }));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Invalid access token' } });
+        const res = await refused(() =>
+          post({ authorization: 'Bearer garbage' }, '%%% not json', { 'content-type': 'application/json' }),
+        );
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 401,
+          body: { message: 'Invalid access token' },
+        });
       });
 
       it('no token + garbage body → 401 Missing access token', async () => {
         const res = await refused(() => post({}, '%%% not json', { 'content-type': 'application/json' }));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Missing access token' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 401,
+          body: { message: 'Missing access token' },
+        });
       });
 
       it('bad token + garbage gzip body → 401, not 400', async () => {
         const res = await refused(() =>
-          post({ authorization: 'Bearer garbage' }, Buffer.from('not gzip at all'), { 'content-encoding': 'gzip', 'content-type': 'application/json' }),
+          post({ authorization: 'Bearer garbage' }, Buffer.from('not gzip at all'), {
+            'content-encoding': 'gzip',
+            'content-type': 'application/json',
+          }),
         );
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Invalid access token' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 401,
+          body: { message: 'Invalid access token' },
+        });
       });
 
       it('UI user + garbage body → 403 Access denied', async () => {
         const res = await refused(() => post(uiUser, '%%% not json', { 'content-type': 'application/json' }));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 403, body: { message: 'Access denied' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 403,
+          body: { message: 'Access denied' },
+        });
       });
 
       it('UI user + invalid record of an unknown customer → 403 Access denied', async () => {
         const res = await refused(() => post(uiUser, make(uniqueId('ghost'), { [badField]: badValue })));
-        expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 403, body: { message: 'Access denied' } });
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 403,
+          body: { message: 'Access denied' },
+        });
       });
 
       it('invalid record + inactive customer → 400 Invalid payload (validation first)', async () => {
@@ -361,7 +411,10 @@ describe('publish API: checks, for every route (spec §2)', () => {
     ])('accepts a Content-Encoding: %s body and queues its records', async (encoding, compress) => {
       const records = [event(active), event(active, { extrafield: 'kept' })];
       const { body, job } = await acceptedInto(QueueName.Events, () =>
-        post(compress(Buffer.from(JSON.stringify(records))), { 'content-type': 'application/json', 'content-encoding': encoding }),
+        post(compress(Buffer.from(JSON.stringify(records))), {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+        }),
       );
       expect(body.count).toBe(2);
       expect(job.data.records).toEqual(records);
@@ -369,7 +422,10 @@ describe('publish API: checks, for every route (spec §2)', () => {
 
     it('refuses invalid gzip bytes → 400 Invalid payload', async () => {
       const res = await refused(() =>
-        post(Buffer.from(JSON.stringify(event(active))), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+        post(Buffer.from(JSON.stringify(event(active))), {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        }),
       );
       expectInvalidPayload(res);
     });
@@ -382,18 +438,24 @@ describe('publish API: checks, for every route (spec §2)', () => {
       expectInvalidPayload(res);
     });
 
-    it.each(['compress', 'zstd', 'rot13'])('refuses an unsupported Content-Encoding (%s) → 400 Invalid payload', async (encoding) => {
-      const res = await refused(() =>
-        post(JSON.stringify(event(active)), { 'content-type': 'application/json', 'content-encoding': encoding }),
-      );
-      expectInvalidPayload(res);
-    });
+    it.each(['compress', 'zstd', 'rot13'])(
+      'refuses an unsupported Content-Encoding (%s) → 400 Invalid payload',
+      async (encoding) => {
+        const res = await refused(() =>
+          post(JSON.stringify(event(active)), { 'content-type': 'application/json', 'content-encoding': encoding }),
+        );
+        expectInvalidPayload(res);
+      },
+    );
 
     it('a body over 5 MiB (6 MiB) → 413 Payload too large', async () => {
       const big = JSON.stringify([event(active, { description: 'x'.repeat(6 * MiB) })]);
       expect(big.length).toBeGreaterThan(6 * MiB);
       const res = await refused(() => post(big, { 'content-type': 'application/json' }));
-      expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 413, body: { message: 'Payload too large' } });
+      expect({ status: res.statusCode, body: res.json() }).toEqual({
+        status: 413,
+        body: { message: 'Payload too large' },
+      });
     });
 
     it('a small gzip body that decodes to over 5 MiB → 413 Payload too large', async () => {
@@ -401,7 +463,10 @@ describe('publish API: checks, for every route (spec §2)', () => {
       const gz = gzipSync(Buffer.from(json));
       expect(gz.length).toBeLessThan(100 * 1024);
       const res = await refused(() => post(gz, { 'content-type': 'application/json', 'content-encoding': 'gzip' }));
-      expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 413, body: { message: 'Payload too large' } });
+      expect({ status: res.statusCode, body: res.json() }).toEqual({
+        status: 413,
+        body: { message: 'Payload too large' },
+      });
     });
 
     it('a gzip body of zeros inside a JSON string decoding to 6 MiB → 413', async () => {
@@ -409,12 +474,17 @@ describe('publish API: checks, for every route (spec §2)', () => {
       const res = await refused(() =>
         post(gzipSync(Buffer.from(json)), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
       );
-      expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 413, body: { message: 'Payload too large' } });
+      expect({ status: res.statusCode, body: res.json() }).toEqual({
+        status: 413,
+        body: { message: 'Payload too large' },
+      });
     });
 
     it('a body just under the limit is not refused as too large', async () => {
       const record = event(active, { x_padding: 'p'.repeat(4 * MiB) });
-      const { job } = await acceptedInto(QueueName.Events, () => post(JSON.stringify(record), { 'content-type': 'application/json' }));
+      const { job } = await acceptedInto(QueueName.Events, () =>
+        post(JSON.stringify(record), { 'content-type': 'application/json' }),
+      );
       expect(job.data.records[0].x_padding).toHaveLength(4 * MiB);
     });
 
@@ -424,19 +494,25 @@ describe('publish API: checks, for every route (spec §2)', () => {
       expect(job.data.records).toEqual([record]);
     });
 
-    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/json; charset=utf-8'])(
-      'accepts JSON labelled %s',
-      async (contentType) => {
-        const record = event(active);
-        const { job } = await acceptedInto(QueueName.Events, () => post(JSON.stringify(record), { 'content-type': contentType }));
-        expect(job.data.records).toEqual([record]);
-      },
-    );
+    it.each([
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/octet-stream',
+      'application/json; charset=utf-8',
+    ])('accepts JSON labelled %s', async (contentType) => {
+      const record = event(active);
+      const { job } = await acceptedInto(QueueName.Events, () =>
+        post(JSON.stringify(record), { 'content-type': contentType }),
+      );
+      expect(job.data.records).toEqual([record]);
+    });
 
     it('accepts a UTF-8 byte-order mark before the JSON', async () => {
       const record = event(active, { description: 'Überlast ✓' });
       const { job } = await acceptedInto(QueueName.Events, () =>
-        post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(record))]), { 'content-type': 'application/json' }),
+        post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(record))]), {
+          'content-type': 'application/json',
+        }),
       );
       expect(job.data.records).toEqual([record]);
     });
@@ -444,7 +520,10 @@ describe('publish API: checks, for every route (spec §2)', () => {
     it.each([
       ['a top-level "__proto__" key', (r: string) => r.replace('{', '{"__proto__": {"isSuperadmin": true}, ')],
       ['a nested "__proto__" key', (r: string) => r.replace('{', '{"x": {"__proto__": {"polluted": 1}}, ')],
-      ['"constructor": {"prototype": ...}', (r: string) => r.replace('{', '{"constructor": {"prototype": {"polluted": 1}}, ')],
+      [
+        '"constructor": {"prototype": ...}',
+        (r: string) => r.replace('{', '{"constructor": {"prototype": {"polluted": 1}}, '),
+      ],
     ])('refuses JSON with %s → 400 Invalid payload, not 500', async (_, poison) => {
       const text = poison(JSON.stringify(event(active)));
       const res = await refused(() => post(text, { 'content-type': 'application/json' }));
@@ -453,11 +532,16 @@ describe('publish API: checks, for every route (spec §2)', () => {
     });
 
     it('does not let a "constructor" field skip validation', async () => {
-      const res = await refused(() => post(JSON.stringify({ envcustomerid: active, constructor: 'x' }), { 'content-type': 'application/json' }));
+      const res = await refused(() =>
+        post(JSON.stringify({ envcustomerid: active, constructor: 'x' }), { 'content-type': 'application/json' }),
+      );
       expect(res.statusCode).toBe(400);
       expect(res.json()).toEqual({
         message: 'Invalid payload',
-        errors: expect.arrayContaining([{ index: 0, field: 'ieventid', error: nonEmpty }, { index: 0, field: 'severity', error: nonEmpty }]),
+        errors: expect.arrayContaining([
+          { index: 0, field: 'ieventid', error: nonEmpty },
+          { index: 0, field: 'severity', error: nonEmpty },
+        ]),
       });
     });
 
@@ -484,7 +568,9 @@ describe('publish API: checks, for every route (spec §2)', () => {
     });
 
     it('refuses JSON with trailing garbage → 400 Invalid payload', async () => {
-      const res = await refused(() => post(`${JSON.stringify(event(active))} trailing`, { 'content-type': 'application/json' }));
+      const res = await refused(() =>
+        post(`${JSON.stringify(event(active))} trailing`, { 'content-type': 'application/json' }),
+      );
       expectInvalidPayload(res);
     });
   });
@@ -492,18 +578,33 @@ describe('publish API: checks, for every route (spec §2)', () => {
   describe('GET /publish/healthcheck', () => {
     it.each(['/publish/healthcheck', '/publish/healthcheck/'])('%s → 200 API is running, without auth', async (url) => {
       const res = await gw.inject({ method: 'GET', url });
-      expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 200, body: { message: 'API is running' } });
+      expect({ status: res.statusCode, body: res.json() }).toEqual({
+        status: 200,
+        body: { message: 'API is running' },
+      });
       expect(res.headers['content-type']).toMatch(/^application\/json/);
     });
 
     it('answers the same with a bad token (it does not look at auth)', async () => {
-      const res = await gw.inject({ method: 'GET', url: '/publish/healthcheck', headers: { authorization: 'Bearer garbage' } });
-      expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 200, body: { message: 'API is running' } });
+      const res = await gw.inject({
+        method: 'GET',
+        url: '/publish/healthcheck',
+        headers: { authorization: 'Bearer garbage' },
+      });
+      expect({ status: res.statusCode, body: res.json() }).toEqual({
+        status: 200,
+        body: { message: 'API is running' },
+      });
     });
 
     it('POST /publish/healthcheck/ (trailing slash) is still the authenticated publish route', async () => {
-      const res = await refused(() => gw.inject({ method: 'POST', url: '/publish/healthcheck/', payload: heartbeat(active) }));
-      expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 401, body: { message: 'Missing access token' } });
+      const res = await refused(() =>
+        gw.inject({ method: 'POST', url: '/publish/healthcheck/', payload: heartbeat(active) }),
+      );
+      expect({ status: res.statusCode, body: res.json() }).toEqual({
+        status: 401,
+        body: { message: 'Missing access token' },
+      });
     });
   });
 });

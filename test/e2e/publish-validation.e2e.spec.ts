@@ -1,7 +1,10 @@
-import { QueueName } from '@sluice/queue';
 import type { Response } from 'light-my-request';
+
+import { QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, entity, event, heartbeat, metric, service } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 /**
  * Spec §2.1–2.5: record validation of each kind, through the HTTP API. A refused record is a 400
@@ -71,7 +74,13 @@ const KINDS: Kind[] = [
       ['tags', 'core=0', 'a string for tags'],
       ['unit', 5, 'a number for unit'],
     ],
-    optional: { entity: 'web-01', parametercategory: 'cpu', parameterid: 'cpu0', unit: 'ms', tags: { core: '1', dc: 'fra' } },
+    optional: {
+      entity: 'web-01',
+      parametercategory: 'cpu',
+      parameterid: 'cpu0',
+      unit: 'ms',
+      tags: { core: '1', dc: 'fra' },
+    },
   },
   {
     kind: 'entity',
@@ -171,7 +180,10 @@ describe('publish API: record validation (spec §2.1–2.5)', () => {
   async function invalid(route: string, payload: unknown): Promise<{ index?: number; field: string; error: string }[]> {
     const before = await queueSizes();
     const res = await post(route, payload);
-    expect({ status: res.statusCode, message: res.json().message }).toEqual({ status: 400, message: 'Invalid payload' });
+    expect({ status: res.statusCode, message: res.json().message }).toEqual({
+      status: 400,
+      message: 'Invalid payload',
+    });
     expect(Object.keys(res.json()).sort()).toEqual(['errors', 'message']);
     expect(await queueSizes()).toEqual(before);
     return res.json().errors;
@@ -227,22 +239,29 @@ describe('publish API: record validation (spec §2.1–2.5)', () => {
     });
 
     describe.each(kind.timestamps)('%s', (field) => {
-      it.each(['2024-05-01T12:00:00Z', '2024-05-01T12:00:00.123+02:00', '2024-05-01 12:00:00'])('accepts %p', async (value) => {
-        const record = make(customer, { [field]: value });
-        const records = await accepted(kind, record);
-        expect(records[0][field]).toBe(value);
-      });
-
-      const refused: unknown[] = ['2024-02-30T00:00:00Z', 'yesterday', 1714564800, '2024-05-01', '', '2024-05-01T25:00:00Z'];
-      // null stands for "not sent" in an optional field; in a required one it is refused.
-      if (kind.required.includes(field)) refused.push(null);
-      it.each(refused)(
-        'refuses %p',
+      it.each(['2024-05-01T12:00:00Z', '2024-05-01T12:00:00.123+02:00', '2024-05-01 12:00:00'])(
+        'accepts %p',
         async (value) => {
-          const errors = await invalid(route, make(customer, { [field]: value }));
-          expect(errors).toEqual([{ index: 0, field, error: nonEmpty }]);
+          const record = make(customer, { [field]: value });
+          const records = await accepted(kind, record);
+          expect(records[0][field]).toBe(value);
         },
       );
+
+      const refused: unknown[] = [
+        '2024-02-30T00:00:00Z',
+        'yesterday',
+        1714564800,
+        '2024-05-01',
+        '',
+        '2024-05-01T25:00:00Z',
+      ];
+      // null stands for "not sent" in an optional field; in a required one it is refused.
+      if (kind.required.includes(field)) refused.push(null);
+      it.each(refused)('refuses %p', async (value) => {
+        const errors = await invalid(route, make(customer, { [field]: value }));
+        expect(errors).toEqual([{ index: 0, field, error: nonEmpty }]);
+      });
     });
 
     describe('envcustomerid', () => {
@@ -284,7 +303,12 @@ describe('publish API: record validation (spec §2.1–2.5)', () => {
       const ts = kind.timestamps[0];
       const errors = await invalid(route, make(customer, { [f1]: v1, [ts]: 'yesterday' }));
       expect(errors).toHaveLength(2);
-      expect(errors).toEqual(expect.arrayContaining([{ index: 0, field: f1, error: nonEmpty }, { index: 0, field: ts, error: nonEmpty }]));
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          { index: 0, field: f1, error: nonEmpty },
+          { index: 0, field: ts, error: nonEmpty },
+        ]),
+      );
     });
 
     it('refuses a batch holding something other than an object, naming its index', async () => {
@@ -296,7 +320,13 @@ describe('publish API: record validation (spec §2.1–2.5)', () => {
     });
 
     it('keeps unknown extra fields, of any type', async () => {
-      const record = make(customer, { vendorfield: 'x', vendorcount: 3, vendorlist: [1, 'a'], vendormap: { a: { b: null } }, vendornull: null });
+      const record = make(customer, {
+        vendorfield: 'x',
+        vendorcount: 3,
+        vendorlist: [1, 'a'],
+        vendormap: { a: { b: null } },
+        vendornull: null,
+      });
       expect(await accepted(kind, record)).toEqual([record]);
     });
 
@@ -310,7 +340,12 @@ describe('publish API: record validation (spec §2.1–2.5)', () => {
         make(customer, { 'bad\u0000key': 1 }),
       ]);
       const before = await queueSizes();
-      const res = await gw.inject({ method: 'POST', url: `/publish/${route}`, headers: { ...auth, 'content-type': 'application/json' }, payload: text });
+      const res = await gw.inject({
+        method: 'POST',
+        url: `/publish/${route}`,
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: text,
+      });
       expect({ status: res.statusCode, body: res.json() }).toEqual({
         status: 400,
         body: {
@@ -329,7 +364,12 @@ describe('publish API: record validation (spec §2.1–2.5)', () => {
       const record = make(customer, { vendorfield: 'HERE' });
       const text = JSON.stringify(record).replace('HERE', 'ok \\ud83d\\ude00');
       expect(text).toContain('\\ud83d\\ude00');
-      const res = await gw.inject({ method: 'POST', url: `/publish/${route}`, headers: { ...auth, 'content-type': 'application/json' }, payload: text });
+      const res = await gw.inject({
+        method: 'POST',
+        url: `/publish/${route}`,
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: text,
+      });
       expect(res.statusCode).toBe(200);
       const job = (await gw.jobs(kind.queue)).find((j) => j.id === res.json().requestId);
       expect(job?.data.records).toEqual([{ ...record, vendorfield: 'ok \u{1F600}' }]);
@@ -347,13 +387,29 @@ describe('publish API: record validation (spec §2.1–2.5)', () => {
   describe('event severity (spec §2.1)', () => {
     const events = KINDS[0];
 
-    it.each([0, 1, 2, 3, 4, 5, '0', '1', '2', '3', '4', '5', 'Critical', 'MAJOR', 'warning', 'clear', 'Minor', 'INDETERMINATE'])(
-      'accepts %p, queued as sent',
-      async (severity) => {
-        const records = await accepted(events, event(customer, { severity }));
-        expect(records[0].severity).toBe(severity);
-      },
-    );
+    it.each([
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      'Critical',
+      'MAJOR',
+      'warning',
+      'clear',
+      'Minor',
+      'INDETERMINATE',
+    ])('accepts %p, queued as sent', async (severity) => {
+      const records = await accepted(events, event(customer, { severity }));
+      expect(records[0].severity).toBe(severity);
+    });
 
     it.each([6, -1, 2.5, 'severe', null, '6', '', 'high', true, [5], { level: 5 }])('refuses %p', async (severity) => {
       const errors = await invalid('allevents', event(customer, { severity }));

@@ -1,9 +1,12 @@
-import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Response } from 'light-my-request';
+
+import { QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, event, metric } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { freePort, RedisProcess } from '../helpers/redis-process';
 
 /**
@@ -43,7 +46,8 @@ describe('Redis outage (spec §2 row 9)', () => {
   let events: Queue;
   const queuedIds = async () => (await events.getJobs(['wait'])).map((j) => j.id);
 
-  const publish = () => gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customerId) });
+  const publish = () =>
+    gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customerId) });
 
   beforeAll(async () => {
     redis = new RedisProcess(await freePort());
@@ -89,7 +93,12 @@ describe('Redis outage (spec §2 row 9)', () => {
     const noToken = await gw.inject({ method: 'POST', url: '/publish/allevents', payload: event(customerId) });
     expect(noToken.statusCode).toBe(401);
     expect(noToken.json()).toEqual({ message: 'Missing access token' });
-    const invalid = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: { envcustomerid: customerId } });
+    const invalid = await gw.inject({
+      method: 'POST',
+      url: '/publish/allevents',
+      headers: auth,
+      payload: { envcustomerid: customerId },
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().message).toBe('Invalid payload');
   });
@@ -109,7 +118,11 @@ describe('Redis outage (spec §2 row 9)', () => {
     expect(res.json()).toEqual({ message: 'Data published successfully', count: 1, requestId: expect.any(String) });
     // The restarted Redis has no persistence: the only job is the one just accepted.
     expect(await poll(queuedIds, (ids) => ids.length > 0, 5000)).toEqual([res.json().requestId]);
-    const ready = await poll(() => gw.inject({ method: 'GET', url: '/health/ready' }), (r) => r.statusCode === 200, 5000);
+    const ready = await poll(
+      () => gw.inject({ method: 'GET', url: '/health/ready' }),
+      (r) => r.statusCode === 200,
+      5000,
+    );
     expect(ready.statusCode).toBe(200);
   });
 
@@ -157,7 +170,8 @@ describe('queue backlog bound (QUEUE_MAX_BACKLOG)', () => {
     await gw?.close();
   });
 
-  const publish = () => gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customerId) });
+  const publish = () =>
+    gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customerId) });
 
   it('answers 503 once more jobs wait than the bound, and recovers when the queue drains', async () => {
     expect((await publish()).statusCode).toBe(200);

@@ -1,7 +1,10 @@
-import { QueueName } from '@sluice/queue';
 import type { Response } from 'light-my-request';
+
+import { QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, event, metric } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 /** Spec §2 row 8: 429 {"message": "Too many requests"} with Retry-After, and nothing of it queued. */
 
@@ -68,7 +71,12 @@ describe('rate limit per user (RATE_LIMIT_USER)', () => {
     const m = await gw.inject({ method: 'POST', url: '/publish/metrics', headers: auth, payload: metric(customer.id) });
     expect(m.statusCode).toBe(200);
 
-    const refused = await gw.inject({ method: 'POST', url: '/publish/metrics', headers: auth, payload: metric(customer.id, { value: 1 }) });
+    const refused = await gw.inject({
+      method: 'POST',
+      url: '/publish/metrics',
+      headers: auth,
+      payload: metric(customer.id, { value: 1 }),
+    });
     expectTooManyRequests(refused, 60);
     expect(await jobIds(gw, QueueName.Metrics)).not.toContain(refused.headers['x-request-id']);
     expectTooManyRequests(await publishEvent(gw, auth, customer.id), 60);

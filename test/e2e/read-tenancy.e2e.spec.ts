@@ -1,6 +1,19 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { apiUser, createCustomer, createUser, entity, event, heartbeat, login, metric, service, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+
+import {
+  apiUser,
+  createCustomer,
+  createUser,
+  entity,
+  event,
+  heartbeat,
+  login,
+  metric,
+  service,
+  uniqueId,
+} from '../helpers/fixtures';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained, PUBLISH_QUEUES } from '../helpers/queues';
 import { startWorker } from '../helpers/worker';
 
@@ -22,7 +35,8 @@ type ListRoute = 'alerts' | 'events' | 'metrics' | 'adapters';
 const LIST_ROUTES: ListRoute[] = ['alerts', 'events', 'metrics', 'adapters'];
 const ACCESS_DENIED = { message: 'Access denied' };
 const MISSING_TOKEN = { message: 'Missing access token' };
-const SERIES_QUERY = 'entityid=host-1&parameterid=cpu.utilization&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&step=3600';
+const SERIES_QUERY =
+  'entityid=host-1&parameterid=cpu.utilization&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&step=3600';
 
 /** What identifies a row of each list, with its customer: the unit the tenancy checks compare. */
 const rowKey: Record<ListRoute, (r: Row) => string> = {
@@ -73,12 +87,14 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     expect(rows.length).toBe(first.totalCount);
     return { rows, totalCount: first.totalCount as number };
   };
-  const alertRow = (c: Cust) => gw.prisma.alert.findUniqueOrThrow({ where: { id: alertId[c] }, include: { history: true } });
+  const alertRow = (c: Cust) =>
+    gw.prisma.alert.findUniqueOrThrow({ where: { id: alertId[c] }, include: { history: true } });
 
   beforeAll(async () => {
     gw = await startGateway();
     worker = await startWorker(gw.redisPrefix);
-    for (const c of ['A', 'B', 'C'] as Cust[]) cust[c] = (await createCustomer(gw.prisma, { id: uniqueId(`ten${c}`) })).id;
+    for (const c of ['A', 'B', 'C'] as Cust[])
+      cust[c] = (await createCustomer(gw.prisma, { id: uniqueId(`ten${c}`) })).id;
     const { A, B, C } = cust;
 
     userA = (await apiUser(gw, [A])).auth;
@@ -93,39 +109,102 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     const data: Record<Cust, { events: Row[]; metrics: Row[]; entity: Row; service: Row; heartbeats: Row[] }> = {
       A: {
         events: [
-          event(A, { ieventid: 'a-e1', entityid: 'host-1', parametercategory: 'cpu', severity: 'critical', firstoccurrence: '2024-05-01T12:00:00Z' }),
-          event(A, { ieventid: 'a-e2', entityid: 'host-1', parametercategory: 'memory', parametername: 'mem.used', severity: 'major', firstoccurrence: '2024-05-01T12:10:00Z' }),
+          event(A, {
+            ieventid: 'a-e1',
+            entityid: 'host-1',
+            parametercategory: 'cpu',
+            severity: 'critical',
+            firstoccurrence: '2024-05-01T12:00:00Z',
+          }),
+          event(A, {
+            ieventid: 'a-e2',
+            entityid: 'host-1',
+            parametercategory: 'memory',
+            parametername: 'mem.used',
+            severity: 'major',
+            firstoccurrence: '2024-05-01T12:10:00Z',
+          }),
         ],
         metrics: [
           metric(A, { entityid: 'host-1', value: 10, timestamp: '2024-05-01T12:00:00Z' }),
           metric(A, { entityid: 'host-1', value: 20, timestamp: '2024-05-01T12:30:00Z' }),
         ],
-        entity: entity(A, { entityid: 'app-1', entity: 'A billing', relations: [{ targetentityid: 'host-1', relationtype: 'runs_on' }] }),
+        entity: entity(A, {
+          entityid: 'app-1',
+          entity: 'A billing',
+          relations: [{ targetentityid: 'host-1', relationtype: 'runs_on' }],
+        }),
         service: service(A, { serviceid: 'svc-1', service: 'A service', entities: ['app-1'] }),
         heartbeats: [
-          heartbeat(A, { adapterid: 'adapter-1', adaptername: 'A flow 1', status: 'UP', timestamp: now, interval: 3600 }),
-          heartbeat(A, { adapterid: 'adapter-2', adaptername: 'A flow 2', status: 'UP', timestamp: now, interval: 3600 }),
+          heartbeat(A, {
+            adapterid: 'adapter-1',
+            adaptername: 'A flow 1',
+            status: 'UP',
+            timestamp: now,
+            interval: 3600,
+          }),
+          heartbeat(A, {
+            adapterid: 'adapter-2',
+            adaptername: 'A flow 2',
+            status: 'UP',
+            timestamp: now,
+            interval: 3600,
+          }),
         ],
       },
       B: {
-        events: [event(B, { ieventid: 'b-e1', entityid: 'host-1', parametercategory: 'cpu', severity: 'critical', firstoccurrence: '2024-05-01T12:20:00Z' })],
+        events: [
+          event(B, {
+            ieventid: 'b-e1',
+            entityid: 'host-1',
+            parametercategory: 'cpu',
+            severity: 'critical',
+            firstoccurrence: '2024-05-01T12:20:00Z',
+          }),
+        ],
         metrics: [metric(B, { entityid: 'host-1', value: 1000, timestamp: '2024-05-01T12:15:00Z' })],
-        entity: entity(B, { entityid: 'app-1', entity: 'B billing', relations: [{ targetentityid: 'db-9', relationtype: 'uses' }] }),
+        entity: entity(B, {
+          entityid: 'app-1',
+          entity: 'B billing',
+          relations: [{ targetentityid: 'db-9', relationtype: 'uses' }],
+        }),
         service: service(B, { serviceid: 'svc-1', service: 'B service', entities: ['app-1', 'db-9'] }),
-        heartbeats: [heartbeat(B, { adapterid: 'adapter-1', adaptername: 'B flow', status: 'UP', timestamp: now, interval: 3600 })],
+        heartbeats: [
+          heartbeat(B, { adapterid: 'adapter-1', adaptername: 'B flow', status: 'UP', timestamp: now, interval: 3600 }),
+        ],
       },
       C: {
-        events: [event(C, { ieventid: 'c-e1', entityid: 'host-1', parametercategory: 'disk', severity: 'minor', firstoccurrence: '2024-05-01T12:05:00Z' })],
+        events: [
+          event(C, {
+            ieventid: 'c-e1',
+            entityid: 'host-1',
+            parametercategory: 'disk',
+            severity: 'minor',
+            firstoccurrence: '2024-05-01T12:05:00Z',
+          }),
+        ],
         metrics: [metric(C, { entityid: 'host-1', value: 5000, timestamp: '2024-05-01T12:45:00Z' })],
-        entity: entity(C, { entityid: 'app-1', entity: 'C billing', relations: [{ targetentityid: 'host-1', relationtype: 'runs_on' }] }),
+        entity: entity(C, {
+          entityid: 'app-1',
+          entity: 'C billing',
+          relations: [{ targetentityid: 'host-1', relationtype: 'runs_on' }],
+        }),
         service: service(C, { serviceid: 'svc-9', service: 'C service', entities: ['app-1'] }),
-        heartbeats: [heartbeat(C, { adapterid: 'adapter-9', adaptername: 'C flow', status: 'UP', timestamp: now, interval: 3600 })],
+        heartbeats: [
+          heartbeat(C, { adapterid: 'adapter-9', adaptername: 'C flow', status: 'UP', timestamp: now, interval: 3600 }),
+        ],
       },
     };
     const publisher: Record<Cust, Headers> = { A: userA, B: userAB, C: publisherC };
     for (const c of ['A', 'B', 'C'] as Cust[]) {
       const d = data[c];
-      for (const [route, payload] of [['allevents', d.events], ['metrics', d.metrics], ['entity', d.entity], ['service', d.service], ['healthcheck', d.heartbeats]] as const) {
+      for (const [route, payload] of [
+        ['allevents', d.events],
+        ['metrics', d.metrics],
+        ['entity', d.entity],
+        ['service', d.service],
+        ['healthcheck', d.heartbeats],
+      ] as const) {
         const res = await gw.inject({ method: 'POST', url: `/publish/${route}`, headers: publisher[c], payload });
         expect({ c, route, status: res.statusCode, body: res.json() }).toMatchObject({ c, route, status: 200 });
       }
@@ -162,7 +241,9 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
 
     for (const c of ['A', 'B', 'C'] as Cust[]) {
       const category = c === 'C' ? 'disk' : 'cpu';
-      alertId[c] = (await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: cust[c], parametercategory: category } })).id;
+      alertId[c] = (
+        await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: cust[c], parametercategory: category } })
+      ).id;
     }
   }, 60_000);
 
@@ -206,9 +287,15 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     });
 
     it("metrics/series of A aggregates A's samples only (same entity and parameter exist in B and C)", async () => {
-      expect(await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=sum`, userA)).toEqual({ points: [{ t: '2024-05-01T12:00:00.000Z', value: 30 }] });
-      expect(await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=count`, userA)).toEqual({ points: [{ t: '2024-05-01T12:00:00.000Z', value: 2 }] });
-      expect(await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=max`, userA)).toEqual({ points: [{ t: '2024-05-01T12:00:00.000Z', value: 20 }] });
+      expect(await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=sum`, userA)).toEqual({
+        points: [{ t: '2024-05-01T12:00:00.000Z', value: 30 }],
+      });
+      expect(await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=count`, userA)).toEqual({
+        points: [{ t: '2024-05-01T12:00:00.000Z', value: 2 }],
+      });
+      expect(await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=max`, userA)).toEqual({
+        points: [{ t: '2024-05-01T12:00:00.000Z', value: 20 }],
+      });
     });
 
     it("topology/graph of A has A's nodes and edges only (B and C use the same ids)", async () => {
@@ -225,7 +312,15 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
 
     it("GET /api/v1/alerts/{id} answers A's alert with its history", async () => {
       const alert = await ok(`/api/v1/alerts/${alertId.A}`, userA);
-      expect(alert).toMatchObject({ id: alertId.A, envcustomerid: cust.A, entityid: 'host-1', parametercategory: 'cpu', severity: 5, state: 'OPEN', ticket: null });
+      expect(alert).toMatchObject({
+        id: alertId.A,
+        envcustomerid: cust.A,
+        entityid: 'host-1',
+        parametercategory: 'cpu',
+        severity: 5,
+        state: 'OPEN',
+        ticket: null,
+      });
       expect(alert.history.map((h: Row) => h.kind)).toEqual(['opened']);
     });
 
@@ -256,7 +351,9 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     });
 
     it('reads metrics/series, topology/graph and alert detail of A, and gets 403 for B', async () => {
-      expect((await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=sum`, uiA)).points).toEqual([{ t: '2024-05-01T12:00:00.000Z', value: 30 }]);
+      expect((await ok(`/api/v1/metrics/series?customerid=${cust.A}&${SERIES_QUERY}&agg=sum`, uiA)).points).toEqual([
+        { t: '2024-05-01T12:00:00.000Z', value: 30 },
+      ]);
       expect((await ok(`/api/v1/topology/graph?customerid=${cust.A}`, uiA)).nodes).toHaveLength(2);
       expect((await ok(`/api/v1/alerts/${alertId.A}`, uiA)).id).toBe(alertId.A);
       for (const url of [...customerUrls(cust.B), `/api/v1/alerts/${alertId.B}`]) {
@@ -276,12 +373,15 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
   });
 
   describe('API user mapped to A and B', () => {
-    it.each(LIST_ROUTES)('GET /api/v1/%s without customerid lists exactly A and B rows, totalCount A+B', async (route) => {
-      const body = await ok(listUrl(route), userAB);
-      expect(body.results.map(rowKey[route]).sort()).toEqual([...expected[route].A, ...expected[route].B].sort());
-      expect(body.results.some((r: Row) => r.envcustomerid === cust.C)).toBe(false);
-      expect(body.totalCount).toBe(expected[route].A.length + expected[route].B.length);
-    });
+    it.each(LIST_ROUTES)(
+      'GET /api/v1/%s without customerid lists exactly A and B rows, totalCount A+B',
+      async (route) => {
+        const body = await ok(listUrl(route), userAB);
+        expect(body.results.map(rowKey[route]).sort()).toEqual([...expected[route].A, ...expected[route].B].sort());
+        expect(body.results.some((r: Row) => r.envcustomerid === cust.C)).toBe(false);
+        expect(body.totalCount).toBe(expected[route].A.length + expected[route].B.length);
+      },
+    );
 
     it.each(LIST_ROUTES)('GET /api/v1/%s?customerid=B lists exactly B rows', async (route) => {
       const body = await ok(listUrl(route, `customerid=${cust.B}`), userAB);
@@ -295,7 +395,9 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     });
 
     it('reads series, graph and alert detail of B; C is 403 everywhere', async () => {
-      expect((await ok(`/api/v1/metrics/series?customerid=${cust.B}&${SERIES_QUERY}&agg=sum`, userAB)).points).toEqual([{ t: '2024-05-01T12:00:00.000Z', value: 1000 }]);
+      expect((await ok(`/api/v1/metrics/series?customerid=${cust.B}&${SERIES_QUERY}&agg=sum`, userAB)).points).toEqual([
+        { t: '2024-05-01T12:00:00.000Z', value: 1000 },
+      ]);
       const graph = await ok(`/api/v1/topology/graph?customerid=${cust.B}`, userAB);
       expect(graph.nodes.map((n: Row) => n.name)).toEqual(['B billing', 'B service']);
       expect((await ok(`/api/v1/alerts/${alertId.B}`, userAB)).envcustomerid).toBe(cust.B);
@@ -313,7 +415,10 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     it.each(LIST_ROUTES)('GET /api/v1/%s without customerid includes the rows of A, B and C', async (route) => {
       const { rows, totalCount } = await readAll(route, superadmin);
       const ours = new Set(Object.values(cust));
-      const mine = rows.filter((r) => ours.has(r.envcustomerid)).map(rowKey[route]).sort();
+      const mine = rows
+        .filter((r) => ours.has(r.envcustomerid))
+        .map(rowKey[route])
+        .sort();
       expect(mine).toEqual([...expected[route].A, ...expected[route].B, ...expected[route].C].sort());
       expect(totalCount).toBeGreaterThanOrEqual(mine.length);
     });
@@ -325,7 +430,11 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     });
 
     it('reads series, graph and alert detail of every customer', async () => {
-      for (const [c, sum] of [['A', 30], ['B', 1000], ['C', 5000]] as const) {
+      for (const [c, sum] of [
+        ['A', 30],
+        ['B', 1000],
+        ['C', 5000],
+      ] as const) {
         const series = await ok(`/api/v1/metrics/series?customerid=${cust[c]}&${SERIES_QUERY}&agg=sum`, superadmin);
         expect({ c, points: series.points }).toEqual({ c, points: [{ t: '2024-05-01T12:00:00.000Z', value: sum }] });
         const graph = await ok(`/api/v1/topology/graph?customerid=${cust[c]}`, superadmin);
@@ -375,7 +484,11 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     it('every read route answers 401 Missing access token without a token', async () => {
       for (const r of routes()) {
         const res = await gw.inject(r);
-        expect({ url: r.url, status: res.statusCode, body: res.json() }).toEqual({ url: r.url, status: 401, body: MISSING_TOKEN });
+        expect({ url: r.url, status: res.statusCode, body: res.json() }).toEqual({
+          url: r.url,
+          status: 401,
+          body: MISSING_TOKEN,
+        });
       }
       expect((await alertRow('A')).ticketSysid).toBeNull();
     });
@@ -383,12 +496,20 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     it('every read route answers 401 Invalid access token for a forged token', async () => {
       for (const r of routes()) {
         const res = await gw.inject({ ...r, headers: { authorization: 'Bearer not.a.token' } });
-        expect({ url: r.url, status: res.statusCode, body: res.json() }).toEqual({ url: r.url, status: 401, body: { message: 'Invalid access token' } });
+        expect({ url: r.url, status: res.statusCode, body: res.json() }).toEqual({
+          url: r.url,
+          status: 401,
+          body: { message: 'Invalid access token' },
+        });
       }
     });
 
     it('authentication comes before query validation and tenancy (no token + bad query or foreign customer → 401)', async () => {
-      for (const url of [listUrl('alerts', 'itemsPerPage=501&foo=1'), listUrl('events', `customerid=${cust.B}`), '/api/v1/topology/graph']) {
+      for (const url of [
+        listUrl('alerts', 'itemsPerPage=501&foo=1'),
+        listUrl('events', `customerid=${cust.B}`),
+        '/api/v1/topology/graph',
+      ]) {
         const res = await get(url);
         expect({ url, status: res.statusCode, body: res.json() }).toEqual({ url, status: 401, body: MISSING_TOKEN });
       }
@@ -396,14 +517,17 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
   });
 
   describe('paging', () => {
-    it.each(LIST_ROUTES)('GET /api/v1/%s?itemsPerPage=501 is 400 Invalid payload naming itemsPerPage', async (route) => {
-      const res = await get(listUrl(route, 'itemsPerPage=501'), userA);
-      expect(res.statusCode).toBe(400);
-      const body = res.json();
-      expect(body.message).toBe('Invalid payload');
-      expect(body.errors.map((e: Row) => e.field)).toEqual(['itemsPerPage']);
-      expect(body.errors[0].error).toMatch(/500/);
-    });
+    it.each(LIST_ROUTES)(
+      'GET /api/v1/%s?itemsPerPage=501 is 400 Invalid payload naming itemsPerPage',
+      async (route) => {
+        const res = await get(listUrl(route, 'itemsPerPage=501'), userA);
+        expect(res.statusCode).toBe(400);
+        const body = res.json();
+        expect(body.message).toBe('Invalid payload');
+        expect(body.errors.map((e: Row) => e.field)).toEqual(['itemsPerPage']);
+        expect(body.errors[0].error).toMatch(/500/);
+      },
+    );
 
     it.each(LIST_ROUTES)('GET /api/v1/%s?pageNum=0 is 400 naming pageNum', async (route) => {
       const res = await get(listUrl(route, 'pageNum=0'), userA);
@@ -414,7 +538,11 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     it.each(LIST_ROUTES)('GET /api/v1/%s rejects itemsPerPage 0, -1, 1.5, abc and empty', async (route) => {
       for (const v of ['0', '-1', '1.5', 'abc', '']) {
         const res = await get(listUrl(route, `itemsPerPage=${v}`), userA);
-        expect({ v, status: res.statusCode, fields: res.json().errors?.map((e: Row) => e.field) }).toEqual({ v, status: 400, fields: ['itemsPerPage'] });
+        expect({ v, status: res.statusCode, fields: res.json().errors?.map((e: Row) => e.field) }).toEqual({
+          v,
+          status: 400,
+          fields: ['itemsPerPage'],
+        });
       }
     });
 
@@ -423,15 +551,18 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
       expect(body.results.map(rowKey[route])).toEqual(expected[route].A);
     });
 
-    it.each(LIST_ROUTES)('GET /api/v1/%s?itemsPerPage=1&pageNum=2 answers the second row and the full totalCount', async (route) => {
-      const page1 = await ok(listUrl(route, 'itemsPerPage=1&pageNum=1'), userA);
-      const page2 = await ok(listUrl(route, 'itemsPerPage=1&pageNum=2'), userA);
-      expect(page1.results.map(rowKey[route])).toEqual([expected[route].A[0]]);
-      expect(page2.results.map(rowKey[route])).toEqual([expected[route].A[1]]);
-      expect(page1.totalCount).toBe(2);
-      expect(page2.totalCount).toBe(2);
-      expect(await ok(listUrl(route, 'itemsPerPage=1&pageNum=3'), userA)).toEqual({ results: [], totalCount: 2 });
-    });
+    it.each(LIST_ROUTES)(
+      'GET /api/v1/%s?itemsPerPage=1&pageNum=2 answers the second row and the full totalCount',
+      async (route) => {
+        const page1 = await ok(listUrl(route, 'itemsPerPage=1&pageNum=1'), userA);
+        const page2 = await ok(listUrl(route, 'itemsPerPage=1&pageNum=2'), userA);
+        expect(page1.results.map(rowKey[route])).toEqual([expected[route].A[0]]);
+        expect(page2.results.map(rowKey[route])).toEqual([expected[route].A[1]]);
+        expect(page1.totalCount).toBe(2);
+        expect(page2.totalCount).toBe(2);
+        expect(await ok(listUrl(route, 'itemsPerPage=1&pageNum=3'), userA)).toEqual({ results: [], totalCount: 2 });
+      },
+    );
 
     it('paging over A and B with itemsPerPage=2 never repeats or drops a row', async () => {
       const all = [...expected.alerts.B, ...expected.alerts.A];
@@ -449,7 +580,11 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
         for (const url of customerUrls(customerid)) {
           const res = await get(url, userAB);
           const body = res.json();
-          expect({ url, status: res.statusCode, message: body.message }).toEqual({ url, status: 400, message: 'Invalid payload' });
+          expect({ url, status: res.statusCode, message: body.message }).toEqual({
+            url,
+            status: 400,
+            message: 'Invalid payload',
+          });
           expect(body.errors.map((e: Row) => e.field)).toContain('customerid');
           expect(body.results).toBeUndefined();
         }
@@ -467,7 +602,10 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
       for (const url of [`/api/v1/metrics/series?${SERIES_QUERY}`, '/api/v1/topology/graph']) {
         const res = await get(url, superadmin);
         expect(res.statusCode).toBe(400);
-        expect(res.json()).toMatchObject({ message: 'Invalid payload', errors: [expect.objectContaining({ field: 'customerid' })] });
+        expect(res.json()).toMatchObject({
+          message: 'Invalid payload',
+          errors: [expect.objectContaining({ field: 'customerid' })],
+        });
       }
     });
 
@@ -481,8 +619,17 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
       for (const url of urls) {
         const res = await get(url, userA);
         const body = res.json();
-        expect({ url, status: res.statusCode, message: body.message }).toEqual({ url, status: 400, message: 'Invalid payload' });
-        expect(body.errors).toEqual([expect.objectContaining({ field: expect.stringMatching(/^(foo|envcustomerid)$/), error: expect.stringMatching(/should not exist/) })]);
+        expect({ url, status: res.statusCode, message: body.message }).toEqual({
+          url,
+          status: 400,
+          message: 'Invalid payload',
+        });
+        expect(body.errors).toEqual([
+          expect.objectContaining({
+            field: expect.stringMatching(/^(foo|envcustomerid)$/),
+            error: expect.stringMatching(/should not exist/),
+          }),
+        ]);
       }
     });
 
@@ -495,7 +642,11 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     it('GET /api/v1/alerts/{id} of a malformed or unknown id is 404 Alert not found', async () => {
       for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) {
         const res = await get(`/api/v1/alerts/${id}`, userA);
-        expect({ id, status: res.statusCode, body: res.json() }).toEqual({ id, status: 404, body: { message: 'Alert not found' } });
+        expect({ id, status: res.statusCode, body: res.json() }).toEqual({
+          id,
+          status: 404,
+          body: { message: 'Alert not found' },
+        });
       }
     });
   });
@@ -504,7 +655,11 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     it("the API user of A links a ticket to A's alert (200), recorded in its history", async () => {
       const res = await putTicket(alertId.A, userA, { sysid: 'sys-a', number: 'INC-A' });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ id: alertId.A, envcustomerid: cust.A, ticket: { sysid: 'sys-a', number: 'INC-A' } });
+      expect(res.json()).toMatchObject({
+        id: alertId.A,
+        envcustomerid: cust.A,
+        ticket: { sysid: 'sys-a', number: 'INC-A' },
+      });
       const detail = await ok(`/api/v1/alerts/${alertId.A}`, userA);
       expect(detail.ticket).toEqual({ sysid: 'sys-a', number: 'INC-A' });
       expect(detail.history.map((h: Row) => h.kind)).toEqual(['opened', 'ticket']);
@@ -512,9 +667,15 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
 
     it("the user mapped to A and B links a ticket to B's alert; a superadmin to C's", async () => {
       const b = await putTicket(alertId.B, userAB, { sysid: 'sys-b' });
-      expect({ status: b.statusCode, ticket: b.json().ticket }).toEqual({ status: 200, ticket: { sysid: 'sys-b', number: null } });
+      expect({ status: b.statusCode, ticket: b.json().ticket }).toEqual({
+        status: 200,
+        ticket: { sysid: 'sys-b', number: null },
+      });
       const c = await putTicket(alertId.C, superadmin, { sysid: 'sys-c', number: 'INC-C' });
-      expect({ status: c.statusCode, ticket: c.json().ticket }).toEqual({ status: 200, ticket: { sysid: 'sys-c', number: 'INC-C' } });
+      expect({ status: c.statusCode, ticket: c.json().ticket }).toEqual({
+        status: 200,
+        ticket: { sysid: 'sys-c', number: 'INC-C' },
+      });
       // Still nobody else's: A's user sees neither.
       const list = await ok(listUrl('alerts'), userA);
       expect(list.results.map((a: Row) => a.ticket?.sysid ?? null).sort()).toEqual([null, 'sys-a']);

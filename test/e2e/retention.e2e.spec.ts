@@ -1,13 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+
+import { QueueName } from '@sluice/queue';
+
 import { Retention } from '../../apps/worker/src/maintenance/retention.service';
-import { event, metric } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
 import { ownDatabase } from '../helpers/database';
+import { event, metric } from '../helpers/fixtures';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
-import { get, publish, tenant, Tenant } from '../helpers/tenant';
+import type { Tenant } from '../helpers/tenant';
+import { get, publish, tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -45,9 +49,24 @@ describe('retention', () => {
     db = await ownDatabase('retention');
     gw = await startGateway({ DATABASE_URL: db.url });
     const common = { DATABASE_URL: db.url, MAINTENANCE_INTERVAL: '3600' };
-    retain = await startWorker(gw.redisPrefix, { ...common, RETENTION_EVENTS_DAYS: '7', RETENTION_METRICS_DAYS: '3', RETENTION_HISTORY_DAYS: '10' });
-    keepAll = await startWorker(gw.redisPrefix, { ...common, RETENTION_EVENTS_DAYS: '0', RETENTION_METRICS_DAYS: '0', RETENTION_HISTORY_DAYS: '0' });
-    keepSome = await startWorker(gw.redisPrefix, { ...common, RETENTION_EVENTS_DAYS: '0', RETENTION_METRICS_DAYS: '1', RETENTION_HISTORY_DAYS: '0' });
+    retain = await startWorker(gw.redisPrefix, {
+      ...common,
+      RETENTION_EVENTS_DAYS: '7',
+      RETENTION_METRICS_DAYS: '3',
+      RETENTION_HISTORY_DAYS: '10',
+    });
+    keepAll = await startWorker(gw.redisPrefix, {
+      ...common,
+      RETENTION_EVENTS_DAYS: '0',
+      RETENTION_METRICS_DAYS: '0',
+      RETENTION_HISTORY_DAYS: '0',
+    });
+    keepSome = await startWorker(gw.redisPrefix, {
+      ...common,
+      RETENTION_EVENTS_DAYS: '0',
+      RETENTION_METRICS_DAYS: '1',
+      RETENTION_HISTORY_DAYS: '0',
+    });
   });
   afterAll(async () => {
     for (const w of [retain, keepAll, keepSome]) await w?.close();
@@ -55,9 +74,10 @@ describe('retention', () => {
     await db?.drop();
   });
 
-
   const eventIds = async (t: Tenant) =>
-    (await get(t, `/api/v1/events?customerid=${t.customer}`)).results.map((e: { ieventid: string }) => e.ieventid).sort();
+    (await get(t, `/api/v1/events?customerid=${t.customer}`)).results
+      .map((e: { ieventid: string }) => e.ieventid)
+      .sort();
   const sampleValues = async (t: Tenant) =>
     (await get(t, `/api/v1/metrics?customerid=${t.customer}`)).results.map((s: { value: number }) => s.value);
   /** The customer's one alert with its history (undefined before it exists). */
@@ -73,7 +93,10 @@ describe('retention', () => {
   /** Waits for the worker to store what was published; then the tenant has `events` and `samples`. */
   const storedCounts = async (t: Tenant, events: number, samples: number) => {
     await drained(gw, QueueName.Events, QueueName.Metrics);
-    expect({ events: (await eventIds(t)).length, samples: (await sampleValues(t)).length }).toEqual({ events, samples });
+    expect({ events: (await eventIds(t)).length, samples: (await sampleValues(t)).length }).toEqual({
+      events,
+      samples,
+    });
   };
 
   /** The stored_at instants (ms) of a customer's events and samples, as the writers set them. */
@@ -103,7 +126,10 @@ describe('retention', () => {
 
     // Older rows.
     await publish(t, 'allevents', [event(customer, { ieventid: 'ev-old', severity: 5, firstoccurrence: h1 })]);
-    await publish(t, 'metrics', [metric(customer, { value: 1, timestamp: h1 }), metric(customer, { value: 2, timestamp: h2 })]);
+    await publish(t, 'metrics', [
+      metric(customer, { value: 1, timestamp: h1 }),
+      metric(customer, { value: 2, timestamp: h2 }),
+    ]);
     await storedCounts(t, 1, 2);
     await sleep(50);
     // Newer rows.
@@ -121,18 +147,30 @@ describe('retention', () => {
     const retention = retain.get(Retention);
 
     // Samples: 3 days after the cut between old and new. Events and history are far from due.
-    expect(await retention.run(new Date(samplesCut + 3 * DAY))).toEqual({ events: 0, metric_samples: 2, alert_history: 0 });
+    expect(await retention.run(new Date(samplesCut + 3 * DAY))).toEqual({
+      events: 0,
+      metric_samples: 2,
+      alert_history: 0,
+    });
     expect(await sampleValues(t)).toEqual([3]);
     expect(await eventIds(t)).toEqual(['ev-new', 'ev-old']);
 
     // Events: 7 days after their cut (the new sample, 4 days old by then, goes too).
-    expect(await retention.run(new Date(eventsCut + 7 * DAY))).toEqual({ events: 1, metric_samples: 1, alert_history: 0 });
+    expect(await retention.run(new Date(eventsCut + 7 * DAY))).toEqual({
+      events: 1,
+      metric_samples: 1,
+      alert_history: 0,
+    });
     expect(await eventIds(t)).toEqual(['ev-new']);
     expect(await sampleValues(t)).toEqual([]);
     expect(await historyOf(t)).toHaveLength(2);
 
     // History: 10 days after a cut between the two changes (the new event is past its 7 days then).
-    expect(await retention.run(new Date(Date.parse(h1) + 30 * 60_000 + 10 * DAY))).toEqual({ events: 1, metric_samples: 0, alert_history: 1 });
+    expect(await retention.run(new Date(Date.parse(h1) + 30 * 60_000 + 10 * DAY))).toEqual({
+      events: 1,
+      metric_samples: 0,
+      alert_history: 1,
+    });
     expect(await historyOf(t)).toEqual([['severity', h2]]);
     expect(await eventIds(t)).toEqual([]);
     // The alert itself is not history: it stays, as it was.
@@ -146,7 +184,10 @@ describe('retention', () => {
       event(customer, { ieventid: 'ev-1', severity: 4, firstoccurrence: '2024-05-01T12:00:00Z' }),
       event(customer, { ieventid: 'ev-2', severity: 0, firstoccurrence: '2024-05-01T12:05:00Z' }),
     ]);
-    await publish(t, 'metrics', [metric(customer, { value: 1 }), metric(customer, { value: 2, timestamp: '2024-05-01T12:01:00Z' })]);
+    await publish(t, 'metrics', [
+      metric(customer, { value: 1 }),
+      metric(customer, { value: 2, timestamp: '2024-05-01T12:01:00Z' }),
+    ]);
     await storedCounts(t, 2, 2);
     const history = [
       ['opened', '2024-05-01T12:00:00.000Z'],
@@ -202,13 +243,20 @@ describe('retention', () => {
     const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw2.redisPrefix });
     try {
       await queue.add('retention', {});
-      const history = (await eventually(() => historyOf(t), (h) => h?.length === 1, 15_000))!;
+      const history = (await eventually(
+        () => historyOf(t),
+        (h) => h?.length === 1,
+        15_000,
+      ))!;
       // The old change is gone, the recent one (a minute old) stays; events are days from due.
       expect(history.map((h) => h[0])).toEqual(['severity']);
       expect(await eventIds(t)).toEqual(['ev-1', 'ev-2']);
 
       const schedulers = await queue.getJobSchedulers();
-      expect(Object.fromEntries(schedulers.map((s) => [s.key, s.every]))).toEqual({ retention: 3_600_000, 'stale-adapters': 5_000 });
+      expect(Object.fromEntries(schedulers.map((s) => [s.key, s.every]))).toEqual({
+        retention: 3_600_000,
+        'stale-adapters': 5_000,
+      });
     } finally {
       await queue.close();
       redis.disconnect();

@@ -1,6 +1,8 @@
 import { QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, event } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 describe('gateway smoke', () => {
   let gw: TestGateway;

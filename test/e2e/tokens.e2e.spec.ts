@@ -4,8 +4,11 @@
  */
 import * as jwt from 'jsonwebtoken';
 import type { Response } from 'light-my-request';
-import { basic, createCustomer, createUser, event, login, PASSWORD, uniqueId, UserOptions } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+
+import type { UserOptions } from '../helpers/fixtures';
+import { basic, createCustomer, createUser, event, login, PASSWORD, uniqueId } from '../helpers/fixtures';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 
 const LOGIN = '/api/v1/user/token';
 const REFRESH = '/api/v1/user/token/refresh';
@@ -106,11 +109,18 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** An access token signed like the gateway's (HS256, iss sluice, aud sluice-api), with overrides. */
 function sign({ sub, fam }: { sub: string; fam: string }, secret = JWT_SECRET, opts: jwt.SignOptions = {}) {
-  return jwt.sign({ sub, fam }, secret, { algorithm: 'HS256', issuer: 'sluice', audience: 'sluice-api', expiresIn: 900, ...opts });
+  return jwt.sign({ sub, fam }, secret, {
+    algorithm: 'HS256',
+    issuer: 'sluice',
+    audience: 'sluice-api',
+    expiresIn: 900,
+    ...opts,
+  });
 }
 
 /** The claims of a token the gateway issued. */
-const claimsOf = (accessToken: string) => jwt.decode(accessToken) as { sub: string; fam: string; iss: string; aud: string; iat: number; exp: number };
+const claimsOf = (accessToken: string) =>
+  jwt.decode(accessToken) as { sub: string; fam: string; iss: string; aud: string; iat: number; exp: number };
 
 // ---------------------------------------------------------------------------------------------
 
@@ -222,7 +232,10 @@ describe('tokens (spec §1)', () => {
         ['"Basic" without credentials', () => 'Basic'],
         ['"Basic !!!notbase64"', () => 'Basic !!!notbase64'],
         ['"Bearer x"', () => 'Bearer x'],
-        ['right credentials under another scheme ("NotBasic")', () => basic(email, PASSWORD).replace(/^Basic/, 'NotBasic')],
+        [
+          'right credentials under another scheme ("NotBasic")',
+          () => basic(email, PASSWORD).replace(/^Basic/, 'NotBasic'),
+        ],
         ['base64 without a colon', () => `Basic ${Buffer.from(`${email}${PASSWORD}`).toString('base64')}`],
         ['an empty user and password', () => basic('', '')],
       ];
@@ -259,7 +272,11 @@ describe('tokens (spec §1)', () => {
         const { data } = refreshed.json();
         expectTokenCookies(refreshed, { access: data.access_token, refresh: data.refresh_token }, true);
 
-        const out = await secureGw.inject({ method: 'POST', url: LOGOUT, cookies: { refresh_token: data.refresh_token } });
+        const out = await secureGw.inject({
+          method: 'POST',
+          url: LOGOUT,
+          cookies: { refresh_token: data.refresh_token },
+        });
         expect(out.statusCode).toBe(200);
         expect(setCookie(out, 'access_token').attrs.has('secure')).toBe(true);
         expect(setCookie(out, 'refresh_token').attrs.has('secure')).toBe(true);
@@ -290,7 +307,12 @@ describe('tokens (spec §1)', () => {
     });
 
     it('checks the token before the body: no token and a garbage body is still 401 Missing access token', async () => {
-      const res = await gw.inject({ method: 'POST', url: PUBLISH, headers: { 'content-type': 'application/json' }, payload: '{not json' });
+      const res = await gw.inject({
+        method: 'POST',
+        url: PUBLISH,
+        headers: { 'content-type': 'application/json' },
+        payload: '{not json',
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual(MISSING_ACCESS);
     });
@@ -334,11 +356,23 @@ describe('tokens (spec §1)', () => {
         ['a token whose signature was changed', () => tamperSignature(real)],
         ['a token without its signature', () => real.split('.').slice(0, 2).join('.') + '.'],
         ['an HS512 token with the right key', () => sign(claims, JWT_SECRET, { algorithm: 'HS512' })],
-        ['an expired token with the right key', () => jwt.sign({ ...claims, exp: nowSeconds() - 60 }, JWT_SECRET, { algorithm: 'HS256', issuer: 'sluice', audience: 'sluice-api' })],
+        [
+          'an expired token with the right key',
+          () =>
+            jwt.sign({ ...claims, exp: nowSeconds() - 60 }, JWT_SECRET, {
+              algorithm: 'HS256',
+              issuer: 'sluice',
+              audience: 'sluice-api',
+            }),
+        ],
         ['a token not valid yet (nbf) with the right key', () => sign(claims, JWT_SECRET, { notBefore: 3600 })],
         ['a token for another audience', () => sign(claims, JWT_SECRET, { audience: 'someone-else' })],
         ['a token from another issuer', () => sign(claims, JWT_SECRET, { issuer: 'not-sluice' })],
-        ['a token without sub and fam claims', () => jwt.sign({}, JWT_SECRET, { algorithm: 'HS256', issuer: 'sluice', audience: 'sluice-api', expiresIn: 900 })],
+        [
+          'a token without sub and fam claims',
+          () =>
+            jwt.sign({}, JWT_SECRET, { algorithm: 'HS256', issuer: 'sluice', audience: 'sluice-api', expiresIn: 900 }),
+        ],
         ['a token of an unknown user', () => sign({ ...claims, sub: '00000000-0000-4000-8000-000000000000' })],
         ['a token of an unknown session', () => sign({ ...claims, fam: '00000000-0000-4000-8000-000000000000' })],
         ['a garbage string', () => 'not-a-jwt'],
@@ -402,7 +436,11 @@ describe('tokens (spec §1)', () => {
       const res = await refreshWithBody(gw, refreshToken);
       expect(res.statusCode).toBe(200);
       const { data } = res.json();
-      expect(data).toMatchObject({ email: user.email, access_token: expect.any(String), refresh_token: expect.any(String) });
+      expect(data).toMatchObject({
+        email: user.email,
+        access_token: expect.any(String),
+        refresh_token: expect.any(String),
+      });
       expect(data.refresh_token).not.toBe(refreshToken);
       expectTokenCookies(res, { access: data.access_token, refresh: data.refresh_token }, false);
 
@@ -457,7 +495,10 @@ describe('tokens (spec §1)', () => {
         ['no refresh token at all', () => gw.inject({ method: 'POST', url: REFRESH })],
         ['an empty JSON body', () => gw.inject({ method: 'POST', url: REFRESH, payload: {} })],
         ['an empty refresh_token in the body', () => refreshWithBody(gw, '')],
-        ['a non-string refresh_token in the body', () => gw.inject({ method: 'POST', url: REFRESH, payload: { refresh_token: 42 } })],
+        [
+          'a non-string refresh_token in the body',
+          () => gw.inject({ method: 'POST', url: REFRESH, payload: { refresh_token: 42 } }),
+        ],
         ['an empty refresh_token cookie', () => refreshWithCookie(gw, '')],
         ['an unknown refresh token (cookie)', () => refreshWithCookie(gw, 'A'.repeat(43))],
         ['an unknown refresh token (body)', () => refreshWithBody(gw, 'A'.repeat(43))],
@@ -567,7 +608,7 @@ describe('tokens (spec §1)', () => {
     });
   });
 
-  describe('with ACCESS_CACHE_TTL=0 (changes made behind the gateway\'s back show at once)', () => {
+  describe("with ACCESS_CACHE_TTL=0 (changes made behind the gateway's back show at once)", () => {
     // This gateway keeps no access decisions, so a change written straight to the database
     // (as another gateway process would) is seen by the very next request.
     let uncached: TestGateway;

@@ -1,12 +1,15 @@
-import { Environment } from '@sluice/config';
-import { QueueName } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+
+import { Environment } from '@sluice/config';
+import { QueueName } from '@sluice/queue';
+
 import { AppProcess } from '../helpers/app-process';
 import { ownDatabase } from '../helpers/database';
 import { apiUser, createCustomer, event } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { eventually } from '../helpers/worker';
 
 // libs/queue/src/worker-options.ts: a dead worker's job is taken over within 1.5 × WORKER_LOCK_MS.
@@ -31,7 +34,11 @@ describe('worker killed mid-job', () => {
     return w;
   };
   const blockedBackends = async () =>
-    (await sql.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows as { pid: number }[];
+    (
+      await sql.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      )
+    ).rows as { pid: number }[];
 
   beforeAll(async () => {
     db = await ownDatabase('worker_kill');
@@ -69,7 +76,11 @@ describe('worker killed mid-job', () => {
     for (const { pid } of await blockedBackends()) await sql.query('SELECT pg_terminate_backend($1)', [pid]);
     await sql.query('COMMIT');
 
-    await eventually(() => gw.prisma.event.count({ where: { envcustomerid: customer } }), (n) => n === records.length, BOUND_MS + MARGIN_MS);
+    await eventually(
+      () => gw.prisma.event.count({ where: { envcustomerid: customer } }),
+      (n) => n === records.length,
+      BOUND_MS + MARGIN_MS,
+    );
     const tookOver = Date.now() - killedAt;
     expect(tookOver).toBeLessThanOrEqual(BOUND_MS + MARGIN_MS);
 
@@ -79,7 +90,10 @@ describe('worker killed mid-job', () => {
     const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     const queue = new Queue(QueueName.Events, { connection, prefix: gw.redisPrefix });
     try {
-      await eventually(() => queue.getJobCounts('wait', 'active', 'failed'), (c) => c.wait + c.active === 0);
+      await eventually(
+        () => queue.getJobCounts('wait', 'active', 'failed'),
+        (c) => c.wait + c.active === 0,
+      );
       expect((await queue.getJobCounts('failed')).failed).toBe(0);
     } finally {
       await queue.close();

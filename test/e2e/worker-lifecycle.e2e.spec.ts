@@ -1,6 +1,8 @@
 import { QueueName } from '@sluice/queue';
+
 import { apiUser, createCustomer, event } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
 import { startWorker } from '../helpers/worker';
 
@@ -14,7 +16,9 @@ describe('worker process', () => {
   it('does not start when PostgreSQL cannot be reached', async () => {
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = '/sluice_no_such_database';
-    await expect(startWorker(gw.redisPrefix, { DATABASE_URL: url.toString() })).rejects.toThrow(/sluice_no_such_database/);
+    await expect(startWorker(gw.redisPrefix, { DATABASE_URL: url.toString() })).rejects.toThrow(
+      /sluice_no_such_database/,
+    );
   });
 
   it('loses nothing across a stop: jobs queued while no worker runs are stored by the next one', async () => {
@@ -25,7 +29,12 @@ describe('worker process', () => {
 
     const records = Array.from({ length: 50 }, (_, i) => event(customer, { ieventid: `life-${i}` }));
     for (let i = 0; i < records.length; i += 10) {
-      const res = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: records.slice(i, i + 10) });
+      const res = await gw.inject({
+        method: 'POST',
+        url: '/publish/allevents',
+        headers: auth,
+        payload: records.slice(i, i + 10),
+      });
       expect(res.statusCode).toBe(200);
     }
     expect(await gw.prisma.event.count({ where: { envcustomerid: customer } })).toBe(0);

@@ -1,6 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { freePort } from './redis-process';
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,7 +28,14 @@ export class AppProcess {
   constructor(app: 'gateway' | 'worker', env: Record<string, string | undefined>) {
     this.child = spawn(process.execPath, ['-r', './test/helpers/ts-register.js', `apps/${app}/src/main.ts`], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', LOG_REQUESTS: 'false', MAINTENANCE_INTERVAL: '3600', ...env },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        LOG_LEVEL: 'info',
+        LOG_REQUESTS: 'false',
+        MAINTENANCE_INTERVAL: '3600',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => {
@@ -63,7 +72,8 @@ export class AppProcess {
       const line = this.logs.find(match);
       if (line) return line;
       if (!this.alive) throw new Error(`process exited before the log line; stderr: ${this.stderr.slice(0, 2000)}`);
-      if (Date.now() > until) throw new Error(`log line not seen within ${ms} ms; last lines: ${JSON.stringify(this.logs.slice(-5))}`);
+      if (Date.now() > until)
+        throw new Error(`log line not seen within ${ms} ms; last lines: ${JSON.stringify(this.logs.slice(-5))}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

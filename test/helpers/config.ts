@@ -1,4 +1,5 @@
-import { configFromEnv, SluiceConfig } from '@sluice/config';
+import type { SluiceConfig } from '@sluice/config';
+import { configFromEnv } from '@sluice/config';
 
 /**
  * The configuration of an app in a test: the run's environment (test/setup/global-setup.ts) with

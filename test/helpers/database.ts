@@ -1,5 +1,6 @@
-import { defaultMigrationsDir, ensureDatabase, migrate } from '@sluice/database';
 import { Client } from 'pg';
+
+import { defaultMigrationsDir, ensureDatabase, migrate } from '@sluice/database';
 
 /**
  * A migrated database of a test file's own, beside the run's shared one: for tests of jobs that

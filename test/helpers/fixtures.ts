@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { PASSWORD_HASHING } from '@sluice/config';
-import type { PrismaService } from '@sluice/database';
+
 import * as argon2 from 'argon2';
 import type { Response } from 'light-my-request';
+
+import { PASSWORD_HASHING } from '@sluice/config';
+import type { PrismaService } from '@sluice/database';
+
 import type { TestGateway } from './gateway';
 
 export const PASSWORD = 'correct horse battery';
@@ -11,7 +14,9 @@ let passwordHash: Promise<string> | undefined;
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
 
 export async function createCustomer(prisma: PrismaService, opts: { id?: string; active?: boolean } = {}) {
-  return prisma.customer.create({ data: { id: opts.id ?? uniqueId('cust'), name: 'Test customer', active: opts.active ?? true } });
+  return prisma.customer.create({
+    data: { id: opts.id ?? uniqueId('cust'), name: 'Test customer', active: opts.active ?? true },
+  });
 }
 
 export interface UserOptions {
@@ -50,7 +55,11 @@ export interface Tokens {
 }
 
 export async function login(gw: TestGateway, email: string, password = PASSWORD): Promise<Tokens> {
-  const response = await gw.inject({ method: 'POST', url: '/api/v1/user/token', headers: { authorization: basic(email, password) } });
+  const response = await gw.inject({
+    method: 'POST',
+    url: '/api/v1/user/token',
+    headers: { authorization: basic(email, password) },
+  });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const { data } = response.json();
   return { accessToken: data.access_token, refreshToken: data.refresh_token, response };

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { SLUICE_CONFIG } from '@sluice/config';
-import { PrismaService } from '@sluice/database';
-import { QueueName } from '@sluice/queue';
-import { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { InjectOptions, Response } from 'light-my-request';
 import passport from 'passport';
+
+import { SLUICE_CONFIG } from '@sluice/config';
+import { PrismaService } from '@sluice/database';
+import type { QueueName } from '@sluice/queue';
+
 import { BasicStrategy } from '../../apps/gateway/src/auth/basic.strategy';
 import { GATEWAY_APP_OPTIONS, setUpGateway } from '../../apps/gateway/src/gateway.app';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';

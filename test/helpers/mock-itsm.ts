@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -234,17 +235,25 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
     if (!form) return [400, { error: 'invalid_request', error_description: 'form body expected' }];
     const grant = form.grant_type;
     const grants = cfg.grants ?? ['password', 'client_credentials', 'refresh_token'];
-    if (!grants.includes(grant as never)) return [400, { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant}` }];
+    if (!grants.includes(grant as never))
+      return [400, { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant}` }];
     if (grant === 'password' && (form.username !== cfg.username || form.password !== cfg.password)) {
       return [400, { error: 'invalid_grant', error_description: 'Bad credentials' }];
     }
     if (grant === 'refresh_token') {
-      if (!form.refresh_token || !validRefresh.has(form.refresh_token)) return [400, { error: 'invalid_grant', error_description: 'Invalid refresh token' }];
+      if (!form.refresh_token || !validRefresh.has(form.refresh_token))
+        return [400, { error: 'invalid_grant', error_description: 'Invalid refresh token' }];
       validRefresh.delete(form.refresh_token); // rotated, as most servers do
     }
     const expiresIn = cfg.expiresIn ?? 7199;
     const now = Date.now();
-    const token: IssuedToken = { kind: 'oauth', accessToken: `at-${hex(16)}`, grant, issuedAt: now, expiresAt: now + expiresIn * 1000 };
+    const token: IssuedToken = {
+      kind: 'oauth',
+      accessToken: `at-${hex(16)}`,
+      grant,
+      issuedAt: now,
+      expiresAt: now + expiresIn * 1000,
+    };
     if (grant !== 'client_credentials') {
       token.refreshToken = `rt-${hex(16)}`;
       validRefresh.add(token.refreshToken);
@@ -271,7 +280,11 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
       if (headers[name.toLowerCase()] !== value) return [401, { message: `Invalid credentials (${name})` }];
     }
     for (const [name, value] of Object.entries(cfg.payload ?? {})) {
-      if (body === null || typeof body !== 'object' || JSON.stringify((body as Record<string, unknown>)[name]) !== JSON.stringify(value)) {
+      if (
+        body === null ||
+        typeof body !== 'object' ||
+        JSON.stringify((body as Record<string, unknown>)[name]) !== JSON.stringify(value)
+      ) {
         return [401, { message: `Invalid credentials (${name})` }];
       }
     }
@@ -279,12 +292,25 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
     const token: IssuedToken = { kind: 'jwt', accessToken: `jwt-${hex(16)}`, issuedAt: now, expiresAt: now + 600_000 };
     issued.push(token);
     validJwt.add(token.accessToken);
-    return [200, { rest_access: { access_key: token.accessToken, expires_in: 600 }, session: { id: `sess-${hex(4)}` } }];
+    return [
+      200,
+      { rest_access: { access_key: token.accessToken, expires_in: 600 }, session: { id: `sess-${hex(4)}` } },
+    ];
   }
 
-  const unauthorized = { error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' }, status: 'failure' };
+  const unauthorized = {
+    error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' },
+    status: 'failure',
+  };
 
-  function handle(route: MockRoute, method: string, path: string, headers: IncomingHttpHeaders, body: unknown, form: Record<string, string> | undefined): [number, unknown] {
+  function handle(
+    route: MockRoute,
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    body: unknown,
+    form: Record<string, string> | undefined,
+  ): [number, unknown] {
     switch (route) {
       case 'oauth-token':
         return oauthToken(headers, form);
@@ -292,8 +318,14 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
         return jwtToken(headers, body);
       case 'create': {
         if (!resourceAuthorized(headers)) return [401, unauthorized];
-        if (body === null || typeof body !== 'object' || Array.isArray(body)) return [400, { error: { message: 'Invalid body' }, status: 'failure' }];
-        const incident: Incident = { sys_id: hex(16), number: `INC${String(++incidentNumber).padStart(7, '0')}`, fields: body as Record<string, unknown>, updates: [] };
+        if (body === null || typeof body !== 'object' || Array.isArray(body))
+          return [400, { error: { message: 'Invalid body' }, status: 'failure' }];
+        const incident: Incident = {
+          sys_id: hex(16),
+          number: `INC${String(++incidentNumber).padStart(7, '0')}`,
+          fields: body as Record<string, unknown>,
+          updates: [],
+        };
         incidents.push(incident);
         return [201, { result: { ...incident.fields, sys_id: incident.sys_id, number: incident.number, state: '1' } }];
       }
@@ -302,9 +334,20 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
         if (!resourceAuthorized(headers)) return [401, unauthorized];
         const sysId = decodeURIComponent(path.slice(INCIDENT_PATH.length + 1));
         const incident = incidents.find((i) => i.sys_id === sysId);
-        if (!incident) return [404, { error: { message: 'No Record found', detail: 'Record doesn\'t exist or ACL restricts the record retrieval' }, status: 'failure' }];
+        if (!incident)
+          return [
+            404,
+            {
+              error: {
+                message: 'No Record found',
+                detail: "Record doesn't exist or ACL restricts the record retrieval",
+              },
+              status: 'failure',
+            },
+          ];
         if (route === 'update') {
-          if (body === null || typeof body !== 'object' || Array.isArray(body)) return [400, { error: { message: 'Invalid body' }, status: 'failure' }];
+          if (body === null || typeof body !== 'object' || Array.isArray(body))
+            return [400, { error: { message: 'Invalid body' }, status: 'failure' }];
           incident.updates.push(body as Record<string, unknown>);
         }
         const current = Object.assign({ state: '1' }, incident.fields, ...incident.updates);
@@ -333,7 +376,13 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
         const [{ failure }] = failures.splice(failureAt, 1);
         status = failure.status;
         response = failure.echo
-          ? { error: { message: 'Request rejected', request: { headers: credentialHeaders(req.headers), body: rawBody } }, status: 'failure' }
+          ? {
+              error: {
+                message: 'Request rejected',
+                request: { headers: credentialHeaders(req.headers), body: rawBody },
+              },
+              status: 'failure',
+            }
           : (failure.body ?? { error: { message: `injected failure ${failure.status}` }, status: 'failure' });
         if (failure.retryAfter !== undefined) extraHeaders['retry-after'] = failure.retryAfter;
       } else {

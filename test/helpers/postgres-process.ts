@@ -3,7 +3,9 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { defaultMigrationsDir, ensureDatabase, migrate } from '@sluice/database';
+
 import { freePort } from './redis-process';
 
 const run = promisify(execFile);
@@ -45,7 +47,18 @@ export class PostgresProcess {
   }
 
   async init(): Promise<void> {
-    await this.exec('initdb', ['-D', this.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    await this.exec('initdb', [
+      '-D',
+      this.dataDir,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+      '--no-instructions',
+    ]);
   }
 
   async start(): Promise<void> {
@@ -57,7 +70,18 @@ export class PostgresProcess {
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
     ].join(' ');
-    await this.exec('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'server.log'), '-w', '-t', '30', 'start']);
+    await this.exec('pg_ctl', [
+      '-D',
+      this.dataDir,
+      '-o',
+      options,
+      '-l',
+      join(this.dir, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      'start',
+    ]);
   }
 
   /** `fast`: sessions are ended (57P01), like a restart. `immediate`: the server just goes away, like a crash. */

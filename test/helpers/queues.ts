@@ -1,4 +1,5 @@
 import { QueueName } from '@sluice/queue';
+
 import type { TestGateway } from './gateway';
 
 /** The queues of the five publish routes, in pipeline order. */

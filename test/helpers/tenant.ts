@@ -1,6 +1,8 @@
 import type { Response } from 'light-my-request';
+
+import type { UserOptions } from './fixtures';
+import { apiUser, createCustomer } from './fixtures';
 import type { TestGateway } from './gateway';
-import { apiUser, createCustomer, UserOptions } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;

@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { SLUICE_CONFIG } from '@sluice/config';
 import { Logger } from 'nestjs-pino';
+
+import { SLUICE_CONFIG } from '@sluice/config';
+
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { testConfig } from './config';
 
@@ -30,7 +32,11 @@ export async function startWorker(
  * Polls `probe` until it returns something truthy (or `accept` says so), or fails after `ms`. For
  * "until the worker has processed what was published", use `drained` (queues.ts) instead.
  */
-export async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean = Boolean, ms = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (v: T) => boolean = Boolean,
+  ms = 10_000,
+): Promise<T> {
   const until = Date.now() + ms;
   let last: T;
   do {

@@ -1,4 +1,5 @@
 import type { PrismaService } from '@sluice/database';
+
 import { AlertRepository } from '../../apps/gateway/src/persistence/alert.repository';
 import { repositoryDatabase, uniqueCustomer } from './repository-database';
 

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { EventRecord } from '@sluice/contracts';
-import { PublishJob, QueueName, Queues } from '@sluice/queue';
+
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
+
+import type { EventRecord } from '@sluice/contracts';
+import type { PublishJob } from '@sluice/queue';
+import { QueueName, Queues } from '@sluice/queue';
+
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
 import { EventWriter } from '../../apps/worker/src/events/event.writer';
 import { AlertNotifications } from '../../apps/worker/src/notifier/alert-notifications.service';
@@ -51,23 +55,36 @@ describe('EventWriter on PostgreSQL', () => {
       severity: 'major',
       firstoccurrence: at(i),
       ...r,
-    })) as EventRecord[],
+    })),
   });
 
   it('stores a batch, folds it into its alerts with their history, and a repeat changes nothing', async () => {
     const customer = await newCustomer(pool);
-    const batch = job(customer, [{ severity: 3 }, { severity: 5, unknownfield: 'kept' } as never, { severity: 0 }, { splitby: 'eth0' }]);
+    const batch = job(customer, [
+      { severity: 3 },
+      { severity: 5, unknownfield: 'kept' } as never,
+      { severity: 0 },
+      { splitby: 'eth0' },
+    ]);
 
     const first = await writer.write(batch);
     expect(first.stored).toBe(4);
     expect(first.duplicates).toBe(0);
-    expect(first.alerts.map((a) => [a.identity.splitby, a.state, a.count]).sort()).toEqual([['', 'RESOLVED', 3], ['eth0', 'OPEN', 1]]);
+    expect(first.alerts.map((a) => [a.identity.splitby, a.state, a.count]).sort()).toEqual([
+      ['', 'RESOLVED', 3],
+      ['eth0', 'OPEN', 1],
+    ]);
 
     const events = await pool.query(
       `SELECT ieventid, severity, parameterid, extra, received_at FROM events WHERE envcustomerid = $1 ORDER BY ieventid`,
       [customer],
     );
-    expect(events.rows.map((e) => [e.ieventid, e.severity, e.parameterid])).toEqual([['e-0', 3, 'cpu'], ['e-1', 5, 'cpu'], ['e-2', 0, 'cpu'], ['e-3', 4, 'cpu']]);
+    expect(events.rows.map((e) => [e.ieventid, e.severity, e.parameterid])).toEqual([
+      ['e-0', 3, 'cpu'],
+      ['e-1', 5, 'cpu'],
+      ['e-2', 0, 'cpu'],
+      ['e-3', 4, 'cpu'],
+    ]);
     expect(events.rows[1].extra).toEqual({ unknownfield: 'kept' });
     expect(events.rows[0].received_at.getTime()).toBe(T0 + 3_600_000);
 

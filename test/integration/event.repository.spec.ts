@@ -1,4 +1,5 @@
 import type { PrismaService } from '@sluice/database';
+
 import { EventRepository } from '../../apps/gateway/src/persistence/event.repository';
 import { repositoryDatabase, uniqueCustomer } from './repository-database';
 

@@ -1,4 +1,5 @@
 import type { PrismaService } from '@sluice/database';
+
 import { prismaCode } from '../../apps/gateway/src/http/prisma-errors';
 import { IntegrationRepository } from '../../apps/gateway/src/persistence/integration.repository';
 import { repositoryDatabase, uniqueCustomer } from './repository-database';

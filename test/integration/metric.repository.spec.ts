@@ -1,4 +1,5 @@
 import type { PrismaService } from '@sluice/database';
+
 import { MetricRepository } from '../../apps/gateway/src/persistence/metric.repository';
 import { repositoryDatabase, uniqueCustomer } from './repository-database';
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Client } from 'pg';
+
 import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
 import { defaultMigrationsDir, ensureDatabase, migrate } from '../../libs/database/src/migrations/migrate';
 
@@ -58,9 +60,19 @@ describe('migration step', () => {
       expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
       expect(row.finished_at).toBeInstanceOf(Date);
     }
-    const tables = await query<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+    const tables = await query<{ tablename: string }>(
+      url,
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+    );
     expect(tables.map((t) => t.tablename)).toEqual(
-      expect.arrayContaining(['organizations', 'customers', 'users', 'user_customers', 'token_families', 'refresh_tokens']),
+      expect.arrayContaining([
+        'organizations',
+        'customers',
+        'users',
+        'user_customers',
+        'token_families',
+        'refresh_tokens',
+      ]),
     );
   });
 
@@ -111,13 +123,19 @@ describe('schema.prisma matches the SQL migrations', () => {
         userId: user.id,
         revokedReason: 'test',
         revokedAt: new Date(),
-        refreshTokens: { create: { tokenHash: `h-${suffix}`, expiresAt: new Date(Date.now() + 1000), usedAt: new Date() } },
+        refreshTokens: {
+          create: { tokenHash: `h-${suffix}`, expiresAt: new Date(Date.now() + 1000), usedAt: new Date() },
+        },
       },
     });
 
     const read = await prisma.user.findUniqueOrThrow({
       where: { id: user.id },
-      include: { customers: { include: { customer: { include: { organization: true } } } }, tokenFamilies: { include: { refreshTokens: true } }, organization: true },
+      include: {
+        customers: { include: { customer: { include: { organization: true } } } },
+        tokenFamilies: { include: { refreshTokens: true } },
+        organization: true,
+      },
     });
     expect(read).toMatchObject({
       email: `u-${suffix}@example.com`,

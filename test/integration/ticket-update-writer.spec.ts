@@ -1,8 +1,10 @@
-import type { ItsmUpdateJob } from '@sluice/queue';
 import type { Pool } from 'pg';
+
+import { inTransaction } from '@sluice/database';
+import type { ItsmUpdateJob } from '@sluice/queue';
+
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
 import { TicketUpdateWriter } from '../../apps/worker/src/itsm/ticket-update.writer';
-import { inTransaction } from '@sluice/database';
 import { newCustomer, workerPool } from './worker-db';
 
 /** TicketUpdateWriter over the run's PostgreSQL: the alert follows its ticket, and history says so. */
@@ -20,7 +22,13 @@ describe('TicketUpdateWriter on PostgreSQL', () => {
     const [change] = await inTransaction(pool, (db) =>
       new AlertWriter().write(db, [
         {
-          identity: { envcustomerid: customer, entityid: 'host-1', parametercategory: '', parameterid: 'cpu', splitby: '' },
+          identity: {
+            envcustomerid: customer,
+            entityid: 'host-1',
+            parametercategory: '',
+            parameterid: 'cpu',
+            splitby: '',
+          },
           entity: 'web-01',
           parametername: 'cpu',
           description: null,
@@ -40,31 +48,63 @@ describe('TicketUpdateWriter on PostgreSQL', () => {
     via: { userEmail: 'jane@example.com' },
   });
   const itsmHistory = async (alertId: string) =>
-    (await pool.query("SELECT from_state, to_state, actor, source, note FROM alert_history WHERE alert_id = $1 AND kind = 'itsm' ORDER BY id", [alertId])).rows;
+    (
+      await pool.query(
+        "SELECT from_state, to_state, actor, source, note FROM alert_history WHERE alert_id = $1 AND kind = 'itsm' ORDER BY id",
+        [alertId],
+      )
+    ).rows;
 
   it('resolves the alert on a resolved ticket, records it once, and ignores a repeat', async () => {
     const customer = await newCustomer(pool);
     const id = await openAlert(customer);
 
-    expect(await writer.write(update(customer, id, 6, 'INC-7'))).toEqual({ alertId: id, from: 'OPEN', to: 'RESOLVED', changed: true });
+    expect(await writer.write(update(customer, id, 6, 'INC-7'))).toEqual({
+      alertId: id,
+      from: 'OPEN',
+      to: 'RESOLVED',
+      changed: true,
+    });
     const row = (await pool.query('SELECT state, resolved_at, ticket_number FROM alerts WHERE id = $1', [id])).rows[0];
     expect(row).toMatchObject({ state: 'RESOLVED', ticket_number: 'INC-7' });
     expect(row.resolved_at).toBeInstanceOf(Date);
     expect(await itsmHistory(id)).toEqual([
-      { from_state: 'OPEN', to_state: 'RESOLVED', actor: 'jane@example.com', source: 'itsm', note: 'ticket INC-7 state 6' },
+      {
+        from_state: 'OPEN',
+        to_state: 'RESOLVED',
+        actor: 'jane@example.com',
+        source: 'itsm',
+        note: 'ticket INC-7 state 6',
+      },
     ]);
 
-    expect(await writer.write(update(customer, id, 6, 'INC-7'))).toEqual({ alertId: id, from: 'RESOLVED', to: 'RESOLVED', changed: false });
+    expect(await writer.write(update(customer, id, 6, 'INC-7'))).toEqual({
+      alertId: id,
+      from: 'RESOLVED',
+      to: 'RESOLVED',
+      changed: false,
+    });
     expect(await itsmHistory(id)).toHaveLength(1);
   });
 
   it('records a state nothing maps without changing the alert', async () => {
     const customer = await newCustomer(pool);
     const id = await openAlert(customer);
-    expect(await writer.write(update(customer, id, 'weird'))).toEqual({ alertId: id, from: 'OPEN', to: null, changed: false });
+    expect(await writer.write(update(customer, id, 'weird'))).toEqual({
+      alertId: id,
+      from: 'OPEN',
+      to: null,
+      changed: false,
+    });
     expect((await pool.query('SELECT state FROM alerts WHERE id = $1', [id])).rows[0].state).toBe('OPEN');
     expect(await itsmHistory(id)).toEqual([
-      { from_state: 'OPEN', to_state: 'OPEN', actor: 'jane@example.com', source: 'itsm', note: 'ticket sys-1 state weird is not mapped to an alert state' },
+      {
+        from_state: 'OPEN',
+        to_state: 'OPEN',
+        actor: 'jane@example.com',
+        source: 'itsm',
+        note: 'ticket sys-1 state weird is not mapped to an alert state',
+      },
     ]);
   });
 

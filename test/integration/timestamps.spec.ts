@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
+
 import { parseTimestamp } from '../../libs/contracts/src/validation/timestamp';
 
 /**
@@ -29,7 +30,8 @@ const text = (p: Parts) => {
   const seconds = p.second === undefined ? '' : `:${pad(p.second)}${p.fraction === undefined ? '' : `.${p.fraction}`}`;
   let zone = '';
   if (typeof p.zone === 'string') zone = p.zone;
-  else if (p.zone) zone = `${p.zone.sign}${pad(p.zone.hours)}${p.zone.minutes === undefined ? '' : `${p.zone.colon ? ':' : ''}${pad(p.zone.minutes)}`}`;
+  else if (p.zone)
+    zone = `${p.zone.sign}${pad(p.zone.hours)}${p.zone.minutes === undefined ? '' : `${p.zone.colon ? ':' : ''}${pad(p.zone.minutes)}`}`;
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}${p.separator}${pad(p.hour)}:${pad(p.minute)}${seconds}${zone}`;
 };
 
@@ -41,7 +43,8 @@ const text = (p: Parts) => {
 function reference(p: Parts): number | undefined {
   const date = new Date(0);
   date.setUTCFullYear(p.year, p.month - 1, p.day);
-  if (date.getUTCFullYear() !== p.year || date.getUTCMonth() !== p.month - 1 || date.getUTCDate() !== p.day) return undefined;
+  if (date.getUTCFullYear() !== p.year || date.getUTCMonth() !== p.month - 1 || date.getUTCDate() !== p.day)
+    return undefined;
   if (p.hour > 23 || p.minute > 59 || (p.second ?? 0) > 59) return undefined;
   let offset = 0;
   if (typeof p.zone === 'object') {
@@ -54,7 +57,11 @@ function reference(p: Parts): number | undefined {
 }
 
 // Years biased to both ends of the four-digit range, where storability changes.
-const year = fc.oneof(fc.constantFrom(0, 1, 2, 9998, 9999), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1900, max: 2100 }));
+const year = fc.oneof(
+  fc.constantFrom(0, 1, 2, 9998, 9999),
+  fc.integer({ min: 0, max: 9999 }),
+  fc.integer({ min: 1900, max: 2100 }),
+);
 const parts: fc.Arbitrary<Parts> = fc.record(
   {
     year,
@@ -95,9 +102,10 @@ describe('parseTimestamp against PostgreSQL', () => {
   /** What PostgreSQL makes of a value in the worker's parameter form: epoch ms, or undefined when it refuses it. */
   async function storedAsTimestamptz(ms: number): Promise<number | undefined> {
     try {
-      const { rows } = await pg.query<{ ms: number }>('SELECT (extract(epoch FROM t) * 1000)::float8 AS ms FROM unnest($1::timestamptz[]) AS t', [
-        [new Date(ms).toISOString()],
-      ]);
+      const { rows } = await pg.query<{ ms: number }>(
+        'SELECT (extract(epoch FROM t) * 1000)::float8 AS ms FROM unnest($1::timestamptz[]) AS t',
+        [[new Date(ms).toISOString()]],
+      );
       return rows[0].ms;
     } catch (err) {
       // Out-of-range dates (22008) and six-digit years read as zone displacements (22009).
@@ -118,7 +126,10 @@ describe('parseTimestamp against PostgreSQL', () => {
   /** Microseconds since the epoch as PostgreSQL reads the text itself, or undefined when it does not. */
   async function readByPostgres(value: string): Promise<bigint | undefined> {
     try {
-      const { rows } = await pg.query<{ us: string }>('SELECT (extract(epoch FROM $1::timestamptz) * 1000000)::bigint::text AS us', [value]);
+      const { rows } = await pg.query<{ us: string }>(
+        'SELECT (extract(epoch FROM $1::timestamptz) * 1000000)::bigint::text AS us',
+        [value],
+      );
       return BigInt(rows[0].us);
     } catch {
       return undefined;

@@ -1,4 +1,5 @@
 import type { PrismaService } from '@sluice/database';
+
 import { TokenRepository } from '../../apps/gateway/src/persistence/token.repository';
 import { UserRepository } from '../../apps/gateway/src/persistence/user.repository';
 import { repositoryDatabase, uniqueCustomer } from './repository-database';
@@ -43,8 +44,14 @@ describe('UserRepository and TokenRepository on PostgreSQL', () => {
   it('rotates a refresh token once: the successor works, the used one is refused as used', async () => {
     const user = await newUser([]);
     const familyId = await tokens.startFamily(user.id, `h1-${user.id}`, later());
-    expect(await tokens.rotate(`h1-${user.id}`, `h2-${user.id}`, new Date(), later())).toEqual({ userId: user.id, familyId });
-    expect(await tokens.rotate(`h1-${user.id}`, `h3-${user.id}`, new Date(), later())).toEqual({ refused: 'used', familyId });
+    expect(await tokens.rotate(`h1-${user.id}`, `h2-${user.id}`, new Date(), later())).toEqual({
+      userId: user.id,
+      familyId,
+    });
+    expect(await tokens.rotate(`h1-${user.id}`, `h3-${user.id}`, new Date(), later())).toEqual({
+      refused: 'used',
+      familyId,
+    });
     expect(await tokens.rotate('no-such-hash', 'h4', new Date(), later())).toEqual({ refused: 'unknown' });
     expect(await tokens.familyOf(`h2-${user.id}`)).toBe(familyId);
   });
@@ -55,7 +62,10 @@ describe('UserRepository and TokenRepository on PostgreSQL', () => {
     expect(await tokens.familyActive(familyId)).toBe(true);
     expect(await tokens.revokeUser(user.id, 'disabled')).toEqual([familyId]);
     expect(await tokens.familyActive(familyId)).toBe(false);
-    expect(await tokens.rotate(`r1-${user.id}`, `r2-${user.id}`, new Date(), later())).toEqual({ refused: 'invalid', familyId });
+    expect(await tokens.rotate(`r1-${user.id}`, `r2-${user.id}`, new Date(), later())).toEqual({
+      refused: 'invalid',
+      familyId,
+    });
   });
 
   it('creates the bootstrap superadmin once', async () => {

@@ -1,4 +1,5 @@
 import type { PrismaService } from '@sluice/database';
+
 import { AdapterRepository } from '../../apps/gateway/src/persistence/adapter.repository';
 import { TopologyRepository } from '../../apps/gateway/src/persistence/topology.repository';
 import { repositoryDatabase, uniqueCustomer } from './repository-database';
@@ -12,18 +13,34 @@ describe('TopologyRepository and AdapterRepository on PostgreSQL', () => {
     db = repositoryDatabase();
     prisma = db.prisma;
     const now = new Date();
-    const entity = (envcustomerid: string, entityid: string, deleted = false) =>
-      ({ envcustomerid, entityid, name: entityid, type: 'host', deleted, recordTs: now });
+    const entity = (envcustomerid: string, entityid: string, deleted = false) => ({
+      envcustomerid,
+      entityid,
+      name: entityid,
+      type: 'host',
+      deleted,
+      recordTs: now,
+    });
     await prisma.topologyEntity.createMany({
       data: [entity(mine, 'a'), entity(mine, 'b'), entity(mine, 'gone', true), entity(theirs, 'x')],
     });
-    const relation = (envcustomerid: string, source: string, target: string) =>
-      ({ envcustomerid, sourceEntityid: source, targetEntityid: target, relationtype: 'runs_on' });
+    const relation = (envcustomerid: string, source: string, target: string) => ({
+      envcustomerid,
+      sourceEntityid: source,
+      targetEntityid: target,
+      relationtype: 'runs_on',
+    });
     await prisma.entityRelation.createMany({
       data: [relation(mine, 'a', 'b'), relation(mine, 'a', 'gone'), relation(theirs, 'x', 'a')],
     });
-    const adapter = (envcustomerid: string, adapterid: string) =>
-      ({ envcustomerid, adapterid, name: adapterid, status: 'UP', interval: 60, lastseen: now });
+    const adapter = (envcustomerid: string, adapterid: string) => ({
+      envcustomerid,
+      adapterid,
+      name: adapterid,
+      status: 'UP',
+      interval: 60,
+      lastseen: now,
+    });
     await prisma.adapter.createMany({
       data: [adapter(mine, 'nifi-1'), adapter(mine, 'nifi-2'), adapter(theirs, 'nifi-1')],
     });

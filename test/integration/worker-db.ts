@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createPool } from '@sluice/database';
+
 import type { Pool } from 'pg';
+
+import { createPool } from '@sluice/database';
 
 /** A pool on the run's database, as the worker makes it. */
 export const workerPool = (): Pool => createPool({ url: process.env.DATABASE_URL!, max: 4, connectTimeoutMs: 5_000 });

@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import { EntityRecord, EventRecord, keySizeError, LIMITS, MetricRecord, SEVERITY_NAMES } from '@sluice/contracts';
+
 import fc from 'fast-check';
+
+import { EntityRecord, EventRecord, keySizeError, LIMITS, MetricRecord, SEVERITY_NAMES } from '@sluice/contracts';
 
 /*
  * fast-check arbitraries of the property suites: hostile JSON values, URL parts and headers for
@@ -43,7 +45,8 @@ export function toJsonText(value: unknown): string {
 
 /** `depth` nested arrays or objects, built as text (no recursion anywhere, here or in JSON.stringify). */
 export function deepJson(depth: number, kind: 'array' | 'object'): RawJson {
-  const text = kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  const text =
+    kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
   return raw(text, `${depth} nested ${kind}s`);
 }
 
@@ -139,7 +142,18 @@ export const hostileJson = (): fc.Arbitrary<unknown> =>
 
 /** Keys of extra fields that a careless implementation trips over. */
 export const hostileKey = (): fc.Arbitrary<string> =>
-  fc.constantFrom(...PROTO_KEYS, '\u0000', 'a\u0000', '\ud800', 'k'.repeat(10_000), '$where', 'a.b', '0', 'Severity', 'ENVCUSTOMERID');
+  fc.constantFrom(
+    ...PROTO_KEYS,
+    '\u0000',
+    'a\u0000',
+    '\ud800',
+    'k'.repeat(10_000),
+    '$where',
+    'a.b',
+    '0',
+    'Severity',
+    'ENVCUSTOMERID',
+  );
 
 /** A whole body that is not what any route expects. Strings are sent as they are; Buffers as bytes. */
 export const hostileBodyText = (): fc.Arbitrary<string | Buffer> =>
@@ -181,7 +195,11 @@ export const hostileBodyText = (): fc.Arbitrary<string | Buffer> =>
       Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), // UTF-16LE {}
       Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad]), // a gzip header, not labelled as such
     ),
-    fc.constantFrom(...['array', 'object'].flatMap((k) => [1_000, 10_000, 200_000].map((d) => deepJson(d, k as 'array')))).map((r) => r.text),
+    fc
+      .constantFrom(
+        ...['array', 'object'].flatMap((k) => [1_000, 10_000, 200_000].map((d) => deepJson(d, k as 'array'))),
+      )
+      .map((r) => r.text),
     fc.constantFrom(1001, 100_000).map((n) => `[${Array(n).fill('{}').join(',')}]`),
   );
 
@@ -235,7 +253,13 @@ function encodeURIComponentLoose(s: string): string {
   try {
     return encodeURIComponent(s);
   } catch {
-    return [...s].map((c) => (c.length === 1 && c >= '\ud800' && c <= '\udfff' ? `%ED%${(0xa0 | ((c.charCodeAt(0) >> 6) & 0x1f)).toString(16)}%${(0x80 | (c.charCodeAt(0) & 0x3f)).toString(16)}` : encodeURIComponent(c))).join('');
+    return [...s]
+      .map((c) =>
+        c.length === 1 && c >= '\ud800' && c <= '\udfff'
+          ? `%ED%${(0xa0 | ((c.charCodeAt(0) >> 6) & 0x1f)).toString(16)}%${(0x80 | (c.charCodeAt(0) & 0x3f)).toString(16)}`
+          : encodeURIComponent(c),
+      )
+      .join('');
   }
 }
 
@@ -369,7 +393,19 @@ export const oddHeaders = (): fc.Arbitrary<HeaderVariant> =>
       )
       .map((ct) => ({ headers: { 'content-type': ct } })),
     fc
-      .constantFrom('gzip', 'deflate', 'br', 'x-gzip', 'GZIP', ' gzip ', 'compress', 'gzip, br', 'identity', 'zstd', '%00')
+      .constantFrom(
+        'gzip',
+        'deflate',
+        'br',
+        'x-gzip',
+        'GZIP',
+        ' gzip ',
+        'compress',
+        'gzip, br',
+        'identity',
+        'zstd',
+        '%00',
+      )
       .map((enc): HeaderVariant => ({ headers: { 'content-encoding': enc }, body: 'garbage' })),
     fc.constantFrom<HeaderVariant>(
       { headers: { 'content-encoding': 'gzip' }, body: 'gzip' },
@@ -402,7 +438,15 @@ export const oddHeaders = (): fc.Arbitrary<HeaderVariant> =>
       )
       .map((authorization) => ({ headers: { authorization } })),
     fc
-      .constantFrom('access_token=garbage', 'access_token=', 'access_token=%00', 'access_token="x', `access_token=${'y'.repeat(8_000)}`, 'refresh_token=x; refresh_token=y', ';;=;')
+      .constantFrom(
+        'access_token=garbage',
+        'access_token=',
+        'access_token=%00',
+        'access_token="x',
+        `access_token=${'y'.repeat(8_000)}`,
+        'refresh_token=x; refresh_token=y',
+        ';;=;',
+      )
       .map((cookie) => ({ headers: { cookie } })),
     fc
       .constantFrom<Record<string, string>[]>(
@@ -448,12 +492,14 @@ const NO_NUL = (s: string) => !s.includes('\u0000');
 
 /** Unicode text of 1..max UTF-16 units (the gateway's limits count those), without NUL. */
 export const text = (max: number, typical = 40): fc.Arbitrary<string> =>
-  fc.oneof(
-    { weight: 8, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(typical, max) }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: Math.min(typical, max) }) },
-    // At the limit, in three-byte characters that do not compress: the largest a field may be.
-    { weight: 1, arbitrary: cjk(max) },
-  ).filter((s) => s.length >= 1 && s.length <= max && NO_NUL(s));
+  fc
+    .oneof(
+      { weight: 8, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(typical, max) }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: Math.min(typical, max) }) },
+      // At the limit, in three-byte characters that do not compress: the largest a field may be.
+      { weight: 1, arbitrary: cjk(max) },
+    )
+    .filter((s) => s.length >= 1 && s.length <= max && NO_NUL(s));
 
 /**
  * `n` pseudo-random CJK ideographs (three bytes each in UTF-8, and incompressible enough that
@@ -482,12 +528,19 @@ const MIN_INSTANT = new Date(0).setUTCFullYear(1, 0, 1); // 0001-01-01T00:00:00Z
 const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Offsets in use somewhere in the world: -12:00 .. +14:00, whole, half and three-quarter hours. */
-const offset = fc.record({
-  sign: fc.constantFrom('+', '-'),
-  hours: fc.integer({ min: 0, max: 14 }),
-  minutes: fc.constantFrom(0, 30, 45),
-  style: fc.constantFrom('colon', 'compact', 'hours'),
-}).filter((o) => (o.sign === '-' ? o.hours <= 12 : o.hours <= 14) && !(o.hours === 14 && o.minutes > 0) && !(o.style === 'hours' && o.minutes > 0));
+const offset = fc
+  .record({
+    sign: fc.constantFrom('+', '-'),
+    hours: fc.integer({ min: 0, max: 14 }),
+    minutes: fc.constantFrom(0, 30, 45),
+    style: fc.constantFrom('colon', 'compact', 'hours'),
+  })
+  .filter(
+    (o) =>
+      (o.sign === '-' ? o.hours <= 12 : o.hours <= 14) &&
+      !(o.hours === 14 && o.minutes > 0) &&
+      !(o.style === 'hours' && o.minutes > 0),
+  );
 
 /**
  * An ISO-8601 date-time of years 0001..9999 as clients write them: `T` or a space, seconds and a
@@ -497,7 +550,10 @@ const offset = fc.record({
 export const validTimestamp = (): fc.Arbitrary<string> =>
   fc
     .record({
-      year: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(1, 9999, 1970, 2000, 2024, 1900) }, { weight: 3, arbitrary: fc.integer({ min: 1, max: 9999 }) }),
+      year: fc.oneof(
+        { weight: 1, arbitrary: fc.constantFrom(1, 9999, 1970, 2000, 2024, 1900) },
+        { weight: 3, arbitrary: fc.integer({ min: 1, max: 9999 }) },
+      ),
       month: fc.integer({ min: 1, max: 12 }),
       day: fc.integer({ min: 1, max: 31 }),
       hour: fc.integer({ min: 0, max: 23 }),
@@ -513,7 +569,8 @@ export const validTimestamp = (): fc.Arbitrary<string> =>
       return instant >= MIN_INSTANT && instant <= MAX_INSTANT;
     })
     .map((t) => {
-      const seconds = t.second === undefined ? '' : `:${pad2(t.second)}${t.fraction === undefined ? '' : `.${t.fraction}`}`;
+      const seconds =
+        t.second === undefined ? '' : `:${pad2(t.second)}${t.fraction === undefined ? '' : `.${t.fraction}`}`;
       return `${String(t.year).padStart(4, '0')}-${pad2(t.month)}-${pad2(t.day)}${t.separator}${pad2(t.hour)}:${pad2(t.minute)}${seconds}${t.zone}`;
     });
 
@@ -522,7 +579,15 @@ function formatOffset(o: { sign: string; hours: number; minutes: number; style: 
   return `${o.sign}${pad2(o.hours)}${o.style === 'colon' ? ':' : ''}${pad2(o.minutes)}`;
 }
 
-function instantOf(t: { year: number; month: number; day: number; hour: number; minute: number; second?: number; zone: string }): number {
+function instantOf(t: {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second?: number;
+  zone: string;
+}): number {
   const d = new Date(0);
   d.setUTCFullYear(t.year, t.month - 1, t.day);
   d.setUTCHours(t.hour, t.minute, t.second ?? 0, 0);
@@ -540,23 +605,62 @@ export const validSeverity = (): fc.Arbitrary<number | string> =>
   );
 
 const KNOWN_FIELDS = new Set([
-  'envcustomerid', 'toolcustomername', 'ieventid', 'entity', 'entityid', 'parametercategory', 'parametertype',
-  'parametername', 'parameterid', 'severity', 'description', 'messages', 'firstoccurrence', 'lastoccurrence',
-  'splitby', 'source', 'value', 'unit', 'timestamp', 'tags', 'entitytype', 'attributes', 'relations', 'deleted',
-  'serviceid', 'service', 'servicetype', 'entities', 'dependson', 'adapterid', 'adaptername', 'adaptertype',
-  'status', 'interval', 'message', 'stats',
+  'envcustomerid',
+  'toolcustomername',
+  'ieventid',
+  'entity',
+  'entityid',
+  'parametercategory',
+  'parametertype',
+  'parametername',
+  'parameterid',
+  'severity',
+  'description',
+  'messages',
+  'firstoccurrence',
+  'lastoccurrence',
+  'splitby',
+  'source',
+  'value',
+  'unit',
+  'timestamp',
+  'tags',
+  'entitytype',
+  'attributes',
+  'relations',
+  'deleted',
+  'serviceid',
+  'service',
+  'servicetype',
+  'entities',
+  'dependson',
+  'adapterid',
+  'adaptername',
+  'adaptertype',
+  'status',
+  'interval',
+  'message',
+  'stats',
 ]);
 
 /** A JSON value as a connector may send it: unicode, numbers at the edges, small nesting. */
-const storableJson = () => fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }).filter((v) => !JSON.stringify(v).includes('\\u0000'));
+const storableJson = () =>
+  fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' }).filter((v) => !JSON.stringify(v).includes('\\u0000'));
 
 /** Unknown extra fields (spec §2: kept, not refused), with keys that are legal but unusual. */
 const extraFields = () =>
-  fc.dictionary(
-    fc.oneof(fc.string({ unit: 'grapheme', minLength: 0, maxLength: 12 }), fc.constantFrom('constructor', 'toString', 'hasOwnProperty', 'prototype', 'extra', 'id', 'Severity', 'a.b', '')),
-    storableJson(),
-    { maxKeys: 4 },
-  ).map((extra) => Object.fromEntries(Object.entries(extra).filter(([k]) => !KNOWN_FIELDS.has(k) && k !== '__proto__' && NO_NUL(k))));
+  fc
+    .dictionary(
+      fc.oneof(
+        fc.string({ unit: 'grapheme', minLength: 0, maxLength: 12 }),
+        fc.constantFrom('constructor', 'toString', 'hasOwnProperty', 'prototype', 'extra', 'id', 'Severity', 'a.b', ''),
+      ),
+      storableJson(),
+      { maxKeys: 4 },
+    )
+    .map((extra) =>
+      Object.fromEntries(Object.entries(extra).filter(([k]) => !KNOWN_FIELDS.has(k) && k !== '__proto__' && NO_NUL(k))),
+    );
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 
@@ -568,7 +672,9 @@ const key = () => fc.string({ unit: 'grapheme', maxLength: 20 }).filter(NO_NUL);
 /** A map of at most LIMITS.mapEntries entries: a few typical ones, or the most the gateway takes. */
 function map<T>(size: Size, value: fc.Arbitrary<T>, maxValue: fc.Arbitrary<T>): fc.Arbitrary<Record<string, T>> {
   if (size === 'typical') return fc.dictionary(key(), value, { maxKeys: 6 });
-  return fc.array(maxValue, { minLength: LIMITS.mapEntries, maxLength: LIMITS.mapEntries }).map((vs) => Object.fromEntries(vs.map((v, i) => [`k${i}`, v])));
+  return fc
+    .array(maxValue, { minLength: LIMITS.mapEntries, maxLength: LIMITS.mapEntries })
+    .map((vs) => Object.fromEntries(vs.map((v, i) => [`k${i}`, v])));
 }
 
 /** Drops the undefined entries of optional fields and merges the extra ones. */
@@ -579,13 +685,20 @@ export type RecordKind = 'allevents' | 'metrics' | 'entity' | 'service' | 'healt
 export const RECORD_KINDS: RecordKind[] = ['allevents', 'metrics', 'entity', 'service', 'healthcheck'];
 
 const finiteNumber = () =>
-  fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1e308, -1e308, 5e-324, Number.MAX_SAFE_INTEGER));
+  fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(0, -0, 1e308, -1e308, 5e-324, Number.MAX_SAFE_INTEGER),
+  );
 
 /**
  * The record arbitraries of spec §2.1-2.5, for records of the given customers. With size `max`
  * every optional field is present and every text, list and map at the gateway's limit.
  */
-export function validRecord(kind: RecordKind, customers: string[], size: Size = 'typical'): fc.Arbitrary<Record<string, unknown>> {
+export function validRecord(
+  kind: RecordKind,
+  customers: string[],
+  size: Size = 'typical',
+): fc.Arbitrary<Record<string, unknown>> {
   return recordOf(kind, customers, size).filter(parsable);
 }
 
@@ -606,23 +719,44 @@ function recordOf(kind: RecordKind, customers: string[], size: Size): fc.Arbitra
   const id = () => sized(size, LIMITS.id);
   const name = () => sized(size, LIMITS.name);
   const longText = () => sized(size, LIMITS.text, 200);
-  const list = <T>(arb: fc.Arbitrary<T>) => (size === 'max' ? fc.array(arb, { minLength: 50, maxLength: 50 }) : fc.array(arb, { maxLength: 5 }));
+  const list = <T>(arb: fc.Arbitrary<T>) =>
+    size === 'max' ? fc.array(arb, { minLength: 50, maxLength: 50 }) : fc.array(arb, { maxLength: 5 });
   const attributes = () => map(size, storableJson(), cjk(100));
   switch (kind) {
     case 'allevents':
       return fc
         .record({
-          envcustomerid, ieventid: id(), entity: name(), entityid: id(), parametername: name(), severity: validSeverity(),
-          firstoccurrence: validTimestamp(), toolcustomername: opt_(name()), parametercategory: opt_(id()), parametertype: opt_(id()),
-          parameterid: opt_(id()), description: opt_(longText()), messages: opt_(longText()), lastoccurrence: opt_(validTimestamp()),
-          splitby: opt_(id()), source: opt_(name()), extra,
+          envcustomerid,
+          ieventid: id(),
+          entity: name(),
+          entityid: id(),
+          parametername: name(),
+          severity: validSeverity(),
+          firstoccurrence: validTimestamp(),
+          toolcustomername: opt_(name()),
+          parametercategory: opt_(id()),
+          parametertype: opt_(id()),
+          parameterid: opt_(id()),
+          description: opt_(longText()),
+          messages: opt_(longText()),
+          lastoccurrence: opt_(validTimestamp()),
+          splitby: opt_(id()),
+          source: opt_(name()),
+          extra,
         })
         .map(assemble);
     case 'metrics':
       return fc
         .record({
-          envcustomerid, entityid: id(), parametername: name(), value: finiteNumber(), timestamp: validTimestamp(),
-          entity: opt_(name()), parametercategory: opt_(id()), parameterid: opt_(id()), unit: opt_(id()),
+          envcustomerid,
+          entityid: id(),
+          parametername: name(),
+          value: finiteNumber(),
+          timestamp: validTimestamp(),
+          entity: opt_(name()),
+          parametercategory: opt_(id()),
+          parameterid: opt_(id()),
+          unit: opt_(id()),
           tags: opt_(map(size, text(LIMITS.name, 20), cjk(LIMITS.name))),
           extra,
         })
@@ -630,9 +764,20 @@ function recordOf(kind: RecordKind, customers: string[], size: Size): fc.Arbitra
     case 'entity':
       return fc
         .record({
-          envcustomerid, entityid: id(), entity: name(), entitytype: id(), timestamp: validTimestamp(),
+          envcustomerid,
+          entityid: id(),
+          entity: name(),
+          entitytype: id(),
+          timestamp: validTimestamp(),
           attributes: opt_(attributes()),
-          relations: opt_(list(fc.record({ targetentityid: id(), relationtype: fc.oneof(fc.constantFrom('runs_on', 'depends_on', 'connected_to', 'contains'), id()) }))),
+          relations: opt_(
+            list(
+              fc.record({
+                targetentityid: id(),
+                relationtype: fc.oneof(fc.constantFrom('runs_on', 'depends_on', 'connected_to', 'contains'), id()),
+              }),
+            ),
+          ),
           deleted: opt_(fc.boolean()),
           extra,
         })
@@ -640,16 +785,29 @@ function recordOf(kind: RecordKind, customers: string[], size: Size): fc.Arbitra
     case 'service':
       return fc
         .record({
-          envcustomerid, serviceid: id(), service: name(), entities: list(id()), timestamp: validTimestamp(),
-          servicetype: opt_(id()), dependson: opt_(list(id())), attributes: opt_(attributes()), deleted: opt_(fc.boolean()),
+          envcustomerid,
+          serviceid: id(),
+          service: name(),
+          entities: list(id()),
+          timestamp: validTimestamp(),
+          servicetype: opt_(id()),
+          dependson: opt_(list(id())),
+          attributes: opt_(attributes()),
+          deleted: opt_(fc.boolean()),
           extra,
         })
         .map(assemble);
     case 'healthcheck':
       return fc
         .record({
-          envcustomerid, adapterid: id(), adaptername: name(), status: fc.constantFrom('UP', 'DOWN', 'DEGRADED'), timestamp: validTimestamp(),
-          adaptertype: opt_(id()), interval: opt_(fc.integer({ min: 1, max: 86_400 })), message: opt_(longText()),
+          envcustomerid,
+          adapterid: id(),
+          adaptername: name(),
+          status: fc.constantFrom('UP', 'DOWN', 'DEGRADED'),
+          timestamp: validTimestamp(),
+          adaptertype: opt_(id()),
+          interval: opt_(fc.integer({ min: 1, max: 86_400 })),
+          message: opt_(longText()),
           stats: opt_(map(size, finiteNumber(), finiteNumber())),
           extra,
         })
@@ -679,15 +837,35 @@ export const ID_FIELD: Record<RecordKind, string> = {
  * A batch of 1..max valid records (one in ten a batch of 1..2 records at the limits); a batch of
  * one is sent as a bare object half of the time.
  */
-export function validBatch(kind: RecordKind, customers: string[], max = 50): fc.Arbitrary<Record<string, unknown> | Record<string, unknown>[]> {
+export function validBatch(
+  kind: RecordKind,
+  customers: string[],
+  max = 50,
+): fc.Arbitrary<Record<string, unknown> | Record<string, unknown>[]> {
   const records = fc.oneof(
-    { weight: 9, arbitrary: fc.array(validRecord(kind, customers).map((r) => fitKeys(kind, r)), { minLength: 1, maxLength: max }) },
-    { weight: 1, arbitrary: fc.array(validRecord(kind, customers, 'max').map((r) => fitKeys(kind, r)), { minLength: 1, maxLength: 2 }) },
+    {
+      weight: 9,
+      arbitrary: fc.array(
+        validRecord(kind, customers).map((r) => fitKeys(kind, r)),
+        { minLength: 1, maxLength: max },
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.array(
+        validRecord(kind, customers, 'max').map((r) => fitKeys(kind, r)),
+        { minLength: 1, maxLength: 2 },
+      ),
+    },
   );
   return fc.tuple(records, fc.boolean()).map(([rs, bare]) => (bare && rs.length === 1 ? rs[0] : rs));
 }
 
-const KEYED: Partial<Record<RecordKind, Function>> = { allevents: EventRecord, metrics: MetricRecord, entity: EntityRecord };
+const KEYED: Partial<Record<RecordKind, Function>> = {
+  allevents: EventRecord,
+  metrics: MetricRecord,
+  entity: EntityRecord,
+};
 
 /**
  * Fields at their own limits can add up to more than a record's index key may hold (the gateway
@@ -699,15 +877,17 @@ function fitKeys(kind: RecordKind, record: Record<string, unknown>): Record<stri
   if (!cls) return record;
   const copy = structuredClone(record);
   // With room for the suffix the suites append to ID_FIELD to make records unique.
-  const check = () => keySizeError(cls, { ...copy, [ID_FIELD[kind]]: `${String(copy[ID_FIELD[kind]] ?? '')}${'x'.repeat(40)}` }, 0);
+  const check = () =>
+    keySizeError(cls, { ...copy, [ID_FIELD[kind]]: `${String(copy[ID_FIELD[kind]] ?? '')}${'x'.repeat(40)}` }, 0);
   for (let error = check(); error; error = check()) {
     const path = error.field.split('.');
-    let holder = copy as Record<string, unknown>;
+    let holder = copy;
     for (const step of path.slice(0, -1)) holder = holder[step] as Record<string, unknown>;
     const last = path[path.length - 1];
     const value = holder[last];
     if (typeof value === 'string' && value.length > 1) holder[last] = truncate(value, Math.ceil(value.length / 2));
-    else if (value && typeof value === 'object') holder[last] = Object.fromEntries(Object.entries(value).slice(0, Math.floor(Object.keys(value).length / 2)));
+    else if (value && typeof value === 'object')
+      holder[last] = Object.fromEntries(Object.entries(value).slice(0, Math.floor(Object.keys(value).length / 2)));
     else break;
   }
   return copy;

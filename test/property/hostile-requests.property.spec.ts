@@ -1,12 +1,16 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import fc from 'fast-check';
 import type { Response } from 'light-my-request';
+
 import { PASSWORD } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { startWorker } from '../helpers/worker';
 import { QueueWatch, summarize } from './queues';
-import { BURST, Catalog, discoverRoutes, FuzzRequest, requestFor, Route, Slot, slotsOf } from './routes';
-import { buildWorld, World } from './world';
+import type { Catalog, FuzzRequest, Route, Slot } from './routes';
+import { BURST, discoverRoutes, requestFor, slotsOf } from './routes';
+import type { World } from './world';
+import { buildWorld } from './world';
 
 /**
  * The gateway as a hostile client sees it: for every route of its OpenAPI document and every
@@ -54,7 +58,8 @@ function judge(route: Route, method: string, res: Response): string | undefined 
   if (method === 'HEAD') return status >= 500 ? `${status}` : undefined;
   if (status >= 500) return `${status} ${res.body.slice(0, 200)}`;
   if (status < 400 || res.body.length === 0) return status < 400 ? undefined : `${status} with an empty body`;
-  if (!/application\/json/.test(String(res.headers['content-type']))) return `${status} as ${res.headers['content-type']}: ${res.body.slice(0, 100)}`;
+  if (!/application\/json/.test(String(res.headers['content-type'])))
+    return `${status} as ${res.headers['content-type']}: ${res.body.slice(0, 100)}`;
   let body: { message?: unknown; detail?: unknown; errors?: unknown };
   try {
     body = JSON.parse(res.body);
@@ -63,8 +68,10 @@ function judge(route: Route, method: string, res: Response): string | undefined 
   }
   // The token API's 401 keeps the seed's `detail` (spec §1).
   const tokenRefusal = route.path === '/api/v1/user/token' && status === 401 && typeof body.detail === 'string';
-  if (typeof body.message !== 'string' && !tokenRefusal) return `${status} without a message: ${res.body.slice(0, 200)}`;
-  if (Array.isArray(body.errors) && body.errors.length > 100) return `${status} listing ${body.errors.length} errors (at most 100)`;
+  if (typeof body.message !== 'string' && !tokenRefusal)
+    return `${status} without a message: ${res.body.slice(0, 200)}`;
+  if (Array.isArray(body.errors) && body.errors.length > 100)
+    return `${status} listing ${body.errors.length} errors (at most 100)`;
   return undefined;
 }
 
@@ -111,7 +118,8 @@ describe('hostile requests, every route (property-based)', () => {
               return judge(route, String(req.options.method), res);
             });
             const first = problems.find(Boolean);
-            if (first) throw new Error(copies > 1 ? `${problems.filter(Boolean).length} of ${copies} at once: ${first}` : first);
+            if (first)
+              throw new Error(copies > 1 ? `${problems.filter(Boolean).length} of ${copies} at once: ${first}` : first);
           }),
           { numRuns: RUNS, seed: SEED, path: PATH, plugins: [fc.interruptAfterTimeLimit(RUNS * 1_000 + SHRINK_MS)] },
         );
@@ -137,7 +145,15 @@ function count(statuses: Map<string, Map<number, number>>, label: string, status
 }
 
 function statsTable(statuses: Map<string, Map<number, number>>): string {
-  return [...statuses].map(([label, m]) => `${label}: ${[...m].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`).join('\n');
+  return [...statuses]
+    .map(
+      ([label, m]) =>
+        `${label}: ${[...m]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(' ')}`,
+    )
+    .join('\n');
 }
 
 /** The failure of one route and slot: the smallest request found, its answer, and how to replay it. */

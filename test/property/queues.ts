@@ -1,6 +1,8 @@
-import { QueueName } from '@sluice/queue';
-import { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+
+import { QueueName } from '@sluice/queue';
 
 /** The queues whose jobs carry accepted data: a failure in one of them is data lost. */
 export const DATA_QUEUES = [
@@ -42,7 +44,8 @@ export class QueueWatch {
     for (const queue of this.queues.values()) {
       const c = await queue.getJobCounts('wait', 'active', 'prioritized', 'waiting-children');
       const delayed = await queue.getDelayed();
-      n += c.wait + c.active + c.prioritized + c['waiting-children'] + delayed.filter((j) => j.attemptsMade === 0).length;
+      n +=
+        c.wait + c.active + c.prioritized + c['waiting-children'] + delayed.filter((j) => j.attemptsMade === 0).length;
     }
     return n;
   }
@@ -67,7 +70,10 @@ export class QueueWatch {
     for (const [name, queue] of this.queues) {
       const failed = await queue.getFailed(0, 99);
       const retrying = (await queue.getDelayed(0, 999)).filter((j) => j.attemptsMade > 0);
-      out.push(...failed.map((j) => describe(name, j, 'failed')), ...retrying.map((j) => describe(name, j, 'retrying')));
+      out.push(
+        ...failed.map((j) => describe(name, j, 'failed')),
+        ...retrying.map((j) => describe(name, j, 'retrying')),
+      );
     }
     return out;
   }

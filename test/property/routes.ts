@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'light-my-request';
+
 import type { TestGateway } from '../helpers/gateway';
+import type { HeaderVariant, RecordKind } from './arbitraries';
 import {
   edgeTimestamp,
   encodeBody,
-  HeaderVariant,
   hostileBodyText,
   hostileDateValue,
   hostileJson,
@@ -13,7 +14,6 @@ import {
   hostileQueryValue,
   hostileSegment,
   oddHeaders,
-  RecordKind,
   RECORD_KINDS,
   text,
   toJsonText,
@@ -122,7 +122,12 @@ export class FuzzRequest {
     const shown = Object.entries(headers)
       .filter(([k]) => k !== 'content-length')
       .map(([k, v]) => `${k}: ${abbreviate(redactToken(v), 120)}`);
-    const body = payload === undefined ? '' : Buffer.isBuffer(payload) ? `<${payload.length} bytes: ${abbreviate(payload.toString('latin1'), max)}>` : abbreviate(String(payload), max);
+    const body =
+      payload === undefined
+        ? ''
+        : Buffer.isBuffer(payload)
+          ? `<${payload.length} bytes: ${abbreviate(payload.toString('latin1'), max)}>`
+          : abbreviate(String(payload), max);
     return `${method} ${abbreviate(url, 300)} as ${this.principal} [${shown.join('; ')}] ${body}`;
   }
 }
@@ -131,7 +136,10 @@ const redactToken = (v: string) => v.replace(/(Bearer |access_token=|refresh_tok
 
 /** Runs of a short pattern (ten or more) as `<p×n>`, then cut to `max`. */
 export function abbreviate(s: string, max: number): string {
-  const short = s.replace(/(.{1,8}?)\1{9,}/gsu, (run, p: string) => `<${JSON.stringify(p).slice(1, -1)}×${run.length / p.length}>`);
+  const short = s.replace(
+    /(.{1,8}?)\1{9,}/gsu,
+    (run, p: string) => `<${JSON.stringify(p).slice(1, -1)}×${run.length / p.length}>`,
+  );
   return short.length > max ? `${short.slice(0, max)}…(${s.length} chars)` : short;
 }
 
@@ -144,24 +152,45 @@ interface Ctx {
 }
 
 const resolve = (schema: Schema, ctx: Ctx): Schema =>
-  schema?.$ref ? ctx.schemas[String(schema.$ref).replace('#/components/schemas/', '')] ?? {} : schema ?? {};
+  schema?.$ref ? (ctx.schemas[String(schema.$ref).replace('#/components/schemas/', '')] ?? {}) : (schema ?? {});
 
 const PUBLISH_KIND = /^\/publish\/(allevents|metrics|entity|service|healthcheck)$/;
 
 /** Requests for one slot of one route: every other part valid, so that the hostile part is what is tried. */
-export function requestFor(route: Route, slot: Slot, world: World, schemas: Record<string, Schema>): fc.Arbitrary<FuzzRequest> {
+export function requestFor(
+  route: Route,
+  slot: Slot,
+  world: World,
+  schemas: Record<string, Schema>,
+): fc.Arbitrary<FuzzRequest> {
   const ctx: Ctx = { world, schemas };
   const pathParams = route.params.filter((p) => p.in === 'path');
   const queryParams = route.params.filter((p) => p.in === 'query');
   const path = fc.tuple(
-    ...pathParams.map((p) => (slot === 'path' ? fc.oneof({ weight: 1, arbitrary: validPathValue(route, p, world) }, { weight: 3, arbitrary: hostileSegment() }) : validPathValue(route, p, world))),
+    ...pathParams.map((p) =>
+      slot === 'path'
+        ? fc.oneof(
+            { weight: 1, arbitrary: validPathValue(route, p, world) },
+            { weight: 3, arbitrary: hostileSegment() },
+          )
+        : validPathValue(route, p, world),
+    ),
   );
   const query = slot === 'query' ? hostileQuery(queryParams, ctx) : validQuery(queryParams, ctx);
-  const body = route.method === 'GET' ? fc.constant(undefined) : slot === 'body' ? hostileBody(route, ctx) : validBody(route, ctx);
+  const body =
+    route.method === 'GET' ? fc.constant(undefined) : slot === 'body' ? hostileBody(route, ctx) : validBody(route, ctx);
   const odd = slot === 'headers' ? oddHeaders().map((v): HeaderVariant | undefined => v) : fc.constant(undefined);
   const shape = slot === 'url' ? urlVariant(route) : fc.constant<UrlVariant>({ method: route.method, path: (p) => p });
   return fc
-    .record({ principal: principalFor(route), style: fc.constantFrom('bearer', 'cookie', 'integration', 'basic'), path, query, body, odd, shape })
+    .record({
+      principal: principalFor(route),
+      style: fc.constantFrom('bearer', 'cookie', 'integration', 'basic'),
+      path,
+      query,
+      body,
+      odd,
+      shape,
+    })
     .map(({ principal, style, path: values, query: q, body: b, odd: variant, shape: { method, path: reshape } }) => {
       let url = route.path;
       pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, values[i])));
@@ -184,14 +213,22 @@ interface UrlVariant {
   [fc.toStringMethod]?: () => string;
 }
 
-const variant = (method: string, label: string, path: (p: string) => string): UrlVariant => ({ method, path, [fc.toStringMethod]: () => `${method} ${label}` });
+const variant = (method: string, label: string, path: (p: string) => string): UrlVariant => ({
+  method,
+  path,
+  [fc.toStringMethod]: () => `${method} ${label}`,
+});
 
 /** A method the path does not declare, or the route's own method on a URL of an odd shape. */
 function urlVariant(route: Route): fc.Arbitrary<UrlVariant> {
-  const undeclared = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'].filter((m) => !route.methods.includes(m));
+  const undeclared = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'].filter(
+    (m) => !route.methods.includes(m),
+  );
   const m = route.method;
   return fc.oneof(
-    ...(undeclared.length > 0 ? [fc.constantFrom(...undeclared).map((other) => variant(other, 'same path', (p) => p))] : []),
+    ...(undeclared.length > 0
+      ? [fc.constantFrom(...undeclared).map((other) => variant(other, 'same path', (p) => p))]
+      : []),
     fc.constantFrom(
       variant(m, 'trailing slash', (p) => `${p}/`),
       variant(m, 'doubled slashes', (p) => p.replace(/\//g, '//')),
@@ -226,17 +263,22 @@ function credentials(route: Route, principal: PrincipalName, style: string, worl
   if (sec.includes('basic') && !sec.includes('bearer')) {
     return { authorization: `Basic ${Buffer.from(`${email}:${world.password}`).toString('base64')}` };
   }
-  if (sec.includes('refresh_token') && !sec.includes('bearer')) return { cookie: `refresh_token=${world.spareRefreshToken}` };
-  if (style === 'integration' && route.params.some((p) => p.name === 'x-integration-token')) return { 'x-integration-token': world.integrationToken };
-  if (style === 'basic' && sec.includes('basic')) return { authorization: `Basic ${Buffer.from(`${email}:${world.password}`).toString('base64')}` };
+  if (sec.includes('refresh_token') && !sec.includes('bearer'))
+    return { cookie: `refresh_token=${world.spareRefreshToken}` };
+  if (style === 'integration' && route.params.some((p) => p.name === 'x-integration-token'))
+    return { 'x-integration-token': world.integrationToken };
+  if (style === 'basic' && sec.includes('basic'))
+    return { authorization: `Basic ${Buffer.from(`${email}:${world.password}`).toString('base64')}` };
   if (style === 'cookie') return { cookie: `access_token=${accessToken}` };
   return { authorization: `Bearer ${accessToken}` };
 }
 
 function validPathValue(route: Route, param: RouteParam, world: World): fc.Arbitrary<string> {
   const p = route.path;
-  if (param.name === 'tenantId' || param.name === 'customerId') return fc.constantFrom(world.customer, world.customer, world.inactiveCustomer, world.spareCustomer);
-  if (param.name === 'installedIntgId') return fc.constantFrom(world.integrationId, world.integrationId, 'INTG-00000000-0000-4000-8000-000000000000');
+  if (param.name === 'tenantId' || param.name === 'customerId')
+    return fc.constantFrom(world.customer, world.customer, world.inactiveCustomer, world.spareCustomer);
+  if (param.name === 'installedIntgId')
+    return fc.constantFrom(world.integrationId, world.integrationId, 'INTG-00000000-0000-4000-8000-000000000000');
   if (p.startsWith('/api/v1/admin/customers/')) return fc.constantFrom(world.spareCustomer);
   if (p.startsWith('/api/v1/admin/users/')) return fc.constantFrom(world.spareUserId);
   if (p.startsWith('/api/v1/alerts/')) return fc.constantFrom(world.alertId);
@@ -254,7 +296,10 @@ function validQueryValue(p: RouteParam, ctx: Ctx): fc.Arbitrary<string> {
   if (s.enum) return fc.constantFrom(...s.enum.map(String));
   if (p.name === 'customerid') return fc.constantFrom(ctx.world.customer, ctx.world.inactiveCustomer);
   if (DATE_LIKE.has(p.name)) {
-    return fc.oneof(fc.integer({ min: -86_400_000 * 30, max: 86_400_000 * 30 }).map((d) => new Date(RECENT + d).toISOString()), validTimestamp());
+    return fc.oneof(
+      fc.integer({ min: -86_400_000 * 30, max: 86_400_000 * 30 }).map((d) => new Date(RECENT + d).toISOString()),
+      validTimestamp(),
+    );
   }
   if (PAGE_LIKE.has(p.name) || s.type === 'number' || s.type === 'integer' || s.minimum !== undefined) {
     return fc.integer({ min: s.minimum ?? 1, max: Math.min(s.maximum ?? 1000, 1000) }).map(String);
@@ -263,8 +308,10 @@ function validQueryValue(p: RouteParam, ctx: Ctx): fc.Arbitrary<string> {
 }
 
 function hostileQueryValueFor(p: RouteParam): fc.Arbitrary<string> {
-  if (PAGE_LIKE.has(p.name) || p.schema.type === 'number' || p.schema.minimum !== undefined) return fc.oneof({ weight: 3, arbitrary: hostilePageValue() }, { weight: 1, arbitrary: hostileQueryValue() });
-  if (DATE_LIKE.has(p.name)) return fc.oneof({ weight: 3, arbitrary: hostileDateValue() }, { weight: 1, arbitrary: hostileQueryValue() });
+  if (PAGE_LIKE.has(p.name) || p.schema.type === 'number' || p.schema.minimum !== undefined)
+    return fc.oneof({ weight: 3, arbitrary: hostilePageValue() }, { weight: 1, arbitrary: hostileQueryValue() });
+  if (DATE_LIKE.has(p.name))
+    return fc.oneof({ weight: 3, arbitrary: hostileDateValue() }, { weight: 1, arbitrary: hostileQueryValue() });
   return hostileQueryValue();
 }
 
@@ -273,7 +320,16 @@ const pair = (name: string, value: string) => `${encodeURIComponent(name)}=${val
 /** Required parameters and some optional ones, valid (encoded for the URL). */
 function validQuery(params: RouteParam[], ctx: Ctx): fc.Arbitrary<string[]> {
   return fc
-    .tuple(...params.map((p) => (p.required ? validQueryValue(p, ctx).map((v) => [v]) : fc.option(validQueryValue(p, ctx).map((v) => [v]), { nil: [] as string[] }))))
+    .tuple(
+      ...params.map((p) =>
+        p.required
+          ? validQueryValue(p, ctx).map((v) => [v])
+          : fc.option(
+              validQueryValue(p, ctx).map((v) => [v]),
+              { nil: [] as string[] },
+            ),
+      ),
+    )
     .map((values) => params.flatMap((p, i) => values[i].map((v) => pair(p.name, encodeURIComponent(v)))));
 }
 
@@ -284,13 +340,35 @@ function hostileQuery(params: RouteParam[], ctx: Ctx): fc.Arbitrary<string[]> {
       { weight: 2, arbitrary: validQueryValue(p, ctx).map((v) => [pair(p.name, encodeURIComponent(v))]) },
       { weight: 1, arbitrary: fc.constant<string[]>([]) },
       { weight: 4, arbitrary: hostileQueryValueFor(p).map((v) => [pair(p.name, v)]) },
-      { weight: 1, arbitrary: fc.tuple(validQueryValue(p, ctx), hostileQueryValueFor(p)).map(([a, b]) => [pair(p.name, encodeURIComponent(a)), pair(p.name, b)]) },
-      { weight: 1, arbitrary: hostileQueryValueFor(p).map((v) => [`${encodeURIComponent(p.name)}[]=${v}`, `${encodeURIComponent(p.name)}[a]=${v}`]) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(validQueryValue(p, ctx), hostileQueryValueFor(p))
+          .map(([a, b]) => [pair(p.name, encodeURIComponent(a)), pair(p.name, b)]),
+      },
+      {
+        weight: 1,
+        arbitrary: hostileQueryValueFor(p).map((v) => [
+          `${encodeURIComponent(p.name)}[]=${v}`,
+          `${encodeURIComponent(p.name)}[a]=${v}`,
+        ]),
+      },
     );
   const unknown = fc.oneof(
     { weight: 4, arbitrary: fc.constant<string[]>([]) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('__proto__', 'constructor', 'x', '%00', 'PAGENUM', 'pageNum%00', ''), hostileQueryValue()).map(([k, v]) => [`${k}=${v}`]) },
-    { weight: 1, arbitrary: fc.constantFrom(['&&&'], ['='], ['=x'], ['a'], [`${'p'.repeat(5_000)}=1`], Array(2_000).fill('a=1')) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('__proto__', 'constructor', 'x', '%00', 'PAGENUM', 'pageNum%00', ''),
+          hostileQueryValue(),
+        )
+        .map(([k, v]) => [`${k}=${v}`]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(['&&&'], ['='], ['=x'], ['a'], [`${'p'.repeat(5_000)}=1`], Array(2_000).fill('a=1')),
+    },
   );
   return fc.tuple(fc.tuple(...params.map(one)), unknown).map(([parts, extra]) => [...parts.flat(), ...extra]);
 }
@@ -344,7 +422,10 @@ function fromSchema(schema: Schema, ctx: Ctx, hostile: boolean, name = ''): fc.A
   if (s.oneOf) return fc.oneof(...s.oneOf.map((b: Schema) => fromSchema(b, ctx, hostile, name)));
   if (s.enum) return fc.constantFrom(...s.enum);
   if (s.type === 'array') {
-    return fc.array(fromSchema(s.items ?? {}, ctx, hostile), { minLength: Math.min(s.minItems ?? 0, 3), maxLength: Math.min(s.maxItems ?? 3, 3) });
+    return fc.array(fromSchema(s.items ?? {}, ctx, hostile), {
+      minLength: Math.min(s.minItems ?? 0, 3),
+      maxLength: Math.min(s.maxItems ?? 3, 3),
+    });
   }
   if (s.type === 'object' || s.properties) return objectOf(s, ctx, hostile);
   if (s.type === 'string') {
@@ -368,16 +449,26 @@ function objectOf(s: Schema, ctx: Ctx, hostile: boolean): fc.Arbitrary<Record<st
     return fc.oneof({ weight: 6, arbitrary: valid }, { weight: 2, arbitrary: bad }, { weight: 1, arbitrary: absent });
   };
   const additional = s.additionalProperties
-    ? fc.dictionary(fc.string({ maxLength: 8 }), hostile ? hostileJson() : fromSchema(s.additionalProperties === true ? {} : s.additionalProperties, ctx, false), { maxKeys: 3 })
+    ? fc.dictionary(
+        fc.string({ maxLength: 8 }),
+        hostile ? hostileJson() : fromSchema(s.additionalProperties === true ? {} : s.additionalProperties, ctx, false),
+        { maxKeys: 3 },
+      )
     : fc.constant({});
-  const extra = hostile ? fc.oneof({ weight: 4, arbitrary: fc.constant<[string, unknown][]>([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(hostileKey(), hostileJson()), { maxLength: 2 }) }) : fc.constant<[string, unknown][]>([]);
+  const extra = hostile
+    ? fc.oneof(
+        { weight: 4, arbitrary: fc.constant<[string, unknown][]>([]) },
+        { weight: 1, arbitrary: fc.array(fc.tuple(hostileKey(), hostileJson()), { maxLength: 2 }) },
+      )
+    : fc.constant<[string, unknown][]>([]);
   return fc.tuple(fc.tuple(...props.map(entry)), additional, extra).map(([values, more, odd]) => {
     const out: Record<string, unknown> = { ...more };
     props.forEach(([key], i) => {
-      if (values[i] !== undefined) out[key] = values[i]!.v;
+      if (values[i] !== undefined) out[key] = values[i].v;
     });
     // defineProperty: a plain assignment of `__proto__` would set the prototype, not a key.
-    for (const [k, v] of odd) Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
+    for (const [k, v] of odd)
+      Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
     return out;
   });
 }

@@ -1,10 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { LIMITS } from '@sluice/contracts';
 import fc from 'fast-check';
+
+import { LIMITS } from '@sluice/contracts';
+
 import { createCustomer, createUser, login, uniqueId } from '../helpers/fixtures';
-import { startGateway, TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
 import { startWorker } from '../helpers/worker';
-import { ID_FIELD, IDENTITY, RECORD_KINDS, RecordKind, truncate, validBatch } from './arbitraries';
+import type { RecordKind } from './arbitraries';
+import { ID_FIELD, IDENTITY, RECORD_KINDS, truncate, validBatch } from './arbitraries';
 import { QueueWatch, summarize } from './queues';
 import { abbreviate } from './routes';
 
@@ -92,36 +96,56 @@ describe('valid records are stored, every kind (property-based)', () => {
     }
   };
 
-  it.each(RECORD_KINDS)('POST /publish/%s: every record of every accepted batch is stored', async (kind) => {
-    const [rows, column] = table(kind);
-    await fc.assert(
-      fc.asyncProperty(validBatch(kind, customers), repeats, fc.constantFrom('apiUser', 'superadmin'), async (batch, pairs, who) => {
-        const records = Array.isArray(batch) ? batch.map((r) => ({ ...r })) : [{ ...batch }];
-        uniqueIds(kind, records);
-        repeat(kind, records, pairs);
-        const ids = [...new Set(records.map((r) => r[ID_FIELD[kind]] as string))];
-        const before = new Set((await watch.stuck()).map((j) => `${j.queue}:${j.id}`));
-        const res = await gw.inject({ method: 'POST', url: `/publish/${kind}`, headers: auth[who], payload: Array.isArray(batch) ? records : records[0] });
-        if (res.statusCode !== 200) throw new Error(`answered ${res.statusCode}: ${abbreviate(res.body, 600)}`);
-        expect(res.json()).toMatchObject({ count: records.length });
+  it.each(RECORD_KINDS)(
+    'POST /publish/%s: every record of every accepted batch is stored',
+    async (kind) => {
+      const [rows, column] = table(kind);
+      await fc.assert(
+        fc.asyncProperty(
+          validBatch(kind, customers),
+          repeats,
+          fc.constantFrom('apiUser', 'superadmin'),
+          async (batch, pairs, who) => {
+            const records = Array.isArray(batch) ? batch.map((r) => ({ ...r })) : [{ ...batch }];
+            uniqueIds(kind, records);
+            repeat(kind, records, pairs);
+            const ids = [...new Set(records.map((r) => r[ID_FIELD[kind]] as string))];
+            const before = new Set((await watch.stuck()).map((j) => `${j.queue}:${j.id}`));
+            const res = await gw.inject({
+              method: 'POST',
+              url: `/publish/${kind}`,
+              headers: auth[who],
+              payload: Array.isArray(batch) ? records : records[0],
+            });
+            if (res.statusCode !== 200) throw new Error(`answered ${res.statusCode}: ${abbreviate(res.body, 600)}`);
+            expect(res.json()).toMatchObject({ count: records.length });
 
-        const until = Date.now() + 15_000;
-        for (;;) {
-          const stored = await rows.count({ where: { [column]: { in: ids } } });
-          if (stored === ids.length) return;
-          // A job of this request that failed, or waits for its next try after a failure.
-          const stuck = (await watch.stuck()).filter((j) => !before.has(`${j.queue}:${j.id}`));
-          if (stuck.length > 0) {
-            const reasons = [...new Set(stuck.map((j) => `${j.queue} ${j.state}: ${j.reason}`))];
-            throw new Error(`accepted, then not stored (${stored} of ${ids.length} rows): ${reasons.join('; ')}`);
-          }
-          if (Date.now() > until) throw new Error(`accepted, but only ${stored} of ${ids.length} rows stored after 15 s`);
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, path: PATH, plugins: [fc.interruptAfterTimeLimit(Math.max(10_000, RUNS * 400) + SHRINK_MS)] },
-    );
-  }, 600_000);
+            const until = Date.now() + 15_000;
+            for (;;) {
+              const stored = await rows.count({ where: { [column]: { in: ids } } });
+              if (stored === ids.length) return;
+              // A job of this request that failed, or waits for its next try after a failure.
+              const stuck = (await watch.stuck()).filter((j) => !before.has(`${j.queue}:${j.id}`));
+              if (stuck.length > 0) {
+                const reasons = [...new Set(stuck.map((j) => `${j.queue} ${j.state}: ${j.reason}`))];
+                throw new Error(`accepted, then not stored (${stored} of ${ids.length} rows): ${reasons.join('; ')}`);
+              }
+              if (Date.now() > until)
+                throw new Error(`accepted, but only ${stored} of ${ids.length} rows stored after 15 s`);
+              await new Promise((r) => setTimeout(r, 25));
+            }
+          },
+        ),
+        {
+          numRuns: RUNS,
+          seed: SEED,
+          path: PATH,
+          plugins: [fc.interruptAfterTimeLimit(Math.max(10_000, RUNS * 400) + SHRINK_MS)],
+        },
+      );
+    },
+    600_000,
+  );
 
   it('left no job failed or waiting for a retry in any data queue', async () => {
     const stuck = await watch.drained(30_000);

@@ -1,6 +1,6 @@
-import { eventually } from '../helpers/worker';
 import { createCustomer, createUser, event, login, uniqueId } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
+import { eventually } from '../helpers/worker';
 
 /** Who sends a request: the four kinds of user of spec §5 and §4, or nobody. */
 export type PrincipalName = 'superadmin' | 'apiAdmin' | 'apiUser' | 'uiUser' | 'none';
@@ -51,7 +51,10 @@ export async function buildWorld(gw: TestGateway, password: string): Promise<Wor
   const spareUser = await createUser(gw.prisma, { customers: [spareCustomer.id] });
   const principals = {} as World['principals'];
   for (const [name, user] of Object.entries(users)) {
-    principals[name as keyof World['principals']] = { email: user.email, accessToken: (await login(gw, user.email)).accessToken };
+    principals[name as keyof World['principals']] = {
+      email: user.email,
+      accessToken: (await login(gw, user.email)).accessToken,
+    };
   }
   const spareRefreshToken = (await login(gw, spareUser.email)).refreshToken;
   const superadmin = { authorization: `Bearer ${principals.superadmin.accessToken}` };
@@ -60,17 +63,35 @@ export async function buildWorld(gw: TestGateway, password: string): Promise<Wor
     method: 'POST',
     url: `/api/v2/tenants/${customer.id}/integrations/installed`,
     headers: superadmin,
-    payload: { integration: { id: 'CUSTOM' }, displayName: 'fuzz', inboundConfig: { authentication: { authType: 'WEBHOOK' } } },
+    payload: {
+      integration: { id: 'CUSTOM' },
+      displayName: 'fuzz',
+      inboundConfig: { authentication: { authType: 'WEBHOOK' } },
+    },
   });
   if (installed.statusCode !== 201) throw new Error(`install failed: ${installed.statusCode} ${installed.body}`);
   const integration = installed.json();
 
   const entityid = uniqueId('fz-host');
-  const published = await gw.inject({ method: 'POST', url: '/publish/allevents', headers: superadmin, payload: [event(customer.id, { entityid })] });
+  const published = await gw.inject({
+    method: 'POST',
+    url: '/publish/allevents',
+    headers: superadmin,
+    payload: [event(customer.id, { entityid })],
+  });
   if (published.statusCode !== 200) throw new Error(`publish failed: ${published.statusCode} ${published.body}`);
-  const alert = (await eventually(() => gw.prisma.alert.findFirst({ where: { envcustomerid: customer.id, entityid }, select: { id: true } }), Boolean, 20_000))!;
+  const alert = (await eventually(
+    () => gw.prisma.alert.findFirst({ where: { envcustomerid: customer.id, entityid }, select: { id: true } }),
+    Boolean,
+    20_000,
+  ))!;
   const ticketSysid = uniqueId('fz-sys');
-  const linked = await gw.inject({ method: 'PUT', url: `/api/v1/alerts/${alert.id}/ticket`, headers: superadmin, payload: { sysid: ticketSysid, number: 'INC0000001' } });
+  const linked = await gw.inject({
+    method: 'PUT',
+    url: `/api/v1/alerts/${alert.id}/ticket`,
+    headers: superadmin,
+    payload: { sysid: ticketSysid, number: 'INC0000001' },
+  });
   if (linked.statusCode !== 200) throw new Error(`ticket link failed: ${linked.statusCode} ${linked.body}`);
 
   return {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { Client } from 'pg';
+
 import { DEFAULTS, ensureDevSecrets } from '../../libs/config/src/defaults';
 import { defaultMigrationsDir, ensureDatabase, migrate } from '../../libs/database/src/migrations/migrate';
 
@@ -30,11 +32,14 @@ export default async function globalSetup(): Promise<void> {
   const admin = new Client({ connectionString: base.toString().replace(/\/[^/]*$/, '/postgres') });
   await admin.connect();
   try {
-    const old = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'sluice\\_test\\_%'
+    const old = await admin
+      .query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE 'sluice\\_test\\_%'
          AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '1 day'`,
-    ).catch(() => ({ rows: [] as { datname: string }[] }));
-    for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+      )
+      .catch(() => ({ rows: [] as { datname: string }[] }));
+    for (const { datname } of old.rows)
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
   } finally {
     await admin.end();
   }

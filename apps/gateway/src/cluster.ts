@@ -1,6 +1,9 @@
 import cluster from 'node:cluster';
-import { ensureDevSecrets, Environment, validateEnvironment } from '@sluice/config';
+
 import pino from 'pino';
+
+import type { Environment } from '@sluice/config';
+import { ensureDevSecrets, validateEnvironment } from '@sluice/config';
 
 const QUICK_EXIT_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;

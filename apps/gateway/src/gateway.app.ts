@@ -1,8 +1,11 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { Logger } from 'nestjs-pino';
+
+import type { SluiceConfig } from '@sluice/config';
+import { SLUICE_CONFIG } from '@sluice/config';
+
 import { GatewayModule } from './gateway.module';
 import { refuseWhileClosing } from './http/closing';
 import { configureHttp, createFastifyAdapter } from './http/configure-http';

@@ -1,7 +1,9 @@
 import { Module, RequestMethod } from '@nestjs/common';
+
 import { SluiceLoggerModule } from '@sluice/common';
 import { SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
+
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';

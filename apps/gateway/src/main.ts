@@ -1,7 +1,11 @@
 import 'reflect-metadata';
+
 import { setFlagsFromString } from 'node:v8';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
+import type { SluiceConfig } from '@sluice/config';
+import { SLUICE_CONFIG } from '@sluice/config';
 import { exitOnStartFailure } from '@sluice/database';
+
 import { runAsClusterPrimary } from './cluster';
 import { createGateway } from './gateway.app';
 

@@ -8,10 +8,11 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { DatabaseReachability } from '@sluice/database';
 import { Queues } from '@sluice/queue';
-import { Logger as PinoLogger } from 'nestjs-pino';
 
 /**
  * The worker's connections over its life. It starts whether or not PostgreSQL and Redis answer:

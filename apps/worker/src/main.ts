@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+
 import { exitOnStartFailure } from '@sluice/database';
+
 import { WorkerModule } from './worker.module';
 
 /**

@@ -1,10 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+
 import { SluiceLoggerModule } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig, SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
 import { QueuesModule, reportingWorkerClass, workerConnectionOptions, workerLockOptions } from '@sluice/queue';
+
 import { ConnectionsCheck } from './connections.check';
 import { EventsModule } from './events/events.module';
 import { HealthcheckModule } from './healthcheck/healthcheck.module';

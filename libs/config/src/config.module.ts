@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+
 import { configFromEnv } from './sluice-config';
 
 /** Injection token of the typed configuration. */

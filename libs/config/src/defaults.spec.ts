@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+
 import { SLUICE_CONFIG, SluiceConfigModule } from './config.module';
 import { DEFAULTS, ensureDevSecrets } from './defaults';
 import { configFromEnv } from './sluice-config';

@@ -1,5 +1,17 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
 import { DEFAULTS } from './defaults';
 
 const toBool = ({ value }: { value: unknown }) =>
@@ -13,118 +25,201 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 8080;
 
   @IsString()
   HOST = '0.0.0.0';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   GATEWAY_PROCESSES = 1;
 
   @IsString()
   DATABASE_URL: string = DEFAULTS.DATABASE_URL;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
-  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   DATABASE_CONNECT_TIMEOUT_MS = 5000;
 
   @IsString()
   REDIS_URL: string = DEFAULTS.REDIS_URL;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   REDIS_PREFIX: string = DEFAULTS.REDIS_PREFIX;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_SECRET?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SECRETS_KEY?: string;
 
-  @Type(() => Number) @IsInt() @Min(10) @Max(86_400)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
   ACCESS_TOKEN_TTL = 900;
 
-  @Type(() => Number) @IsInt() @Min(60) @Max(31_536_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
   REFRESH_TOKEN_TTL = 1_209_600;
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   COOKIE_SECURE?: boolean;
 
-  @Type(() => Number) @IsInt() @Min(1024) @Max(104_857_600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(104_857_600)
   BODY_LIMIT = 5 * 1024 * 1024;
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   NOTIFIER_ALLOW_PRIVATE_NETWORKS?: boolean;
 
-  @IsOptional() @IsEmail()
+  @IsOptional()
+  @IsEmail()
   ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString() @MinLength(8)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
   ADMIN_PASSWORD?: string;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   RATE_LIMIT_WINDOW = 60;
 
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   RATE_LIMIT_USER = 60_000;
 
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   RATE_LIMIT_CUSTOMER = 60_000;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
   LOGIN_MAX_FAILURES = 5;
 
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   LOGIN_MAX_FAILURES_PER_IP = 100;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   LOGIN_FAILURE_WINDOW = 900;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   LOGIN_MAX_DELAY = 60;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   LOGIN_FIRST_DELAY = 1;
 
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   QUEUE_MAX_BACKLOG = 100_000;
 
-  @Type(() => Number) @IsInt() @Min(50) @Max(60_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
   QUEUE_ADD_TIMEOUT_MS = 2000;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   RETRY_AFTER_SECONDS = 5;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
   ACCESS_CACHE_TTL = 5;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY = 8;
 
-  @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   WORKER_LOCK_MS = 6000;
 
-  @Type(() => Number) @IsInt() @Min(5) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
   MAINTENANCE_INTERVAL = 60;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(600_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
   NOTIFIER_RETRY_BASE_MS = 2000;
 
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   RETENTION_EVENTS_DAYS = 30;
 
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   RETENTION_METRICS_DAYS = 30;
 
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   RETENTION_HISTORY_DAYS = 90;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   LOG_REQUESTS?: boolean;
 }
 

@@ -1,5 +1,5 @@
+export * from './config.module';
 export * from './defaults';
 export * from './environment';
 export * from './password-hashing';
 export * from './sluice-config';
-export * from './config.module';

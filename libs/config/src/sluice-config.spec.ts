@@ -33,19 +33,37 @@ describe('configuration', () => {
     expect(() => config({ NODE_ENV: 'production', SECRETS_KEY: KEY })).toThrow(/JWT_SECRET/);
     expect(() => config({ NODE_ENV: 'production', JWT_SECRET: 'short', SECRETS_KEY: KEY })).toThrow(/JWT_SECRET/);
     expect(() => config({ NODE_ENV: 'production', JWT_SECRET: STRONG })).toThrow(/SECRETS_KEY/);
-    expect(() => config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: 'dG9vIHNob3J0' })).toThrow(/32 bytes/);
+    expect(() => config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: 'dG9vIHNob3J0' })).toThrow(
+      /32 bytes/,
+    );
   });
 
   it('secures cookies and closes private notifier targets by default in production', () => {
     const c = config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: KEY });
-    expect(c).toMatchObject({ production: true, cookieSecure: true, notifierAllowPrivateNetworks: false, warnings: [] });
-    expect(config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: KEY, COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+    expect(c).toMatchObject({
+      production: true,
+      cookieSecure: true,
+      notifierAllowPrivateNetworks: false,
+      warnings: [],
+    });
+    expect(
+      config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: KEY, COOKIE_SECURE: 'false' }).cookieSecure,
+    ).toBe(false);
   });
 
   it('brakes password logins by default: 5 failures per account, 100 per address, in 15 minutes, waits from 1 s up to 60 s', () => {
-    expect(config({}).loginThrottle).toEqual({ maxFailures: 5, maxFailuresPerIp: 100, windowSeconds: 900, firstDelaySeconds: 1, maxDelaySeconds: 60 });
+    expect(config({}).loginThrottle).toEqual({
+      maxFailures: 5,
+      maxFailuresPerIp: 100,
+      windowSeconds: 900,
+      firstDelaySeconds: 1,
+      maxDelaySeconds: 60,
+    });
     expect(config({ LOGIN_FIRST_DELAY: '5' }).loginThrottle.firstDelaySeconds).toBe(5);
-    expect(config({ LOGIN_MAX_FAILURES: '0', LOGIN_MAX_FAILURES_PER_IP: '0' }).loginThrottle).toMatchObject({ maxFailures: 0, maxFailuresPerIp: 0 });
+    expect(config({ LOGIN_MAX_FAILURES: '0', LOGIN_MAX_FAILURES_PER_IP: '0' }).loginThrottle).toMatchObject({
+      maxFailures: 0,
+      maxFailuresPerIp: 0,
+    });
     expect(() => config({ LOGIN_MAX_DELAY: '0' })).toThrow(/LOGIN_MAX_DELAY/);
     expect(() => config({ LOGIN_FIRST_DELAY: '0' })).toThrow(/LOGIN_FIRST_DELAY/);
     expect(() => config({ LOGIN_FAILURE_WINDOW: 'soon' })).toThrow(/LOGIN_FAILURE_WINDOW/);

@@ -1,5 +1,6 @@
 import { ensureDevSecrets, MIN_JWT_SECRET_LENGTH } from './defaults';
-import { Environment, validateEnvironment } from './environment';
+import type { Environment } from './environment';
+import { validateEnvironment } from './environment';
 
 /** Typed, derived settings: what the code reads instead of raw environment strings. */
 export interface SluiceConfig {
@@ -29,7 +30,13 @@ export interface SluiceConfig {
    * gets `maxFailuresPerIp` failures. Failures are forgotten `windowSeconds` after the last one
    * (per address: after its first); a success clears the account's. 0 turns a limit off.
    */
-  loginThrottle: { maxFailures: number; maxFailuresPerIp: number; windowSeconds: number; firstDelaySeconds: number; maxDelaySeconds: number };
+  loginThrottle: {
+    maxFailures: number;
+    maxFailuresPerIp: number;
+    windowSeconds: number;
+    firstDelaySeconds: number;
+    maxDelaySeconds: number;
+  };
   queue: { maxBacklog: number; addTimeoutMs: number; retryAfterSeconds: number };
   accessCacheTtlSeconds: number;
   workerConcurrency: number;
@@ -80,7 +87,11 @@ export function buildConfig(env: Environment): SluiceConfig {
     notifierAllowPrivateNetworks: env.NOTIFIER_ALLOW_PRIVATE_NETWORKS ?? !production,
     notifierRetryBaseMs: env.NOTIFIER_RETRY_BASE_MS,
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
-    rateLimit: { windowSeconds: env.RATE_LIMIT_WINDOW, perUser: env.RATE_LIMIT_USER, perCustomer: env.RATE_LIMIT_CUSTOMER },
+    rateLimit: {
+      windowSeconds: env.RATE_LIMIT_WINDOW,
+      perUser: env.RATE_LIMIT_USER,
+      perCustomer: env.RATE_LIMIT_CUSTOMER,
+    },
     loginThrottle: {
       maxFailures: env.LOGIN_MAX_FAILURES,
       maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
@@ -97,7 +108,11 @@ export function buildConfig(env: Environment): SluiceConfig {
     workerConcurrency: env.WORKER_CONCURRENCY,
     workerLockMs: env.WORKER_LOCK_MS,
     maintenanceIntervalSeconds: env.MAINTENANCE_INTERVAL,
-    retentionDays: { events: env.RETENTION_EVENTS_DAYS, metrics: env.RETENTION_METRICS_DAYS, history: env.RETENTION_HISTORY_DAYS },
+    retentionDays: {
+      events: env.RETENTION_EVENTS_DAYS,
+      metrics: env.RETENTION_METRICS_DAYS,
+      history: env.RETENTION_HISTORY_DAYS,
+    },
     logLevel: env.LOG_LEVEL,
     logRequests: env.LOG_REQUESTS ?? true,
     warnings,

@@ -18,7 +18,16 @@ describe('bulkInsert', () => {
   });
 
   it('builds one parameter array per column', () => {
-    expect(spec.values([{ a: 'x', n: 1 }, { a: 'y', n: 2 }])).toEqual([['x', 'y'], [1, 2], [2, 4]]);
+    expect(
+      spec.values([
+        { a: 'x', n: 1 },
+        { a: 'y', n: 2 },
+      ]),
+    ).toEqual([
+      ['x', 'y'],
+      [1, 2],
+      [2, 4],
+    ]);
     expect(spec.values([])).toEqual([[], [], []]);
   });
 });

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import Redis from 'ioredis';
 import { Client, Pool } from 'pg';
+
 import { freePort } from '../../../test/helpers/redis-process';
 import { isConnectionError, redactUrl, unreachableMessage } from './connection-errors';
 import { PrismaClient } from './generated/prisma/client';
@@ -49,7 +50,11 @@ describe('isConnectionError', () => {
   });
 
   it('knows an unreachable Redis', async () => {
-    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     let socketError: unknown;
     redis.on('error', (err) => (socketError = err));
     const rejected = await catchError(() => redis.connect());
@@ -78,7 +83,9 @@ describe('isConnectionError', () => {
   it('says where, why and what to do, without the password', async () => {
     const err = await catchError(() => new Pool({ connectionString: closed }).query('SELECT 1'));
     const line = unreachableMessage('PostgreSQL', closed, err);
-    expect(line).toMatch(/^PostgreSQL at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sluice is unreachable \(connect ECONNREFUSED .*\): start PostgreSQL or set DATABASE_URL$/);
+    expect(line).toMatch(
+      /^PostgreSQL at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sluice is unreachable \(connect ECONNREFUSED .*\): start PostgreSQL or set DATABASE_URL$/,
+    );
     expect(line).not.toContain('secret');
     expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
   });

@@ -46,7 +46,16 @@ function isConnectionSqlState(code: string): boolean {
   return /^08[0-9A-Z]{3}$/.test(code) || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300';
 }
 
-type ErrorLike = { code?: unknown; kind?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown; meta?: unknown; driverAdapterError?: unknown };
+type ErrorLike = {
+  code?: unknown;
+  kind?: unknown;
+  name?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+  meta?: unknown;
+  driverAdapterError?: unknown;
+};
 
 /** Tests `err` and what it wraps: `cause`, an AggregateError's `errors`, Prisma's `meta.driverAdapterError`. */
 function someInChain(err: unknown, test: (e: ErrorLike) => boolean, depth = 0): boolean {

@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { Pool } from 'pg';
+
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import { isConnectionError, ServiceUnreachableError } from './connection-errors';
 import { createPool, DatabaseReachability, PG_POOL } from './pg-pool';
 import { PrismaService } from './prisma.service';
@@ -21,7 +23,11 @@ function poolProvider(options: DatabaseModuleOptions): Provider {
     // Connecting here, before any lifecycle hook runs, stops a process whose database is wrong
     // (missing, refusing its credentials) before it starts taking work.
     useFactory: async (config: SluiceConfig) => {
-      const pool = createPool({ url: config.databaseUrl, max: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
+      const pool = createPool({
+        url: config.databaseUrl,
+        max: config.databasePoolSize,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+      });
       try {
         await pool.query('SELECT 1');
       } catch (err) {
@@ -34,7 +40,11 @@ function poolProvider(options: DatabaseModuleOptions): Provider {
   };
 }
 
-const reachability: Provider = { provide: DatabaseReachability, inject: [PG_POOL], useFactory: (pool: Pool) => new DatabaseReachability(pool) };
+const reachability: Provider = {
+  provide: DatabaseReachability,
+  inject: [PG_POOL],
+  useFactory: (pool: Pool) => new DatabaseReachability(pool),
+};
 
 /**
  * The process's pool, Prisma over it, and the reachability probe. Imported as is, it refuses to

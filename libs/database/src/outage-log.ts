@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { errorSummary, redactUrl, Service } from './connection-errors';
+
+import type { Service } from './connection-errors';
+import { errorSummary, redactUrl } from './connection-errors';
 
 /**
  * Connection errors as an operator wants them: one structured warn line when a server becomes

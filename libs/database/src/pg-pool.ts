@@ -1,6 +1,9 @@
-import { Client, ClientConfig, Pool, PoolClient, QueryConfig } from 'pg';
+import type { ClientConfig, PoolClient, QueryConfig } from 'pg';
+import { Client, Pool } from 'pg';
+
 import { isConnectionError } from './connection-errors';
-import { OutageLog, outageLog } from './outage-log';
+import type { OutageLog } from './outage-log';
+import { outageLog } from './outage-log';
 
 /** Injection token of the process's one node-postgres pool, shared by Prisma and the bulk writers. */
 export const PG_POOL = Symbol('PG_POOL');
@@ -26,7 +29,7 @@ export function createPool(settings: PoolSettings): Pool {
     connectionString: settings.url,
     max: settings.max,
     connectionTimeoutMillis: settings.connectTimeoutMs,
-    Client: reportingClient(outage) as never,
+    Client: reportingClient(outage),
   });
   pool.on('error', () => undefined); // already reported by the client's own listener
   return pool;

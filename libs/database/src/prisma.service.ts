@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+
 import { PrismaClient } from './generated/prisma/client';
 import { PG_POOL } from './pg-pool';
 

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+
 import { isConnectionError, ServiceUnreachableError } from './connection-errors';
 
 /**

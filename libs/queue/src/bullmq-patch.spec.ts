@@ -6,14 +6,25 @@ import { RedisQueueBackend } from 'bullmq';
  */
 describe('bullmq patch: moveToFinished', () => {
   const finish = (result: unknown) =>
-    (RedisQueueBackend.prototype as unknown as { moveToFinished(id: string, args: unknown[]): Promise<unknown> }).moveToFinished.call(
-      { queue: { client: Promise.resolve({}) }, execCommand: async () => result, finishedErrors: (e: { code: number }) => new Error(`code ${e.code}`) },
+    (
+      RedisQueueBackend.prototype as unknown as { moveToFinished(id: string, args: unknown[]): Promise<unknown> }
+    ).moveToFinished.call(
+      {
+        queue: { client: Promise.resolve({}) },
+        execCommand: async () => result,
+        finishedErrors: (e: { code: number }) => new Error(`code ${e.code}`),
+      },
       'job-1',
       [],
     );
 
   it('returns the next job without converting its raw data to a string', async () => {
-    const raw: unknown[] = [['name', 'events', 'data', '{"records":[]}', 'opts', '{}', 'timestamp', '1'], 'job-2', 0, 0];
+    const raw: unknown[] = [
+      ['name', 'events', 'data', '{"records":[]}', 'opts', '{}', 'timestamp', '1'],
+      'job-2',
+      0,
+      0,
+    ];
     Object.defineProperty(raw, 'toString', {
       value: () => {
         throw new Error('next job data converted to a string');

@@ -1,4 +1,5 @@
 import { EntityRecord, EventRecord, HeartbeatRecord, MetricRecord, ServiceRecord } from '@sluice/contracts';
+
 import { QueueName } from './queue-names';
 import type { PublishQueue, RecordOf } from './queue-registry';
 

@@ -1,9 +1,11 @@
 import { EventRecord, HeartbeatRecord, MetricRecord } from '@sluice/contracts';
+
 import { DEFAULT_JOB_OPTIONS, NOTIFICATION_JOB_OPTIONS } from './job-options';
 import { MaintenanceJobName, NotificationJobName } from './job-payloads';
 import { PUBLISH_TOPICS } from './publish-topics';
 import { QueueName } from './queue-names';
-import { assertOneProcessorPerQueue, JobNameOf, JobOf, QUEUES } from './queue-registry';
+import type { JobNameOf, JobOf } from './queue-registry';
+import { assertOneProcessorPerQueue, QUEUES } from './queue-registry';
 
 const every = Object.values(QueueName).map((queue) => ({ queue, name: `${queue}-processor` }));
 

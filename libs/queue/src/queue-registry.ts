@@ -1,5 +1,7 @@
-import type { EntityRecord, EventRecord, HeartbeatRecord, MetricRecord, ServiceRecord } from '@sluice/contracts';
 import type { Job, JobsOptions } from 'bullmq';
+
+import type { EntityRecord, EventRecord, HeartbeatRecord, MetricRecord, ServiceRecord } from '@sluice/contracts';
+
 import { DEFAULT_JOB_OPTIONS, MAINTENANCE_JOB_OPTIONS, NOTIFICATION_JOB_OPTIONS } from './job-options';
 import type {
   ItsmUpdateJob,

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import { Queues } from './queues.provider';
 import { producerConnection, workerConnection } from './redis-connection';
 

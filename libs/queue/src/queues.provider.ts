@@ -1,8 +1,10 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { QueueName } from './queue-names';
-import { JobNameOf, JobOf, QUEUES } from './queue-registry';
+
+import type { QueueName } from './queue-names';
+import type { JobNameOf, JobOf } from './queue-registry';
+import { QUEUES } from './queue-registry';
 import { reportRedisErrors } from './redis-connection';
 
 /** A queue whose `add` takes only its own payload and job names. */

@@ -1,8 +1,12 @@
 import type { EventEmitter } from 'node:events';
+
 import { Logger } from '@nestjs/common';
+import type { ConnectionOptions, Processor, WorkerOptions } from 'bullmq';
+import { Worker } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import Redis from 'ioredis';
+
 import { errorSummary, isConnectionError, outageLog } from '@sluice/database';
-import { ConnectionOptions, Processor, Worker, WorkerOptions } from 'bullmq';
-import Redis, { RedisOptions } from 'ioredis';
 
 const logger = new Logger('Redis');
 

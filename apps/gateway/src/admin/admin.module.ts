@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { PersistenceModule } from '../persistence/persistence.module';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { CustomersController } from './customers.controller';

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import { PasswordService } from '../auth/password.service';
 import { UserRepository } from '../persistence/user.repository';
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Errors } from '@sluice/common';
+
 import { AccessCache } from '../auth/access-cache.service';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { PageQueryDto } from '../http/page-query.dto';

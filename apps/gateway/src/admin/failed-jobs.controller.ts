@@ -1,15 +1,18 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+
 import { Errors } from '@sluice/common';
 import { QueueName } from '@sluice/queue';
-import { IsIn, IsOptional } from 'class-validator';
+
 import { Authenticated } from '../auth/authenticated.decorator';
 import { PageQueryDto } from '../http/page-query.dto';
 import { FAILED_JOB_QUEUES, FailedJobsService } from '../queue/failed-jobs.service';
 
 class FailedJobsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: FAILED_JOB_QUEUES })
-  @IsOptional() @IsIn(FAILED_JOB_QUEUES, { message: `queue must be one of ${FAILED_JOB_QUEUES.join(', ')}` })
+  @IsOptional()
+  @IsIn(FAILED_JOB_QUEUES, { message: `queue must be one of ${FAILED_JOB_QUEUES.join(', ')}` })
   queue?: QueueName;
 }
 

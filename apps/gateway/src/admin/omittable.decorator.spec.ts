@@ -1,12 +1,16 @@
-import { IsBoolean, IsString, MinLength, validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
+import { IsBoolean, IsString, MinLength, validate } from 'class-validator';
+
 import { Omittable } from './omittable.decorator';
 
 class Patch {
-  @Omittable() @IsString() @MinLength(1)
+  @Omittable()
+  @IsString()
+  @MinLength(1)
   name?: string;
 
-  @Omittable() @IsBoolean()
+  @Omittable()
+  @IsBoolean()
   active?: boolean;
 }
 
@@ -21,7 +25,10 @@ describe('Omittable', () => {
   it('refuses null with its one message, not the type checks of the field', async () => {
     expect(await errorsOf({ name: null, active: null })).toEqual([
       { property: 'name', constraints: { notNull: 'name must not be null (leave it out to keep the current value)' } },
-      { property: 'active', constraints: { notNull: 'active must not be null (leave it out to keep the current value)' } },
+      {
+        property: 'active',
+        constraints: { notNull: 'active must not be null (leave it out to keep the current value)' },
+      },
     ]);
   });
 

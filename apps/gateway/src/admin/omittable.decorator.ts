@@ -13,7 +13,12 @@ export function Omittable(): PropertyDecorator {
   return (target, key) => {
     const propertyName = String(key);
     for (const m of getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false)) {
-      if (m.target !== target.constructor || m.propertyName !== propertyName || m.type !== ValidationTypes.CUSTOM_VALIDATION) continue;
+      if (
+        m.target !== target.constructor ||
+        m.propertyName !== propertyName ||
+        m.type !== ValidationTypes.CUSTOM_VALIDATION
+      )
+        continue;
       const own = m.validateIf;
       m.validateIf = (object, value) => value !== null && (own ? own(object, value) : true);
     }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+
 import { Errors } from '@sluice/common';
+
 import { AccessCache } from '../auth/access-cache.service';
 import { PasswordService } from '../auth/password.service';
 import { RefreshTokenService } from '../auth/refresh-token.service';
@@ -50,7 +52,8 @@ export class UsersService {
     const changes = { name: dto.name, type: dto.type, isAdmin: dto.isAdmin, disabled: dto.disabled, passwordHash };
     const user = await this.users.update(id, changes, customers);
     // A new password or a disabled account ends every session the user had.
-    if (dto.password || dto.disabled) await this.refreshTokens.revokeUser(id, dto.password ? 'password changed' : 'disabled');
+    if (dto.password || dto.disabled)
+      await this.refreshTokens.revokeUser(id, dto.password ? 'password changed' : 'disabled');
     this.access.forgetUser(id);
     return userView(user);
   }

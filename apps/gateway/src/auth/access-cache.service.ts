@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { isConnectionError } from '@sluice/database';
+
 import { CustomerRepository } from '../persistence/customer.repository';
 import { TokenRepository } from '../persistence/token.repository';
 import { UserRepository } from '../persistence/user.repository';

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+
 import type { Principal } from './principal';
 import { RequestAuthenticator } from './request-authenticator.service';
 

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import { TtlCache } from './ttl-cache';
 
 export interface AccessClaims {
@@ -52,7 +54,8 @@ export class AccessTokenService {
       });
       if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string') return undefined;
       const { exp, iat } = payload;
-      if (typeof exp !== 'number' || typeof iat !== 'number' || !(iat <= Date.now() / 1000 + CLOCK_SKEW_SECONDS)) return undefined;
+      if (typeof exp !== 'number' || typeof iat !== 'number' || !(iat <= Date.now() / 1000 + CLOCK_SKEW_SECONDS))
+        return undefined;
       const claims = { sub: payload.sub, fam: payload.fam };
       this.verified.set(token, claims, exp * 1000 - Date.now());
       return claims;

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+
 import { PersistenceModule } from '../persistence/persistence.module';
 import { AccessCache } from './access-cache.service';
 import { AccessTokenGuard } from './access-token.guard';

@@ -1,5 +1,7 @@
-import { applyDecorators, CanActivate, Type, UseGuards } from '@nestjs/common';
+import type { CanActivate, Type } from '@nestjs/common';
+import { applyDecorators, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiCookieAuth } from '@nestjs/swagger';
+
 import { AccessTokenGuard } from './access-token.guard';
 import { ApiUserGuard, SuperadminGuard } from './role.guards';
 import { TenantAdminGuard } from './tenant-admin.guard';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
+
 import { UserRepository } from '../persistence/user.repository';
 import { LoginThrottle } from '../rate-limit/login-throttle.service';
 import { AccessCache } from './access-cache.service';

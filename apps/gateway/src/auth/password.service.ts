@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PASSWORD_HASHING as OPTIONS } from '@sluice/config';
 import * as argon2 from 'argon2';
+
+import { PASSWORD_HASHING as OPTIONS } from '@sluice/config';
 
 @Injectable()
 export class PasswordService {

@@ -1,5 +1,8 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { createParamDecorator } from '@nestjs/common';
+
 import { Errors } from '@sluice/common';
+
 import type { CustomerScope, Scoped } from '../persistence/customer-scope';
 
 /** Who is calling, as every guard and handler after authentication sees it. */

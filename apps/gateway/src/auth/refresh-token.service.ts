@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
+
 import { sha256Hex } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import { TokenRepository } from '../persistence/token.repository';
 import { AccessCache } from './access-cache.service';
 

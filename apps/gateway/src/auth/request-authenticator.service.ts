@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Errors } from '@sluice/common';
 import type { FastifyRequest } from 'fastify';
+
+import { Errors } from '@sluice/common';
+
 import { AccessCache } from './access-cache.service';
 import { AccessTokenService } from './access-token.service';
 import type { Principal } from './principal';

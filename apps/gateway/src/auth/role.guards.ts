@@ -1,5 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+
 import { Errors } from '@sluice/common';
+
 import { assertApiUser, Principal } from './principal';
 
 const principalOf = (context: ExecutionContext): Principal => context.switchToHttp().getRequest().user;

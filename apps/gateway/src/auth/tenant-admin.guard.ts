@@ -1,5 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+
 import { Errors } from '@sluice/common';
+
 import { CustomerRepository } from '../persistence/customer.repository';
 import { assertApiUser, mayUseCustomer, Principal } from './principal';
 

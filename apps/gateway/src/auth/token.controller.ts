@@ -1,8 +1,19 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBasicAuth,
+  ApiBody,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
 import { Errors, Messages } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+
 import { AccessCache } from './access-cache.service';
 import { AccessTokenService } from './access-token.service';
 import { TokenLoginGuard } from './basic-auth.guard';
@@ -29,10 +40,17 @@ export class TokenController {
   @HttpCode(200)
   @UseGuards(TokenLoginGuard)
   @ApiBasicAuth()
-  @ApiOperation({ summary: 'Log in with HTTP Basic email:password; returns access and refresh tokens (body and cookies)' })
-  @ApiOkResponse({ description: '{"status_code": 200, "data": {email, name, is_superadmin, access_token, refresh_token}}' })
+  @ApiOperation({
+    summary: 'Log in with HTTP Basic email:password; returns access and refresh tokens (body and cookies)',
+  })
+  @ApiOkResponse({
+    description: '{"status_code": 200, "data": {email, name, is_superadmin, access_token, refresh_token}}',
+  })
   @ApiUnauthorizedResponse({ description: '{"detail": "Invalid username/password"}' })
-  @ApiTooManyRequestsResponse({ description: '{"message": "Too many requests"} with Retry-After: too many failed logins of this account or address (README, login throttling)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      '{"message": "Too many requests"} with Retry-After: too many failed logins of this account or address (README, login throttling)',
+  })
   async login(@CurrentUser() user: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const { familyId, refreshToken } = await this.refreshTokens.startFamily(user.id);
     return this.issue(user, familyId, refreshToken, reply);
@@ -71,7 +89,11 @@ export class TokenController {
     const accessToken = this.accessTokens.sign({ sub: user.id, fam: familyId });
     const flags = this.cookieFlags();
     reply.setCookie(ACCESS_COOKIE, accessToken, { ...flags, path: '/', maxAge: this.config.accessTokenTtl });
-    reply.setCookie(REFRESH_COOKIE, refreshToken, { ...flags, path: REFRESH_COOKIE_PATH, maxAge: this.config.refreshTokenTtl });
+    reply.setCookie(REFRESH_COOKIE, refreshToken, {
+      ...flags,
+      path: REFRESH_COOKIE_PATH,
+      maxAge: this.config.refreshTokenTtl,
+    });
     return {
       status_code: 200,
       data: {

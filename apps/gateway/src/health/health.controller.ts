@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+
 import { QueueProducer } from '../queue/queue-producer.service';
 import { PostgresIndicator } from './postgres.indicator';
 

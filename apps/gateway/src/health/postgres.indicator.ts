@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaHealthIndicator } from '@nestjs/terminus';
+
 import { PrismaService } from '@sluice/database';
 
 /** Readiness of PostgreSQL: a ping through Prisma, bounded by `timeout` ms. */

@@ -1,8 +1,14 @@
 import { PassThrough } from 'node:stream';
-import { ContractError } from '@sluice/common';
+
+import type { ContractError } from '@sluice/common';
+
 import { DRAIN_LIMIT, readBody } from './body-reader';
 
-const status = (p: Promise<unknown>) => p.then(() => 200, (err: ContractError) => err.getStatus());
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (err: ContractError) => err.getStatus(),
+  );
 
 describe('readBody', () => {
   it('gives the bytes of a body within the limit', async () => {
@@ -37,7 +43,9 @@ describe('readBody', () => {
     const short = new PassThrough();
     const read = readBody(short, '10', 100);
     short.end(Buffer.from('abc'));
-    await expect(read).rejects.toMatchObject({ body: { errors: [{ error: 'body has 3 bytes where Content-Length says 10' }] } });
+    await expect(read).rejects.toMatchObject({
+      body: { errors: [{ error: 'body has 3 bytes where Content-Length says 10' }] },
+    });
     const cut = new PassThrough();
     const cutRead = status(readBody(cut, undefined, 100));
     cut.destroy(new Error('aborted'));

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+
 import { Errors } from '@sluice/common';
 
 /**
@@ -35,12 +36,17 @@ export function readBody(stream: Readable, contentLengthHeader: string | undefin
     const onEnd = () => {
       if (received > limit) return settle(Errors.payloadTooLarge());
       if (declared !== undefined && received !== declared) {
-        return settle(Errors.invalidPayload([{ index: 0, field: '', error: `body has ${received} bytes where Content-Length says ${declared}` }]));
+        return settle(
+          Errors.invalidPayload([
+            { index: 0, field: '', error: `body has ${received} bytes where Content-Length says ${declared}` },
+          ]),
+        );
       }
       settle(undefined, Buffer.concat(chunks, received));
     };
     // The client went away mid-body: nobody reads this answer, but the request must end.
-    const onError = () => settle(Errors.invalidPayload([{ index: 0, field: '', error: 'the body was cut off before its end' }]));
+    const onError = () =>
+      settle(Errors.invalidPayload([{ index: 0, field: '', error: 'the body was cut off before its end' }]));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);

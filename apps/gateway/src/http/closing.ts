@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { Errors } from '@sluice/common';
 import type { FastifyInstance } from 'fastify';
+
+import { Errors } from '@sluice/common';
+
 import { sendContractError } from './contract-exception.filter';
 
 /**

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
 import fastifyCookie from '@fastify/cookie';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+
+import type { SluiceConfig } from '@sluice/config';
+import { SLUICE_CONFIG } from '@sluice/config';
+
 import { readBody } from './body-reader';
 import { ContractExceptionFilter } from './contract-exception.filter';
 import { JsonBodyInterceptor } from './json-body.interceptor';

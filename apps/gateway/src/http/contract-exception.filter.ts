@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { isConnectionError } from '@sluice/database';
 import type { FastifyReply } from 'fastify';
+
 import { ContractError, ErrorBody, Errors, Messages } from '@sluice/common';
+import { isConnectionError } from '@sluice/database';
 
 /**
  * Retry-After of a 503 for an unreachable PostgreSQL or Redis: the app's RETRY_AFTER_SECONDS,
@@ -27,13 +28,20 @@ export class ContractExceptionFilter implements ExceptionFilter {
  * Answers a request with the contract's rendering of an error; 500s are logged with their stack.
  * A 503 is not: it is an outage (reported once by the server's OutageLog) or an overload.
  */
-export function sendContractError(reply: FastifyReply, exception: unknown, logger: Pick<Logger, 'error'>): FastifyReply {
+export function sendContractError(
+  reply: FastifyReply,
+  exception: unknown,
+  logger: Pick<Logger, 'error'>,
+): FastifyReply {
   const { status, body, headers } = toContractResponse(exception, retryAfterOf(reply));
   if (status >= 500 && status !== 503) logger.error(exception instanceof Error ? exception.stack : String(exception));
   return reply.headers(headers).status(status).send(body);
 }
 
-function toContractResponse(exception: unknown, retryAfterSeconds: number): { status: number; body: ErrorBody; headers: Record<string, string> } {
+function toContractResponse(
+  exception: unknown,
+  retryAfterSeconds: number,
+): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (exception instanceof ContractError) {
     return { status: exception.getStatus(), body: exception.body, headers: exception.headers };
   }
@@ -44,16 +52,24 @@ function toContractResponse(exception: unknown, retryAfterSeconds: number): { st
   // reach Nest's filters as HttpExceptions, and plain Fastify routes as Fastify errors with a
   // statusCode; both carry Fastify's wording, and the contract fixes ours.
   const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
-  if (exception instanceof HttpException || (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500)) {
+  if (
+    exception instanceof HttpException ||
+    (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500)
+  ) {
     const status = exception instanceof HttpException ? exception.getStatus() : (fastifyStatus as number);
     if (status === 413) return { status, body: { message: Messages.payloadTooLarge }, headers: {} };
     const res = exception instanceof HttpException ? exception.getResponse() : (exception as Error).message;
-    const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? (exception as Error).message);
+    const message =
+      typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? (exception as Error).message);
     if (status === 400) {
-      return { status, body: { message: Messages.invalidPayload, errors: [{ index: 0, field: '', error: message }] }, headers: {} };
+      return {
+        status,
+        body: { message: Messages.invalidPayload, errors: [{ index: 0, field: '', error: message }] },
+        headers: {},
+      };
     }
     // Other bodies (a 404's, a failed readiness check's details) keep their fields.
-    return { status, body: typeof res === 'object' ? { ...(res as object), message } : { message }, headers: {} };
+    return { status, body: typeof res === 'object' ? { ...res, message } : { message }, headers: {} };
   }
   // PostgreSQL or Redis unreachable: the request was fine, a retry will succeed.
   if (isConnectionError(exception)) return toContractResponse(Errors.unavailable(retryAfterSeconds), retryAfterSeconds);

@@ -1,7 +1,9 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { FastifyRequest } from 'fastify';
 import { from, Observable, switchMap } from 'rxjs';
+
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import { parseRawBody, RawBody } from './raw-body';
 
 /**

@@ -13,7 +13,10 @@ function nested(levels: number): unknown {
 describe('checkJson', () => {
   it('takes a body exactly MAX_JSON_DEPTH deep, refuses one level more', () => {
     expect(checkJson(nested(MAX_JSON_DEPTH), true)).toEqual({ errors: [], total: 0 });
-    expect(checkJson(nested(MAX_JSON_DEPTH + 1), true)).toEqual({ errors: [{ index: 0, field: 'a', error: TOO_DEEP }], total: 1 });
+    expect(checkJson(nested(MAX_JSON_DEPTH + 1), true)).toEqual({
+      errors: [{ index: 0, field: 'a', error: TOO_DEEP }],
+      total: 1,
+    });
   });
 
   it('counts the batch array as a level and names the record and its field', () => {
@@ -28,7 +31,9 @@ describe('checkJson', () => {
   });
 
   it('finds prototype-poisoning keys at any place, whatever checkText says', () => {
-    const body = JSON.parse('{"a": [{"__proto__": {"x": 1}}], "b": {"constructor": {"prototype": {}}}, "c": {"constructor": "fine"}}');
+    const body = JSON.parse(
+      '{"a": [{"__proto__": {"x": 1}}], "b": {"constructor": {"prototype": {}}}, "c": {"constructor": "fine"}}',
+    );
     expect(checkJson(body, false)).toEqual({
       errors: [
         { index: 0, field: 'a[0].__proto__', error: 'field name __proto__ is not allowed' },
@@ -36,7 +41,9 @@ describe('checkJson', () => {
       ],
       total: 2,
     });
-    expect(checkJson(JSON.parse('{"__proto__": 1}'), false).errors).toEqual([{ index: 0, field: '__proto__', error: 'field name __proto__ is not allowed' }]);
+    expect(checkJson(JSON.parse('{"__proto__": 1}'), false).errors).toEqual([
+      { index: 0, field: '__proto__', error: 'field name __proto__ is not allowed' },
+    ]);
   });
 
   it('with checkText, names every unstorable string and key in document order', () => {

@@ -1,4 +1,6 @@
-import { FieldError, MAX_LISTED_ERRORS } from '@sluice/common';
+import type { FieldError } from '@sluice/common';
+import { MAX_LISTED_ERRORS } from '@sluice/common';
+
 import { isStorable, UNSTORABLE_ERROR } from './storable-text';
 
 /**
@@ -47,14 +49,24 @@ export function checkJson(body: unknown, checkText: boolean): JsonCheck {
   const records = Array.isArray(body) ? body : [body];
   const recordDepth = Array.isArray(body) ? 2 : 1;
   const stack: Frame[] = [];
-  const enter = (node: Record<string, unknown> | unknown[], index: number, depth: number, path: string, top: string) => {
+  const enter = (
+    node: Record<string, unknown> | unknown[],
+    index: number,
+    depth: number,
+    path: string,
+    top: string,
+  ) => {
     if (!Array.isArray(node)) {
       if (Object.hasOwn(node, '__proto__')) {
         report(() => ({ index, field: join(path, '__proto__'), error: 'field name __proto__ is not allowed' }));
       }
       const ctor = node.constructor;
       if (Object.hasOwn(node, 'constructor') && isContainer(ctor) && Object.hasOwn(ctor, 'prototype')) {
-        report(() => ({ index, field: join(path, 'constructor.prototype'), error: 'field name prototype inside constructor is not allowed' }));
+        report(() => ({
+          index,
+          field: join(path, 'constructor.prototype'),
+          error: 'field name prototype inside constructor is not allowed',
+        }));
       }
     }
     stack.push({ node, keys: Array.isArray(node) ? undefined : Object.keys(node), next: 0, depth, path, top });
@@ -63,7 +75,8 @@ export function checkJson(body: unknown, checkText: boolean): JsonCheck {
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     if (!isContainer(record)) {
-      if (checkText && typeof record === 'string' && !isStorable(record)) report(() => ({ index, field: '', error: `value ${UNSTORABLE_ERROR}` }));
+      if (checkText && typeof record === 'string' && !isStorable(record))
+        report(() => ({ index, field: '', error: `value ${UNSTORABLE_ERROR}` }));
       continue;
     }
     enter(record, index, recordDepth, '', '');
@@ -78,7 +91,8 @@ export function checkJson(body: unknown, checkText: boolean): JsonCheck {
       const key = keys?.[i];
       const value = key === undefined ? (node as unknown[])[i] : (node as Record<string, unknown>)[key];
       const path = () => (key === undefined ? `${frame.path}[${i}]` : join(frame.path, key));
-      if (checkText && key !== undefined && !isStorable(key)) report(() => ({ index, field: path(), error: `field name ${UNSTORABLE_ERROR}` }));
+      if (checkText && key !== undefined && !isStorable(key))
+        report(() => ({ index, field: path(), error: `field name ${UNSTORABLE_ERROR}` }));
       if (isContainer(value)) {
         const childPath = path();
         const top = frame.top || childPath;

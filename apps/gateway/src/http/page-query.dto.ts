@@ -12,11 +12,19 @@ const MAX_PAGE_NUM = 1_000_000_000;
 /** Paging of seed 002: 1-based `pageNum`, `itemsPerPage` up to 500. */
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE_NUM })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_NUM)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_NUM)
   pageNum = 1;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_ITEMS_PER_PAGE })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ITEMS_PER_PAGE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ITEMS_PER_PAGE)
   itemsPerPage = 100;
 }
 

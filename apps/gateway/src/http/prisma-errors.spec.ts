@@ -1,4 +1,6 @@
-import { ContractError, Errors } from '@sluice/common';
+import type { ContractError } from '@sluice/common';
+import { Errors } from '@sluice/common';
+
 import { mapPrismaError, prismaCode } from './prisma-errors';
 
 const prismaError = (code: string) => Object.assign(new Error(`prisma ${code}`), { code });

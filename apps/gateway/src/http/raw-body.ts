@@ -1,6 +1,8 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+
 import { Errors } from '@sluice/common';
+
 import { checkJson } from './json-check';
 
 /**
@@ -20,7 +22,7 @@ const DECODERS: Record<string, (buf: Buffer, opts: zlib.ZlibOptions) => Promise<
   gzip: promisify(zlib.gunzip),
   'x-gzip': promisify(zlib.gunzip),
   deflate: promisify(zlib.inflate),
-  br: promisify(zlib.brotliDecompress) as (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>,
+  br: promisify(zlib.brotliDecompress),
 };
 
 const invalid = (error: string) => Errors.invalidPayload([{ index: 0, field: '', error }]);

@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
 import type { SluiceConfig } from '@sluice/config';
 
 /** Answers that carry credentials: no cache (browser, proxy) may keep them. */
@@ -18,8 +19,11 @@ export async function registerSecurityHeaders(app: NestFastifyApplication, confi
     hsts: config.production ? { maxAge: 15_552_000, includeSubDomains: false } : false,
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
-  app.getHttpAdapter().getInstance().addHook('onSend', (req, reply, payload, done) => {
-    if (NO_STORE_ROUTES.has(req.routeOptions.url ?? '')) reply.header('cache-control', 'no-store');
-    done(null, payload);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (req, reply, payload, done) => {
+      if (NO_STORE_ROUTES.has(req.routeOptions.url ?? '')) reply.header('cache-control', 'no-store');
+      done(null, payload);
+    });
 }

@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { Errors, FieldError } from '@sluice/common';
-import { sendContractError } from './contract-exception.filter';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { FieldError } from '@sluice/common';
+import { Errors } from '@sluice/common';
+
+import { sendContractError } from './contract-exception.filter';
 import { isStorable, UNSTORABLE_ERROR } from './storable-text';
 
 const logger = new Logger('Http');
@@ -30,7 +33,8 @@ function unstorableParameters(req: FastifyRequest): FieldError[] {
         continue;
       }
       const values: unknown[] = Array.isArray(value) ? value : [value];
-      if (values.some((v) => typeof v === 'string' && !isStorable(v))) errors.push({ field: name, error: `${name} ${UNSTORABLE_ERROR}` });
+      if (values.some((v) => typeof v === 'string' && !isStorable(v)))
+        errors.push({ field: name, error: `${name} ${UNSTORABLE_ERROR}` });
     }
   };
   check('path', req.params);
@@ -50,7 +54,9 @@ export function frameworkErrors(error: Error & { code?: string }, req: FastifyRe
     error.code === 'FST_ERR_BAD_URL'
       ? Errors.invalidPayload([{ field: 'path', error: 'the URL path is not valid percent-encoded UTF-8' }])
       : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? Errors.invalidPayload([{ field: 'path', error: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` }])
+        ? Errors.invalidPayload([
+            { field: 'path', error: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` },
+          ])
         : error;
   sendContractError(reply, refusal, logger);
 }

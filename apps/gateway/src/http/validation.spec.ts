@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+
 import { Type } from 'class-transformer';
 import { IsInt, IsString, ValidateNested } from 'class-validator';
+
 import { ContractError } from '@sluice/common';
+
 import { validateBody } from './validation';
 
 class Item {
@@ -24,7 +27,14 @@ const refusal = async (body: unknown) => {
 
 describe('validateBody', () => {
   it('names every failing field, nested ones by their path', async () => {
-    expect(await refusal({ items: [{ name: 'a', size: 1 }, { name: 2, size: 'x' }] })).toEqual({
+    expect(
+      await refusal({
+        items: [
+          { name: 'a', size: 1 },
+          { name: 2, size: 'x' },
+        ],
+      }),
+    ).toEqual({
       message: 'Invalid payload',
       errors: [
         { field: 'items.1.name', error: 'name must be a string' },

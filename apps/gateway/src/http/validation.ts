@@ -1,6 +1,9 @@
-import { ArgumentMetadata, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
-import { Errors, FieldError, MAX_LISTED_ERRORS } from '@sluice/common';
+import type { ArgumentMetadata, ValidationPipeOptions } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+
+import type { FieldError } from '@sluice/common';
+import { Errors, MAX_LISTED_ERRORS } from '@sluice/common';
 
 /**
  * A DTO body must be a JSON object: an array (or a string, a number) would otherwise be read
@@ -40,8 +43,15 @@ const lenientPipe = new ObjectBodyPipe({
 });
 
 /** The same validation, run by a handler itself where the contract puts it after other checks. */
-export function validateBody<T extends object>(cls: new () => T, body: unknown, opts: { ignoreUnknown?: boolean } = {}): Promise<T> {
-  return (opts.ignoreUnknown ? lenientPipe : validationPipe).transform(body ?? {}, { type: 'body', metatype: cls }) as Promise<T>;
+export function validateBody<T extends object>(
+  cls: new () => T,
+  body: unknown,
+  opts: { ignoreUnknown?: boolean } = {},
+): Promise<T> {
+  return (opts.ignoreUnknown ? lenientPipe : validationPipe).transform(body ?? {}, {
+    type: 'body',
+    metatype: cls,
+  }) as Promise<T>;
 }
 
 function invalid(errors: ValidationError[]) {

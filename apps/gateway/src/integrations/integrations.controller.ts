@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Authenticated } from '../auth/authenticated.decorator';
 import { PageQueryDto } from '../http/page-query.dto';
 import { InstallIntegrationDto, UpdateIntegrationDto } from './integration.dto';
@@ -38,7 +39,11 @@ export class IntegrationsController {
 
   @Put(':installedIntgId')
   @ApiOperation({ summary: 'Same as POST on the integration' })
-  replace(@Param('tenantId') tenantId: string, @Param('installedIntgId') id: string, @Body() dto: UpdateIntegrationDto) {
+  replace(
+    @Param('tenantId') tenantId: string,
+    @Param('installedIntgId') id: string,
+    @Body() dto: UpdateIntegrationDto,
+  ) {
     return this.integrations.update(tenantId, id, dto);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { PersistenceModule } from '../persistence/persistence.module';
 import { IntegrationsController } from './integrations.controller';
 import { IntegrationsService } from './integrations.service';

@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
+
 import { Errors, SecretBox, sha256Hex } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { Prisma } from '@sluice/database';
 import type { Integration } from '@sluice/database';
+import { Prisma } from '@sluice/database';
+
 import type { Page } from '../http/page-query.dto';
 import { mapPrismaError } from '../http/prisma-errors';
 import { IntegrationColumns, IntegrationRepository } from '../persistence/integration.repository';
@@ -46,7 +49,11 @@ export interface IntegrationView {
   displayName?: string;
   integration: { id: string; name: string };
   inboundConfig?: { authentication?: Record<string, unknown>; mapAttributes?: MapAttribute[] };
-  outboundConfig?: { baseNotifier?: Omit<NotifierSettings, 'minSeverity'>; minSeverity?: number; mapAttributes?: MapAttribute[] };
+  outboundConfig?: {
+    baseNotifier?: Omit<NotifierSettings, 'minSeverity'>;
+    minSeverity?: number;
+    mapAttributes?: MapAttribute[];
+  };
 }
 
 /**
@@ -118,7 +125,9 @@ export class IntegrationsService {
   async regenerateToken(tenantId: string, id: string): Promise<IntegrationView> {
     const existing = await this.find(tenantId, id);
     if (existing.inboundAuthType !== 'WEBHOOK') {
-      throw Errors.invalidPayload([{ field: 'inboundConfig.authentication.authType', error: 'only a WEBHOOK integration has a token' }]);
+      throw Errors.invalidPayload([
+        { field: 'inboundConfig.authentication.authType', error: 'only a WEBHOOK integration has a token' },
+      ]);
     }
     const token = newToken();
     const row = await this.integrations.update(tenantId, id, { inboundTokenHash: sha256Hex(token) }).catch((err) => {
@@ -130,7 +139,10 @@ export class IntegrationsService {
   /** The stored notifier with its secrets, for the outbound worker. */
   notifierOf(row: Integration): { settings: NotifierSettings; secrets: NotifierSecrets } | undefined {
     if (!row.hasNotifier || !row.notifier) return undefined;
-    return { settings: row.notifier as unknown as NotifierSettings, secrets: row.notifierSecrets ? JSON.parse(this.box.open(row.notifierSecrets)) : {} };
+    return {
+      settings: row.notifier as unknown as NotifierSettings,
+      secrets: row.notifierSecrets ? JSON.parse(this.box.open(row.notifierSecrets)) : {},
+    };
   }
 
   private async find(tenantId: string, id: string): Promise<Integration> {
@@ -146,18 +158,30 @@ export class IntegrationsService {
     if (dto.displayName !== undefined) columns.displayName = dto.displayName;
 
     const auth = dto.inboundConfig?.authentication;
-    if (auth?.token !== undefined && (!existing?.inboundTokenHash || sha256Hex(auth.token) !== existing.inboundTokenHash)) {
+    if (
+      auth?.token !== undefined &&
+      (!existing?.inboundTokenHash || sha256Hex(auth.token) !== existing.inboundTokenHash)
+    ) {
       throw Errors.invalidPayload([
-        { field: 'inboundConfig.authentication.token', error: 'token is read-only: send back the one Sluice made, or none (POST …/token makes a new one)' },
+        {
+          field: 'inboundConfig.authentication.token',
+          error: 'token is read-only: send back the one Sluice made, or none (POST …/token makes a new one)',
+        },
       ]);
     }
     if (auth) {
       const integrationId = dto.integration?.id ?? existing?.integrationId;
       // An OAUTH2 update that does not carry a role keeps the stored one (spec §4: updates keep
       // the fields they do not carry).
-      const roleUniqueId = auth.role?.uniqueId ?? (auth.authType === 'OAUTH2' ? (existing?.inboundRoleUniqueId ?? null) : null);
+      const roleUniqueId =
+        auth.role?.uniqueId ?? (auth.authType === 'OAUTH2' ? (existing?.inboundRoleUniqueId ?? null) : null);
       if (auth.authType === 'OAUTH2' && integrationId === 'CUSTOM' && !roleUniqueId) {
-        throw Errors.invalidPayload([{ field: 'inboundConfig.authentication.role.uniqueId', error: 'role.uniqueId is required for OAUTH2 on a CUSTOM integration' }]);
+        throw Errors.invalidPayload([
+          {
+            field: 'inboundConfig.authentication.role.uniqueId',
+            error: 'role.uniqueId is required for OAUTH2 on a CUSTOM integration',
+          },
+        ]);
       }
       columns.inboundAuthType = auth.authType;
       columns.inboundRoleUniqueId = roleUniqueId;
@@ -169,7 +193,9 @@ export class IntegrationsService {
       }
     }
     if (dto.inboundConfig?.mapAttributes) {
-      columns.inboundMapAttributes = canonicalMapAttributes(dto.inboundConfig.mapAttributes) as unknown as Prisma.InputJsonValue;
+      columns.inboundMapAttributes = canonicalMapAttributes(
+        dto.inboundConfig.mapAttributes,
+      ) as unknown as Prisma.InputJsonValue;
     }
     const out = dto.outboundConfig;
     if (out?.mapAttributes) {
@@ -182,7 +208,9 @@ export class IntegrationsService {
       columns.notifierSecrets = this.box.seal(JSON.stringify(secrets));
       columns.hasNotifier = true;
     } else if (out?.minSeverity !== undefined) {
-      throw Errors.invalidPayload([{ field: 'outboundConfig.baseNotifier', error: 'minSeverity needs a baseNotifier' }]);
+      throw Errors.invalidPayload([
+        { field: 'outboundConfig.baseNotifier', error: 'minSeverity needs a baseNotifier' },
+      ]);
     }
     return { columns, token };
   }
@@ -211,7 +239,8 @@ export class IntegrationsService {
           ...(row.inboundRoleUniqueId && { role: { uniqueId: row.inboundRoleUniqueId } }),
         };
       }
-      if (row.inboundMapAttributes) view.inboundConfig.mapAttributes = row.inboundMapAttributes as unknown as MapAttribute[];
+      if (row.inboundMapAttributes)
+        view.inboundConfig.mapAttributes = row.inboundMapAttributes as unknown as MapAttribute[];
     }
     if (row.hasNotifier || row.outboundMapAttributes) {
       view.outboundConfig = {};
@@ -220,7 +249,8 @@ export class IntegrationsService {
         view.outboundConfig.baseNotifier = baseNotifier;
         view.outboundConfig.minSeverity = minSeverity;
       }
-      if (row.outboundMapAttributes) view.outboundConfig.mapAttributes = row.outboundMapAttributes as unknown as MapAttribute[];
+      if (row.outboundMapAttributes)
+        view.outboundConfig.mapAttributes = row.outboundMapAttributes as unknown as MapAttribute[];
     }
     return view;
   }

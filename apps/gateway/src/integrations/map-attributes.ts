@@ -1,4 +1,5 @@
 import type { MapAttribute } from '@sluice/contracts';
+
 import type { MapAttributeDto } from './integration.dto';
 
 export type { MapAttribute };

@@ -1,10 +1,19 @@
-import { Errors, FieldError } from '@sluice/common';
+import type { FieldError } from '@sluice/common';
+import { Errors } from '@sluice/common';
 import type { NotifierSecrets, NotifierSettings } from '@sluice/contracts';
+
 import type { BaseNotifierDto } from './integration.dto';
 
 export type { NotifierSecrets, NotifierSettings };
 
-const SECRET_KEYS = ['password', 'apiSecret', 'refreshToken', 'tokenPayload', 'tokenHeaders', 'resourceAuthHeaders'] as const;
+const SECRET_KEYS = [
+  'password',
+  'apiSecret',
+  'refreshToken',
+  'tokenPayload',
+  'tokenHeaders',
+  'resourceAuthHeaders',
+] as const;
 const FIELD = 'outboundConfig.baseNotifier';
 export const DEFAULT_MIN_SEVERITY = 4;
 
@@ -31,7 +40,7 @@ export function resolveNotifier(
   incoming: BaseNotifierDto | undefined,
   minSeverity: number | undefined,
 ): { settings: NotifierSettings; secrets: NotifierSecrets } {
-  const { accessTokenURI, ...given } = { ...(incoming ?? {}) } as BaseNotifierDto;
+  const { accessTokenURI, ...given } = { ...(incoming ?? {}) };
   if (given.accessTokenURL === undefined && accessTokenURI !== undefined) given.accessTokenURL = accessTokenURI;
   // Stored secrets follow the notifier only while it talks to the same places: a request that
   // moves baseURI, accessTokenURL or tokenURL must carry the secrets again, so that nobody who
@@ -40,7 +49,8 @@ export function resolveNotifier(
     (k) => given[k] !== undefined && normalised(given[k]) !== normalised(stored.settings?.[k]),
   );
   const keptSecrets = moved ? {} : stored.secrets;
-  const merged = { ...stored.settings, ...keptSecrets, ...stripUndefined(given) } as Record<string, unknown> & BaseNotifierDto;
+  const merged = { ...stored.settings, ...keptSecrets, ...stripUndefined(given) } as Record<string, unknown> &
+    BaseNotifierDto;
 
   const errors: FieldError[] = [];
   const need = (field: keyof BaseNotifierDto, when: string) => {

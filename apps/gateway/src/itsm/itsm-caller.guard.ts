@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Errors, sha256Hex } from '@sluice/common';
 import type { FastifyRequest } from 'fastify';
+
+import { Errors, sha256Hex } from '@sluice/common';
+
 import { AccessCache } from '../auth/access-cache.service';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { BasicCredentialsGuard } from '../auth/basic-auth.guard';
@@ -10,7 +12,8 @@ import { IntegrationRepository } from '../persistence/integration.repository';
 export const INTEGRATION_TOKEN_HEADER = 'x-integration-token';
 
 /** Who called /gbpipush: a user (Basic or access token) or an installed integration (its token). */
-export type ItsmCaller = { kind: 'user'; user: Principal } | { kind: 'integration'; integrationId: string; tenantId: string };
+export type ItsmCaller =
+  { kind: 'user'; user: Principal } | { kind: 'integration'; integrationId: string; tenantId: string };
 
 /**
  * Spec §3 authentication, in the order of its table: the inbound token of an installed WEBHOOK
@@ -30,18 +33,24 @@ export class ItsmCallerGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal; caller?: ItsmCaller; params: { customerId: string } }>();
+    const req = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { user?: Principal; caller?: ItsmCaller; params: { customerId: string } }>();
     const caller = await this.authenticate(context, req);
     const { customerId } = req.params;
     const status = (await this.access.customerStatuses([customerId])).get(customerId);
     if (!status?.active) throw Errors.inactiveCustomer();
-    const mapped = caller.kind === 'integration' ? caller.tenantId === customerId : mayUseCustomer(caller.user, customerId);
+    const mapped =
+      caller.kind === 'integration' ? caller.tenantId === customerId : mayUseCustomer(caller.user, customerId);
     if (!mapped) throw Errors.notAssociated();
     req.caller = caller;
     return true;
   }
 
-  private async authenticate(context: ExecutionContext, req: FastifyRequest & { user?: Principal }): Promise<ItsmCaller> {
+  private async authenticate(
+    context: ExecutionContext,
+    req: FastifyRequest & { user?: Principal },
+  ): Promise<ItsmCaller> {
     const token = req.headers[INTEGRATION_TOKEN_HEADER];
     if (typeof token === 'string') {
       const integration = token ? await this.integrations.byInboundToken(sha256Hex(token)) : null;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { PersistenceModule } from '../persistence/persistence.module';
 import { GbpipushController } from './gbpipush.controller';
 import { ItsmCallerGuard } from './itsm-caller.guard';

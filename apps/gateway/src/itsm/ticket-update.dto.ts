@@ -1,10 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 
 @ValidatorConstraint({ name: 'isTicketState' })
 class IsTicketState implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.trim().length > 0 && value.length <= 256);
+    return (
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && value.trim().length > 0 && value.length <= 256)
+    );
   }
 
   defaultMessage(): string {
@@ -19,15 +30,26 @@ export class TicketUpdateDto {
   state: number | string;
 
   @ApiProperty({ example: '9d385017c611228701d22104cc95c371' })
-  @IsString() @MaxLength(256) @Matches(/\S/, { message: 'sysid must not be blank' })
+  @IsString()
+  @MaxLength(256)
+  @Matches(/\S/, { message: 'sysid must not be blank' })
   sysid: string;
 
-  @ApiPropertyOptional({ example: 'INC0010001' }) @IsOptional() @IsString() @MaxLength(256)
+  @ApiPropertyOptional({ example: 'INC0010001' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   number?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(65_536)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
   comments?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   resolvedby?: string;
 }

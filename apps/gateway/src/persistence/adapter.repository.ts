@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+
 import { PrismaService } from '@sluice/database';
+
 import type { Page } from '../http/page-query.dto';
 import { CustomerScope, scopeWhere } from './customer-scope';
 import { paged } from './paged';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import type { Alert, AlertHistory } from '@sluice/database';
 import { PrismaService } from '@sluice/database';
+
 import type { Page, PageOf } from '../http/page-query.dto';
 import { prismaCode } from '../http/prisma-errors';
 import { CustomerScope, Scoped, scoped, scopeWhere } from './customer-scope';
@@ -41,10 +43,13 @@ export class AlertRepository {
   async withHistory(scope: CustomerScope, id: string): Promise<Scoped<{ alert: Alert; history: AlertHistory[] }>> {
     // Prisma reads an include with a second query: one snapshot keeps the alert's state and its
     // history in step while a worker changes both in one transaction.
-    const [alert, history] = await this.prisma.$transaction([
-      this.prisma.alert.findUnique({ where: { id } }),
-      this.prisma.alertHistory.findMany({ where: { alertId: id }, orderBy: { id: 'asc' } }),
-    ], { isolationLevel: 'RepeatableRead' });
+    const [alert, history] = await this.prisma.$transaction(
+      [
+        this.prisma.alert.findUnique({ where: { id } }),
+        this.prisma.alertHistory.findMany({ where: { alertId: id }, orderBy: { id: 'asc' } }),
+      ],
+      { isolationLevel: 'RepeatableRead' },
+    );
     const found = scoped(alert, scope);
     return typeof found === 'string' ? found : { found: { alert: found.found, history } };
   }

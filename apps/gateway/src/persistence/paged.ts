@@ -1,4 +1,5 @@
-import { Prisma, PrismaService } from '@sluice/database';
+import type { Prisma, PrismaService } from '@sluice/database';
+
 import type { Page, PageOf } from '../http/page-query.dto';
 
 /** The rows of a page: where to start and how many. */

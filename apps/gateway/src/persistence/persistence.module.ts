@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { AdapterRepository } from './adapter.repository';
 import { AlertRepository } from './alert.repository';
 import { CustomerRepository } from './customer.repository';

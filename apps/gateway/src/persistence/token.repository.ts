@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
+
 import { PrismaService } from '@sluice/database';
 
 /** How a refresh-token claim ended: the next token stored, or why not (unknown, or used/expired). */
 export type Rotation =
-  | { userId: string; familyId: string }
-  | { refused: 'unknown' }
-  | { refused: 'used' | 'invalid'; familyId: string };
+  { userId: string; familyId: string } | { refused: 'unknown' } | { refused: 'used' | 'invalid'; familyId: string };
 
 /** Login sessions: token families and their refresh tokens (stored as SHA-256 hashes only). */
 @Injectable()

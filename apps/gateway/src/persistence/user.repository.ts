@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import type { User } from '@sluice/database';
 import { PrismaService } from '@sluice/database';
+
 import type { Page, PageOf } from '../http/page-query.dto';
 import { paged } from './paged';
 

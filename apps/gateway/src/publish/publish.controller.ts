@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Messages } from '@sluice/common';
 
 /** Spec §2: the unauthenticated health check. The POST routes are in publish.routes.ts. */

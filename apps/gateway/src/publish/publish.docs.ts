@@ -1,7 +1,9 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { getSchemaPath } from '@nestjs/swagger';
+
 import { Messages } from '@sluice/common';
-import { PUBLISH_TOPICS, PublishRoute } from '@sluice/queue';
+import type { PublishRoute } from '@sluice/queue';
+import { PUBLISH_TOPICS } from '@sluice/queue';
 
 type PathItem = OpenAPIObject['paths'][string];
 
@@ -28,16 +30,25 @@ function publishOperation(route: PublishRoute): PathItem {
       tags: ['publish'],
       operationId: `publish_${route}`,
       summary: SUMMARIES[route],
-      description: 'One record (JSON object) or a batch (JSON array of 1 to 1000). gzip, deflate and br bodies are accepted.',
+      description:
+        'One record (JSON object) or a batch (JSON array of 1 to 1000). gzip, deflate and br bodies are accepted.',
       security: [{ access_token: [] }, { bearer: [] }],
       requestBody: {
         required: true,
-        content: { 'application/json': { schema: { oneOf: [ref, { type: 'array', items: ref, minItems: 1, maxItems: 1000 }] } } },
+        content: {
+          'application/json': { schema: { oneOf: [ref, { type: 'array', items: ref, minItems: 1, maxItems: 1000 }] } },
+        },
       },
       responses: {
-        200: answer(`{"message": "${Messages.published}", "count": n, "requestId": "..."}: every record is durably queued`),
-        400: answer(`"${Messages.invalidPayload}" with errors [{index, field, error}], or "${Messages.inactiveCustomer}"`),
-        401: answer(`"${Messages.missingAccessToken}", "${Messages.invalidAccessToken}" or "${Messages.notAssociated}"`),
+        200: answer(
+          `{"message": "${Messages.published}", "count": n, "requestId": "..."}: every record is durably queued`,
+        ),
+        400: answer(
+          `"${Messages.invalidPayload}" with errors [{index, field, error}], or "${Messages.inactiveCustomer}"`,
+        ),
+        401: answer(
+          `"${Messages.missingAccessToken}", "${Messages.invalidAccessToken}" or "${Messages.notAssociated}"`,
+        ),
         403: answer(`"${Messages.accessDenied}": a UI user`),
         413: answer(`"${Messages.payloadTooLarge}"`),
         429: answer(`"${Messages.tooManyRequests}", with Retry-After`),

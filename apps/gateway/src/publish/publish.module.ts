@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { OpenApiModule } from '../http/openapi';
 import { PublishController } from './publish.controller';
 import { PublishRoutes } from './publish.routes';

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { PUBLISH_TOPICS, PublishRoute } from '@sluice/queue';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { PUBLISH_TOPICS, PublishRoute } from '@sluice/queue';
+
 import { assertApiUser } from '../auth/principal';
 import { RequestAuthenticator } from '../auth/request-authenticator.service';
 import { sendContractError } from '../http/contract-exception.filter';
@@ -67,7 +69,11 @@ export class PublishRoutes implements OnModuleInit {
 /** The request log line the pino-http middleware writes for every other route. */
 function logRequest(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
   PinoLogger.root.info(
-    { req: { id: req.id, method: req.method, url: req.url }, res: reply.raw, responseTime: Math.round(reply.elapsedTime) },
+    {
+      req: { id: req.id, method: req.method, url: req.url },
+      res: reply.raw,
+      responseTime: Math.round(reply.elapsedTime),
+    },
     'request completed',
   );
   done();

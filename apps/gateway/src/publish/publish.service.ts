@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+
 import { Errors, Messages } from '@sluice/common';
 import { validateBatch } from '@sluice/contracts';
 import { PUBLISH_TOPICS, PublishQueue, PublishRoute, PublishTopic, RecordOf } from '@sluice/queue';
+
 import { AccessCache } from '../auth/access-cache.service';
 import { mayUseCustomer, Principal } from '../auth/principal';
 import { QueueProducer } from '../queue/queue-producer.service';

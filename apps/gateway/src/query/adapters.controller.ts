@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, Principal } from '../auth/principal';
 import { AdapterRepository } from '../persistence/adapter.repository';
@@ -13,7 +14,9 @@ export class AdaptersController {
   constructor(private readonly adapters: AdapterRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'Connectors/adapters with their last status: UP, DOWN, DEGRADED or STALE (silent for 2 × interval)' })
+  @ApiOperation({
+    summary: 'Connectors/adapters with their last status: UP, DOWN, DEGRADED or STALE (silent for 2 × interval)',
+  })
   async list(@CurrentUser() user: Principal, @Query() q: CustomerPageQueryDto) {
     const { results, totalCount } = await this.adapters.list(customerScope(user, q.customerid), q);
     const now = Date.now();

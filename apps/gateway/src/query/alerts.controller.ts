@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Errors } from '@sluice/common';
+
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, foundOrThrow, Principal, scopeOf } from '../auth/principal';
 import { AlertRepository } from '../persistence/alert.repository';

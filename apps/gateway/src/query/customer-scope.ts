@@ -1,5 +1,7 @@
 import { Errors } from '@sluice/common';
-import { mayUseCustomer, Principal, scopeOf } from '../auth/principal';
+
+import type { Principal } from '../auth/principal';
+import { mayUseCustomer, scopeOf } from '../auth/principal';
 import type { CustomerScope } from '../persistence/customer-scope';
 
 /**

@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { Errors } from '@sluice/common';
 import { EARLIEST_TIMESTAMP } from '@sluice/contracts';
+
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, Principal } from '../auth/principal';
 import { MetricRepository } from '../persistence/metric.repository';
@@ -50,7 +52,10 @@ export class MetricsController {
     if (from > to) throw Errors.invalidPayload([{ field: 'from', error: 'from must not be after to' }]);
     if ((to.getTime() - from.getTime()) / 1000 / q.step > MAX_BUCKETS) {
       throw Errors.invalidPayload([
-        { field: 'step', error: `from..to / step gives more than ${MAX_BUCKETS} buckets: widen step or narrow the range` },
+        {
+          field: 'step',
+          error: `from..to / step gives more than ${MAX_BUCKETS} buckets: widen step or narrow the range`,
+        },
       ]);
     }
     const series = { entityid: q.entityid, parameterid: q.parameterid, agg: q.agg, step: q.step, from, to };

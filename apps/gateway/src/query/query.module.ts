@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { PersistenceModule } from '../persistence/persistence.module';
 import { AdaptersController } from './adapters.controller';
 import { AlertsController } from './alerts.controller';

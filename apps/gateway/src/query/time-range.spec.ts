@@ -1,6 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+
 import { ContractError } from '@sluice/common';
+
 import { TimeRangeQueryDto } from './query.dto';
 import { queryTime, timeBound } from './time-range';
 
@@ -16,7 +18,14 @@ describe('query time bounds', () => {
   });
 
   it('are validated by the same rules: forms `new Date` cannot read, and instants PostgreSQL cannot store, are refused', () => {
-    for (const from of ['2024-W18', '2024-122', '20240501T120000Z', '2024-05-01T12:00:00,5Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59']) {
+    for (const from of [
+      '2024-W18',
+      '2024-122',
+      '20240501T120000Z',
+      '2024-05-01T12:00:00,5Z',
+      '0000-01-01T00:00:00Z',
+      '9999-12-31T23:59:59-23:59',
+    ]) {
       expect(refusedFields({ from })).toEqual(['from']);
     }
     expect(refusedFields({ from: '0001-01-01T00:00:00Z', to: '2024-05-01T12:00:00+02' })).toEqual([]);

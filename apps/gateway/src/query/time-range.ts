@@ -1,5 +1,6 @@
 import { Errors } from '@sluice/common';
 import { parseTimestamp } from '@sluice/contracts';
+
 import type { TimeBound } from '../persistence/event.repository';
 
 /**
@@ -10,7 +11,10 @@ import type { TimeBound } from '../persistence/event.repository';
  */
 export function queryTime(value: string, field: string): Date {
   const ms = parseTimestamp(value);
-  if (ms === undefined) throw Errors.invalidPayload([{ field, error: `${field} must be an ISO-8601 date-time, e.g. 2024-05-01T12:00:00Z` }]);
+  if (ms === undefined)
+    throw Errors.invalidPayload([
+      { field, error: `${field} must be an ISO-8601 date-time, e.g. 2024-05-01T12:00:00Z` },
+    ]);
   return new Date(ms);
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { ALL_QUEUES, JobOf, QueueJob, QueueName, QueueOf, Queues } from '@sluice/queue';
 
 /**
@@ -33,7 +34,11 @@ export class FailedJobsService {
     this.queues = new Map(FAILED_JOB_QUEUES.map((name) => [name, queues.get(name)]));
   }
 
-  async list(queue: QueueName | undefined, pageNum: number, itemsPerPage: number): Promise<{ results: FailedJobView[]; totalCount: number }> {
+  async list(
+    queue: QueueName | undefined,
+    pageNum: number,
+    itemsPerPage: number,
+  ): Promise<{ results: FailedJobView[]; totalCount: number }> {
     const names = queue ? [queue] : FAILED_JOB_QUEUES;
     const counts = await Promise.all(names.map((n) => this.queues.get(n)!.getFailedCount()));
     const totalCount = counts.reduce((a, b) => a + b, 0);

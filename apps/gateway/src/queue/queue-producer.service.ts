@@ -1,4 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { ReplyError } from 'ioredis';
+
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { isConnectionError } from '@sluice/database';
@@ -12,8 +15,6 @@ import {
   QueueOf,
   Queues,
 } from '@sluice/queue';
-import type Redis from 'ioredis';
-import { ReplyError } from 'ioredis';
 
 const BACKLOG_SAMPLE_MS = 1000;
 
@@ -74,10 +75,7 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
       timer = setTimeout(() => reject(new AddTimeout(`queue.add took over ${addTimeoutMs} ms`)), addTimeoutMs);
     });
     try {
-      await Promise.race([
-        this.queues.get(queue)!.add(queue, payload, { jobId: payload.requestId }),
-        timeout,
-      ]);
+      await Promise.race([this.queues.get(queue)!.add(queue, payload, { jobId: payload.requestId }), timeout]);
     } catch (err) {
       // Only Redis trouble is "retry later"; anything else is a bug of Sluice's and answers 500, so
       // that a client is never told to retry what can never succeed.

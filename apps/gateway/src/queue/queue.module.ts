@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+
 import { QueuesModule } from '@sluice/queue';
+
 import { FailedJobsService } from './failed-jobs.service';
 import { QueueProducer } from './queue-producer.service';
 

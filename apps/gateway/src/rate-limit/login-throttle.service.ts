@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { producerConnection } from '@sluice/queue';
-import type Redis from 'ioredis';
 
 /** How a reserved login attempt ended. */
 export type LoginOutcome = 'success' | 'failure' | 'error';
@@ -85,12 +87,21 @@ export class LoginThrottle implements OnApplicationShutdown {
 
   /** Takes one attempt for `email` from `ip`; 429 with Retry-After when it must wait. */
   async attempt(email: string, ip: string): Promise<LoginAttempt> {
-    const { maxFailures, maxFailuresPerIp, windowSeconds, firstDelaySeconds, maxDelaySeconds } = this.config.loginThrottle;
+    const { maxFailures, maxFailuresPerIp, windowSeconds, firstDelaySeconds, maxDelaySeconds } =
+      this.config.loginThrottle;
     if (maxFailures === 0 && maxFailuresPerIp === 0) return NOTHING_TO_SETTLE;
     const keys = this.keys(email, ip);
     let waitMs: number;
     try {
-      waitMs = await this.call<number>('sluiceLoginReserve', keys, maxFailures, maxFailuresPerIp, windowSeconds * 1000, maxDelaySeconds * 1000, firstDelaySeconds * 1000);
+      waitMs = await this.call<number>(
+        'sluiceLoginReserve',
+        keys,
+        maxFailures,
+        maxFailuresPerIp,
+        windowSeconds * 1000,
+        maxDelaySeconds * 1000,
+        firstDelaySeconds * 1000,
+      );
     } catch (err) {
       this.warnUnavailable(err);
       return NOTHING_TO_SETTLE;

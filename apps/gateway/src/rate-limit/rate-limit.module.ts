@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+
 import { FixedWindowStorage } from './fixed-window.storage';
 import { LoginThrottle } from './login-throttle.service';
 import { RateLimiter } from './rate-limiter.service';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getStorageToken, ThrottlerStorage } from '@nestjs/throttler';
+
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 

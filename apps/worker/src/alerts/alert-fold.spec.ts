@@ -1,4 +1,5 @@
-import { AlertSnapshot, foldEvents, FoldEvent } from './alert-fold';
+import type { AlertSnapshot, FoldEvent } from './alert-fold';
+import { foldEvents } from './alert-fold';
 
 const T0 = Date.UTC(2024, 4, 1, 12);
 const ev = (ieventid: string, severity: number, minutes: number): FoldEvent => ({
@@ -11,18 +12,40 @@ const ev = (ieventid: string, severity: number, minutes: number): FoldEvent => (
 describe('foldEvents', () => {
   it('opens an alert on the first non-clear event', () => {
     const r = foldEvents(undefined, [ev('a', 5, 0)]);
-    expect(r.alert).toEqual({ severity: 5, previousSeverity: null, state: 'OPEN', count: 1, firstoccurrence: T0, lastoccurrence: T0, resolvedAt: null });
-    expect(r.history).toEqual([{ kind: 'opened', fromState: null, toState: 'OPEN', fromSeverity: null, toSeverity: 5, ieventid: 'a', at: T0 }]);
+    expect(r.alert).toEqual({
+      severity: 5,
+      previousSeverity: null,
+      state: 'OPEN',
+      count: 1,
+      firstoccurrence: T0,
+      lastoccurrence: T0,
+      resolvedAt: null,
+    });
+    expect(r.history).toEqual([
+      { kind: 'opened', fromState: null, toState: 'OPEN', fromSeverity: null, toSeverity: 5, ieventid: 'a', at: T0 },
+    ]);
     expect(r.opened).toBe(true);
   });
 
   it('ignores a clear event when there is no alert', () => {
-    expect(foldEvents(undefined, [ev('a', 0, 0)])).toEqual({ alert: undefined, history: [], opened: false, resolved: false });
+    expect(foldEvents(undefined, [ev('a', 0, 0)])).toEqual({
+      alert: undefined,
+      history: [],
+      opened: false,
+      resolved: false,
+    });
   });
 
   it('counts later events, records severity changes and keeps the previous severity', () => {
     const r = foldEvents(undefined, [ev('a', 3, 0), ev('b', 3, 1), ev('c', 5, 2)]);
-    expect(r.alert).toMatchObject({ severity: 5, previousSeverity: 3, count: 3, state: 'OPEN', lastoccurrence: T0 + 120_000, firstoccurrence: T0 });
+    expect(r.alert).toMatchObject({
+      severity: 5,
+      previousSeverity: 3,
+      count: 3,
+      state: 'OPEN',
+      lastoccurrence: T0 + 120_000,
+      firstoccurrence: T0,
+    });
     expect(r.history.map((h) => [h.kind, h.fromSeverity, h.toSeverity])).toEqual([
       ['opened', null, 3],
       ['severity', 3, 5],
@@ -37,14 +60,33 @@ describe('foldEvents', () => {
 
   it('resolves on a clear event and reopens on a new non-clear one, continuing the count', () => {
     const r = foldEvents(undefined, [ev('a', 4, 0), ev('b', 0, 1), ev('c', 2, 2)]);
-    expect(r.alert).toMatchObject({ state: 'OPEN', severity: 2, previousSeverity: 0, count: 3, resolvedAt: null, firstoccurrence: T0 });
-    expect(r.history.map((h) => `${h.kind}:${h.fromState}->${h.toState}`)).toEqual(['opened:null->OPEN', 'resolved:OPEN->RESOLVED', 'reopened:RESOLVED->OPEN']);
+    expect(r.alert).toMatchObject({
+      state: 'OPEN',
+      severity: 2,
+      previousSeverity: 0,
+      count: 3,
+      resolvedAt: null,
+      firstoccurrence: T0,
+    });
+    expect(r.history.map((h) => `${h.kind}:${h.fromState}->${h.toState}`)).toEqual([
+      'opened:null->OPEN',
+      'resolved:OPEN->RESOLVED',
+      'reopened:RESOLVED->OPEN',
+    ]);
     expect(r.opened).toBe(true);
     expect(r.resolved).toBe(false);
   });
 
   it('keeps ACKNOWLEDGED through severity changes and resolves it on a clear', () => {
-    const acked: AlertSnapshot = { severity: 4, previousSeverity: null, state: 'ACKNOWLEDGED', count: 2, firstoccurrence: T0, lastoccurrence: T0, resolvedAt: null };
+    const acked: AlertSnapshot = {
+      severity: 4,
+      previousSeverity: null,
+      state: 'ACKNOWLEDGED',
+      count: 2,
+      firstoccurrence: T0,
+      lastoccurrence: T0,
+      resolvedAt: null,
+    };
     const r1 = foldEvents(acked, [ev('x', 5, 1)]);
     expect(r1.alert).toMatchObject({ state: 'ACKNOWLEDGED', severity: 5, count: 3 });
     const r2 = foldEvents(r1.alert, [ev('y', 0, 2)]);

@@ -89,12 +89,28 @@ export function foldEvents(existing: AlertSnapshot | undefined, events: FoldEven
     const before = { ...alert };
     if (alert.state === 'RESOLVED') {
       if (e.severity === 0) continue;
-      alert = { ...alert, state: 'OPEN', previousSeverity: alert.severity, severity: e.severity, count: alert.count + 1, lastoccurrence: e.lastoccurrence, resolvedAt: null };
+      alert = {
+        ...alert,
+        state: 'OPEN',
+        previousSeverity: alert.severity,
+        severity: e.severity,
+        count: alert.count + 1,
+        lastoccurrence: e.lastoccurrence,
+        resolvedAt: null,
+      };
       entry('reopened', before, alert);
       opened = true;
       resolved = false;
     } else if (e.severity === 0) {
-      alert = { ...alert, state: 'RESOLVED', previousSeverity: alert.severity, severity: 0, count: alert.count + 1, lastoccurrence: e.lastoccurrence, resolvedAt: e.lastoccurrence };
+      alert = {
+        ...alert,
+        state: 'RESOLVED',
+        previousSeverity: alert.severity,
+        severity: 0,
+        count: alert.count + 1,
+        lastoccurrence: e.lastoccurrence,
+        resolvedAt: e.lastoccurrence,
+      };
       entry('resolved', before, alert);
       resolved = true;
     } else {

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
-import type { AlertHistoryRow, AlertState } from '@sluice/database';
 import type { PoolClient } from 'pg';
-import { AlertHistoryRepository } from '../persistence/alert-history.repository';
+
+import type { AlertHistoryRow, AlertState } from '@sluice/database';
+
 import { AlertRepository, AlertWriteRow } from '../persistence/alert.repository';
-import { AlertSnapshot, foldEvents, FoldEvent } from './alert-fold';
+import { AlertHistoryRepository } from '../persistence/alert-history.repository';
+import { AlertSnapshot, FoldEvent, foldEvents } from './alert-fold';
 import { AlertIdentity, identityKey } from './alert-identity';
 
 /** Events (real or synthetic, e.g. an adapter going down) that hit one alert. */
@@ -66,7 +69,10 @@ export class AlertWriter {
     const groups = [...byKey.entries()];
 
     await AlertRepository.lockIdentities(db, [...byKey.keys()]);
-    const existing = await AlertRepository.selectByIdentities(db, groups.map(([, g]) => g.identity));
+    const existing = await AlertRepository.selectByIdentities(
+      db,
+      groups.map(([, g]) => g.identity),
+    );
     const current = new Map(existing.map((r) => [identityKey(r), r]));
 
     const writes: AlertWrite[] = [];
@@ -118,7 +124,10 @@ export class AlertWriter {
 
     // Existing alerts first; one deleted by another session since it was read is inserted again
     // with the new ones, as an upsert of all of them would have done.
-    const vanished = await AlertRepository.update(db, writes.filter((w) => !w.created));
+    const vanished = await AlertRepository.update(
+      db,
+      writes.filter((w) => !w.created),
+    );
     await AlertRepository.insert(db, [...writes.filter((w) => w.created), ...vanished]);
     await AlertHistoryRepository.append(db, history);
     return changes;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { AlertWriter } from './alert.writer';
 
 /**

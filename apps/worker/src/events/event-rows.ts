@@ -1,5 +1,6 @@
 import { EventRecord, parseSeverity, parseTimestamp, recordFields } from '@sluice/contracts';
 import type { BulkColumn } from '@sluice/database';
+
 import { badRecord } from '../jobs/job-failure';
 import { extraFields } from '../persistence/extra-fields';
 
@@ -33,9 +34,14 @@ export interface EventRow {
 export function toEventRow(record: EventRecord, index: number): EventRow {
   const severity = parseSeverity(record.severity);
   const firstoccurrence = parseTimestamp(record.firstoccurrence);
-  const lastoccurrence = record.lastoccurrence === undefined || record.lastoccurrence === null ? firstoccurrence : parseTimestamp(record.lastoccurrence);
-  if (severity === undefined) throw badRecord(index, `severity ${JSON.stringify(record.severity)} is not 0-5 or a severity name`);
-  if (firstoccurrence === undefined || lastoccurrence === undefined) throw badRecord(index, 'firstoccurrence/lastoccurrence is not an ISO-8601 date-time');
+  const lastoccurrence =
+    record.lastoccurrence === undefined || record.lastoccurrence === null
+      ? firstoccurrence
+      : parseTimestamp(record.lastoccurrence);
+  if (severity === undefined)
+    throw badRecord(index, `severity ${JSON.stringify(record.severity)} is not 0-5 or a severity name`);
+  if (firstoccurrence === undefined || lastoccurrence === undefined)
+    throw badRecord(index, 'firstoccurrence/lastoccurrence is not an ISO-8601 date-time');
   return {
     envcustomerid: record.envcustomerid,
     ieventid: record.ieventid,

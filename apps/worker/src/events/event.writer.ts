@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+
 import type { EventRecord } from '@sluice/contracts';
 import { bulkInsert, inTransaction, PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
-import type { Pool } from 'pg';
+
 import { AlertChange, AlertInput, AlertWriter } from '../alerts/alert.writer';
 import { identityKey } from '../alerts/alert-identity';
 import { AlertNotifications } from '../notifier/alert-notifications.service';
@@ -122,6 +124,13 @@ function toAlertInput(row: EventRow): AlertInput {
     parametername: row.parametername,
     description: row.description,
     source: row.source,
-    events: [{ ieventid: row.ieventid, severity: row.severity, firstoccurrence: row.firstoccurrence, lastoccurrence: row.lastoccurrence }],
+    events: [
+      {
+        ieventid: row.ieventid,
+        severity: row.severity,
+        firstoccurrence: row.firstoccurrence,
+        lastoccurrence: row.lastoccurrence,
+      },
+    ],
   };
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+
 import { QueueJob, QueueName } from '@sluice/queue';
+
 import { QueueProcessor } from '../jobs/queue-processor';
 import { EventWriter } from './event.writer';
 

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+
 import { HeartbeatRecord, parseTimestamp, recordFields, Severity } from '@sluice/contracts';
 import { bulkInsert, inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
-import type { Pool } from 'pg';
+
 import { AlertInput, AlertWriter } from '../alerts/alert.writer';
+import { badRecord } from '../jobs/job-failure';
 import { AlertNotifications } from '../notifier/alert-notifications.service';
 import { extraFields } from '../persistence/extra-fields';
-import { badRecord } from '../jobs/job-failure';
 import { newestPerKey } from '../topology/newest-per-key';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from './adapter-alerts';
 
@@ -57,7 +59,11 @@ export class HeartbeatWriter {
       if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
       return { record, ts };
     });
-    const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.adapterid}`, (x) => x.ts);
+    const rows = newestPerKey(
+      timed,
+      (x) => `${x.record.envcustomerid}\u0000${x.record.adapterid}`,
+      (x) => x.ts,
+    );
 
     return inTransaction(this.pool, async (db) => {
       const won = await db.query<{ envcustomerid: string; adapterid: string }>(UPSERT_ADAPTERS, ADAPTERS.values(rows));
@@ -66,7 +72,15 @@ export class HeartbeatWriter {
       for (const { record, ts } of rows) {
         if (!applied.has(`${record.envcustomerid}\u0000${record.adapterid}`)) continue;
         if (record.status === 'DOWN') {
-          inputs.push(adapterAlertInput(record, ADAPTER_DOWN_SEVERITY, 'down', ts, `Adapter ${record.adaptername} reports DOWN${record.message ? `: ${record.message}` : ''}`));
+          inputs.push(
+            adapterAlertInput(
+              record,
+              ADAPTER_DOWN_SEVERITY,
+              'down',
+              ts,
+              `Adapter ${record.adaptername} reports DOWN${record.message ? `: ${record.message}` : ''}`,
+            ),
+          );
         } else if (record.status === 'UP') {
           inputs.push(adapterAlertInput(record, Severity.CLEAR, 'up', ts, `Adapter ${record.adaptername} is UP`));
         }

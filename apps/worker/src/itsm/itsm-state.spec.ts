@@ -1,8 +1,13 @@
-import { alertStateFor, StatusMapping } from './itsm-state';
+import type { StatusMapping } from './itsm-state';
+import { alertStateFor } from './itsm-state';
 
 const custom: StatusMapping[] = [
   { name: 'Priority', entityType: 'INCIDENT', attrValues: [{ attrValue: 'Resolved', thirdPartyAttrValue: 'High' }] },
-  { name: 'Status', entityType: 'SERVICEREQUEST', attrValues: [{ attrValue: 'Resolved', thirdPartyAttrValue: 'Done' }] },
+  {
+    name: 'Status',
+    entityType: 'SERVICEREQUEST',
+    attrValues: [{ attrValue: 'Resolved', thirdPartyAttrValue: 'Done' }],
+  },
   {
     name: 'status',
     entityType: 'INCIDENT',
@@ -17,7 +22,14 @@ const custom: StatusMapping[] = [
 
 describe('alertStateFor', () => {
   it("follows ServiceNow's incident states by default", () => {
-    expect([1, 2, 3, 6, 7, 8].map((s) => alertStateFor(s, []))).toEqual(['OPEN', 'ACKNOWLEDGED', 'ACKNOWLEDGED', 'RESOLVED', 'RESOLVED', 'RESOLVED']);
+    expect([1, 2, 3, 6, 7, 8].map((s) => alertStateFor(s, []))).toEqual([
+      'OPEN',
+      'ACKNOWLEDGED',
+      'ACKNOWLEDGED',
+      'RESOLVED',
+      'RESOLVED',
+      'RESOLVED',
+    ]);
     expect(alertStateFor('6', [])).toBe('RESOLVED');
     expect(alertStateFor(' 2 ', [])).toBe('ACKNOWLEDGED');
   });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { ItsmUpdatesProcessor } from './itsm-updates.processor';
 import { TicketUpdateWriter } from './ticket-update.writer';
 

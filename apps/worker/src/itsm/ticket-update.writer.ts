@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+
 import { AlertState, inTransaction, PG_POOL } from '@sluice/database';
 import type { ItsmUpdateJob } from '@sluice/queue';
-import type { Pool } from 'pg';
+
 import { identityKey } from '../alerts/alert-identity';
-import { AlertHistoryRepository } from '../persistence/alert-history.repository';
 import { AlertRepository } from '../persistence/alert.repository';
+import { AlertHistoryRepository } from '../persistence/alert-history.repository';
 import { IntegrationRepository } from '../persistence/integration.repository';
 import { alertStateFor } from './itsm-state';
 

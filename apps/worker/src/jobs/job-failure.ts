@@ -1,5 +1,7 @@
+import type { Job } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
+
 import { isConnectionError } from '@sluice/database';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 
 // PostgreSQL error classes that no retry can fix: the data itself is wrong (22: data exception,
 // 23: integrity constraint violation, 54: program limit exceeded, e.g. a key too large for its

@@ -1,7 +1,11 @@
+import type { Job, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
+
 import type { SluiceConfig } from '@sluice/config';
 import type { DatabaseReachability } from '@sluice/database';
-import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
-import { JobLogger, JobRunner } from './job-runner';
+
+import type { JobLogger } from './job-runner';
+import { JobRunner } from './job-runner';
 
 type Level = 'info' | 'warn' | 'error';
 

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { DatabaseReachability, errorSummary } from '@sluice/database';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { DatabaseReachability, errorSummary } from '@sluice/database';
+
 import { classifyFailure, isOutage, releaseToQueue } from './job-failure';
 
 /** The pino logger of the job log lines (a child of the process's logger). */

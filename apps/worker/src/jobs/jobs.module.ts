@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { PinoLogger } from 'nestjs-pino';
+
 import { JOB_LOGGER, JobRunner } from './job-runner';
 import { ProcessorsCheck } from './processors.check';
 

@@ -2,7 +2,9 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+
 import { QueueName } from '@sluice/queue';
+
 import { JobRunner } from './job-runner';
 import { ProcessorsCheck } from './processors.check';
 import { QueueProcessor } from './queue-processor';

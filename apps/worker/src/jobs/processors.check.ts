@@ -1,7 +1,9 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+
 import { assertOneProcessorPerQueue } from '@sluice/queue';
+
 import { JobProcessor } from './queue-processor';
 
 type ProcessorClass = { name: string; prototype: unknown; queue?: string };

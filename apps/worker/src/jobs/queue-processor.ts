@@ -1,6 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+
 import type { QueueJob, QueueName } from '@sluice/queue';
+
 import { JobRunner } from './job-runner';
 
 /**
@@ -18,7 +20,13 @@ export abstract class JobProcessor<Q extends QueueName> extends WorkerHost imple
   }
 
   process(job: QueueJob<Q>, token?: string): Promise<unknown> {
-    return this.runner.run(this.worker, job, token, (j) => this.handle(j), (j, err) => this.failedForGood(j, err));
+    return this.runner.run(
+      this.worker,
+      job,
+      token,
+      (j) => this.handle(j),
+      (j, err) => this.failedForGood(j, err),
+    );
   }
 
   protected abstract handle(job: QueueJob<Q>): Promise<unknown>;

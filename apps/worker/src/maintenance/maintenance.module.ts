@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { AlertsModule } from '../alerts/alerts.module';
 import { NotifierModule } from '../notifier/notifier.module';
 import { MaintenanceProcessor } from './maintenance.processor';

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { MaintenanceJobName, QueueJob, QueueName, Queues } from '@sluice/queue';
+
 import { QueueProcessor } from '../jobs/queue-processor';
 import { Retention } from './retention.service';
 import { StaleAdapters } from './stale-adapters.service';

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { PG_POOL } from '@sluice/database';
-import type { Pool } from 'pg';
+
 import { RetainedTable, RetentionRepository } from '../persistence/retention.repository';
 
 const BATCH = 10_000;

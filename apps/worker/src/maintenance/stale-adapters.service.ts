@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inTransaction, PG_POOL } from '@sluice/database';
 import type { Pool } from 'pg';
+
+import { inTransaction, PG_POOL } from '@sluice/database';
+
 import { AlertWriter } from '../alerts/alert.writer';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from '../healthcheck/adapter-alerts';
 import { AlertNotifications } from '../notifier/alert-notifications.service';

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+
 import { MetricRecord, parseTimestamp, recordFields, tagsKey } from '@sluice/contracts';
 import { bulkInsert, PG_POOL, preparedStatement } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
-import type { Pool } from 'pg';
-import { extraFields } from '../persistence/extra-fields';
+
 import { badRecord } from '../jobs/job-failure';
+import { extraFields } from '../persistence/extra-fields';
 
 const KNOWN = recordFields(MetricRecord);
 
@@ -51,8 +53,14 @@ export class MetricWriter {
     const rows = job.records.map((r, index): Sample => {
       const ts = parseTimestamp(r.timestamp);
       if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
-      if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw badRecord(index, 'value is not a finite number');
-      return { r, ts: new Date(ts).toISOString(), parameterid: r.parameterid ?? r.parametername, tagsKey: tagsKey(r.tags) };
+      if (typeof r.value !== 'number' || !Number.isFinite(r.value))
+        throw badRecord(index, 'value is not a finite number');
+      return {
+        r,
+        ts: new Date(ts).toISOString(),
+        parameterid: r.parameterid ?? r.parametername,
+        tagsKey: tagsKey(r.tags),
+      };
     });
     const result = await this.pool.query(INSERT_SAMPLES([...SAMPLES.values(rows), job.receivedAt]));
     const stored = result.rowCount ?? 0;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { MetricWriter } from './metric.writer';
 import { MetricsProcessor } from './metrics.processor';
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName, QueueOf, Queues } from '@sluice/queue';
 import type { PoolClient } from 'pg';
+
+import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName, QueueOf, Queues } from '@sluice/queue';
+
 import type { AlertChange } from '../alerts/alert.writer';
 import { IntegrationRepository } from '../persistence/integration.repository';
 
@@ -39,7 +41,11 @@ export class AlertNotifications {
     }
     if (jobs.length > 0) {
       await this.queue.addBulk(
-        jobs.map((data) => ({ name: data.action, data, opts: { ...NOTIFICATION_JOB_OPTIONS, delay: DELAY_MS, jobId: `${data.action}-${data.alertId}-${data.count}` } })),
+        jobs.map((data) => ({
+          name: data.action,
+          data,
+          opts: { ...NOTIFICATION_JOB_OPTIONS, delay: DELAY_MS, jobId: `${data.action}-${data.alertId}-${data.count}` },
+        })),
       );
     }
     return jobs.length;

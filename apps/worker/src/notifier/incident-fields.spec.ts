@@ -1,10 +1,29 @@
 import type { MapAttribute } from '@sluice/contracts';
+
 import { priorityFor, resolvedStateFor } from './incident-fields';
 
 const mappings: MapAttribute[] = [
-  { name: 'Priority', attrName: 'incident.priority.name', entityType: 'INCIDENT', attrValues: [{ attrValue: 'Critical', thirdPartyAttrValue: 'P1' }, { attrValue: '4', thirdPartyAttrValue: 'P2' }] },
-  { name: 'Status', attrName: 'incident.status.name', entityType: 'INCIDENT', attrValues: [{ attrValue: 'RESOLVED', thirdPartyAttrValue: 'Completed' }] },
-  { name: 'Priority', attrName: 'problem.priority.name', entityType: 'PROBLEM', attrValues: [{ attrValue: 'Minor', thirdPartyAttrValue: 'never' }] },
+  {
+    name: 'Priority',
+    attrName: 'incident.priority.name',
+    entityType: 'INCIDENT',
+    attrValues: [
+      { attrValue: 'Critical', thirdPartyAttrValue: 'P1' },
+      { attrValue: '4', thirdPartyAttrValue: 'P2' },
+    ],
+  },
+  {
+    name: 'Status',
+    attrName: 'incident.status.name',
+    entityType: 'INCIDENT',
+    attrValues: [{ attrValue: 'RESOLVED', thirdPartyAttrValue: 'Completed' }],
+  },
+  {
+    name: 'Priority',
+    attrName: 'problem.priority.name',
+    entityType: 'PROBLEM',
+    attrValues: [{ attrValue: 'Minor', thirdPartyAttrValue: 'never' }],
+  },
 ];
 
 describe('incident fields', () => {

@@ -1,5 +1,5 @@
-import { SEVERITY_NAMES } from '@sluice/contracts';
 import type { MapAttribute } from '@sluice/contracts';
+import { SEVERITY_NAMES } from '@sluice/contracts';
 
 /** ServiceNow urgency/impact (1 high, 2 medium, 3 low) for a severity, when no mapping says otherwise. */
 const DEFAULT_PRIORITY: Record<number, string> = { 5: '1', 4: '2', 3: '2', 2: '3', 1: '3', 0: '3' };
@@ -17,7 +17,11 @@ function mapped(mappings: MapAttribute[], name: string, values: string[]): strin
 
 /** §4.1: urgency and impact from the alert's severity, through the outbound `Priority` mapping where given. */
 export function priorityFor(severity: number, mappings: MapAttribute[]): string {
-  return mapped(mappings, 'Priority', [SEVERITY_NAMES[severity] ?? '', String(severity)]) ?? DEFAULT_PRIORITY[severity] ?? '3';
+  return (
+    mapped(mappings, 'Priority', [SEVERITY_NAMES[severity] ?? '', String(severity)]) ??
+    DEFAULT_PRIORITY[severity] ??
+    '3'
+  );
 }
 
 /** §4.1: the ITSM state of a resolved ticket, through the outbound `Status` mapping, default 6. */

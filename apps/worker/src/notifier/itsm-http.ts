@@ -1,8 +1,11 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+
 import { UnrecoverableError } from 'bullmq';
+
 import { assertPublicLiteral, publicOnlyLookup } from './network-guard';
-import { headerValues, NO_SECRETS, Redactor } from './redaction';
+import type { Redactor } from './redaction';
+import { headerValues, NO_SECRETS } from './redaction';
 
 const TIMEOUT_MS = 10_000;
 
@@ -82,14 +85,18 @@ function send(
       {
         method: init.method,
         headers: { ...init.headers, ...(body && { 'content-length': String(body.length) }) },
-        lookup: allowPrivate ? undefined : (publicOnlyLookup as unknown as http.RequestOptions['lookup']),
+        lookup: allowPrivate ? undefined : publicOnlyLookup,
         timeout: TIMEOUT_MS,
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (c: Buffer) => chunks.push(c));
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: (response.headers['retry-after'] as string | undefined) ?? null }),
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: response.headers['retry-after'] ?? null,
+          }),
         );
         response.on('error', reject);
       },

@@ -1,9 +1,27 @@
 import { UnrecoverableError } from 'bullmq';
+
 import { assertPublicLiteral, isPrivateAddress, publicOnlyLookup } from './network-guard';
 
 describe('notifier network guard', () => {
   it('knows the private, loopback and reserved ranges, IPv4-mapped forms included', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '198.18.0.1', '224.0.0.1', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '198.18.0.1',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect([a, isPrivateAddress(a)]).toEqual([a, true]);
     }
     for (const a of ['8.8.8.8', '172.32.0.1', '192.169.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) {
@@ -20,7 +38,9 @@ describe('notifier network guard', () => {
 
   it('drops private addresses where the connection resolves a name, failing when none is left', async () => {
     const resolve = (all: boolean) =>
-      new Promise<{ err: Error | null; address: unknown }>((r) => publicOnlyLookup('localhost', { all }, (err, address) => r({ err, address })));
+      new Promise<{ err: Error | null; address: unknown }>((r) =>
+        publicOnlyLookup('localhost', { all }, (err, address) => r({ err, address })),
+      );
     for (const all of [false, true]) {
       const { err } = await resolve(all);
       expect(err).toBeInstanceOf(UnrecoverableError);

@@ -1,15 +1,33 @@
-import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+
 import { UnrecoverableError } from 'bullmq';
 
 // Loopback, private, link-local, CGNAT, benchmarking, multicast, reserved and unspecified ranges:
 // an ITSM URL pointing there could make Sluice probe its own network (SSRF).
 const PRIVATE = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  PRIVATE.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  PRIVATE.addSubnet(net, prefix, 'ipv6');
 
 export function isPrivateAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
@@ -18,7 +36,9 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 const refused = (host: string) =>
-  new UnrecoverableError(`notifier target ${host} is in a private or loopback range (NOTIFIER_ALLOW_PRIVATE_NETWORKS is off)`);
+  new UnrecoverableError(
+    `notifier target ${host} is in a private or loopback range (NOTIFIER_ALLOW_PRIVATE_NETWORKS is off)`,
+  );
 
 /**
  * Spec §4.1: in production, notifier targets in loopback and private ranges are refused unless
@@ -38,7 +58,7 @@ export function publicOnlyLookup(hostname: string, options: LookupOptions, callb
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const allowed = addresses.filter((a) => !isPrivateAddress(a.address));
-    if (allowed.length === 0) return callback(refused(hostname) as unknown as NodeJS.ErrnoException, []);
+    if (allowed.length === 0) return callback(refused(hostname), []);
     if (options.all) return callback(null, allowed);
     callback(null, allowed[0].address, allowed[0].family);
   });

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { QueueJob, QueueName } from '@sluice/queue';
+
 import { QueueProcessor } from '../jobs/queue-processor';
 import { RetryableCallError } from './itsm-http';
 import { TicketNotifier } from './ticket.notifier';

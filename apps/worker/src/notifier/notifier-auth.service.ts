@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
+
 import { callItsm } from './itsm-http';
 import { Notifier, secretsOf } from './notifier-config.service';
 
@@ -16,12 +18,20 @@ type FetchedToken = Omit<CachedToken, 'config'>;
 const EARLY_REFRESH_MS = 30_000;
 const JWT_TOKEN_LIFETIME_MS = 10 * 60_000;
 /** minSeverity aside, any change of the notifier (URLs, credentials, grant) makes its tokens stale. */
-const configOf = (n: Notifier) => createHash('sha256').update(JSON.stringify([{ ...n.settings, minSeverity: undefined }, n.secrets])).digest('hex');
+const configOf = (n: Notifier) =>
+  createHash('sha256')
+    .update(JSON.stringify([{ ...n.settings, minSeverity: undefined }, n.secrets]))
+    .digest('hex');
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** A value at a dotted path of a JSON answer (`rest_access.access_key`). */
 function at(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 /**
@@ -47,7 +57,9 @@ export class NotifierAuth {
     const key = `${n.integrationId}:${config}`;
     let fetching = this.fetching.get(key);
     if (!fetching) {
-      fetching = (settings.authType === 'OAUTH2' ? this.oauth2(n, allowPrivate, cached?.refreshToken) : this.jwt(n, allowPrivate))
+      fetching = (
+        settings.authType === 'OAUTH2' ? this.oauth2(n, allowPrivate, cached?.refreshToken) : this.jwt(n, allowPrivate)
+      )
         .then((fresh) => {
           this.tokens.set(n.integrationId, { ...fresh, config });
           return fresh;
@@ -85,7 +97,11 @@ export class NotifierAuth {
         settings.accessTokenURL!,
         {
           method: 'POST',
-          headers: { authorization: basic(settings.apiKey!, secrets.apiSecret!), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          headers: {
+            authorization: basic(settings.apiKey!, secrets.apiSecret!),
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
           body: form.toString(),
         },
         allowPrivate,
@@ -93,16 +109,20 @@ export class NotifierAuth {
       );
     } catch (err) {
       // A refresh token that stopped working: start again from the user's credentials.
-      if (form.get('grant_type') === 'refresh_token' && settings.userName && secrets.password) return this.oauth2({ ...n, secrets: { ...secrets, refreshToken: undefined } }, allowPrivate, undefined);
+      if (form.get('grant_type') === 'refresh_token' && settings.userName && secrets.password)
+        return this.oauth2({ ...n, secrets: { ...secrets, refreshToken: undefined } }, allowPrivate, undefined);
       throw err;
     }
     const token = at(answer, 'access_token');
-    if (typeof token !== 'string' || !token) throw new UnrecoverableError(`token endpoint ${settings.accessTokenURL} answered without access_token`);
+    if (typeof token !== 'string' || !token)
+      throw new UnrecoverableError(`token endpoint ${settings.accessTokenURL} answered without access_token`);
     const expiresIn = Number(at(answer, 'expires_in'));
     const newRefresh = at(answer, 'refresh_token');
     return {
       headers: { authorization: `Bearer ${token}` },
-      expiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 - EARLY_REFRESH_MS : JWT_TOKEN_LIFETIME_MS),
+      expiresAt:
+        Date.now() +
+        (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 - EARLY_REFRESH_MS : JWT_TOKEN_LIFETIME_MS),
       refreshToken: typeof newRefresh === 'string' ? newRefresh : refreshToken,
     };
   }
@@ -118,7 +138,11 @@ export class NotifierAuth {
     const payload = secrets.tokenPayload;
     const answer = await callItsm(
       settings.tokenURL!,
-      { method: 'POST', headers, body: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload) },
+      {
+        method: 'POST',
+        headers,
+        body: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
+      },
       allowPrivate,
       secretsOf(n),
     );
@@ -126,13 +150,18 @@ export class NotifierAuth {
     for (const p of settings.tokensPath ?? []) {
       const value = at(answer, p.value);
       if (typeof value !== 'string' && typeof value !== 'number') {
-        throw new UnrecoverableError(`token answer of ${settings.tokenURL} has nothing at ${p.value} (tokensPath ${p.key})`);
+        throw new UnrecoverableError(
+          `token answer of ${settings.tokenURL} has nothing at ${p.value} (tokensPath ${p.key})`,
+        );
       }
       found[p.key] = String(value);
     }
     const resource: Record<string, string> = {};
     for (const h of secrets.resourceAuthHeaders ?? []) {
-      resource[h.key.toLowerCase()] = h.value.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole: string, name: string) => found[name] ?? whole);
+      resource[h.key.toLowerCase()] = h.value.replace(
+        /\$([A-Za-z_][A-Za-z0-9_]*)/g,
+        (whole: string, name: string) => found[name] ?? whole,
+      );
     }
     return { headers: resource, expiresAt: Date.now() + JWT_TOKEN_LIFETIME_MS };
   }

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+
 import { SecretBox } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { MapAttribute, NotifierSecrets, NotifierSettings } from '@sluice/contracts';
 import type { Queryable } from '@sluice/database';
+
 import { IntegrationRepository } from '../persistence/integration.repository';
 import { credentialValues, Redactor } from './redaction';
 

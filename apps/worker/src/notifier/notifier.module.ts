@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { AlertNotifications } from './alert-notifications.service';
 import { NotificationsProcessor } from './notifications.processor';
 import { NotifierAuth } from './notifier-auth.service';
@@ -10,13 +11,7 @@ import { TicketNotifier } from './ticket.notifier';
  * used by the features that change alerts) and making the calls (the notifications queue).
  */
 @Module({
-  providers: [
-    AlertNotifications,
-    NotifierConfig,
-    NotifierAuth,
-    TicketNotifier,
-    NotificationsProcessor,
-  ],
+  providers: [AlertNotifications, NotifierConfig, NotifierAuth, TicketNotifier, NotificationsProcessor],
   exports: [AlertNotifications],
 })
 export class NotifierModule {}

@@ -39,10 +39,13 @@ describe('Redactor', () => {
   });
 
   it('takes the credential headers of a request, and the credential after its scheme', () => {
-    expect(headerValues({ 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer tok', 'x-key': 'k' })).toEqual([
-      'Bearer tok',
-      'tok',
-      'k',
-    ]);
+    expect(
+      headerValues({
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: 'Bearer tok',
+        'x-key': 'k',
+      }),
+    ).toEqual(['Bearer tok', 'tok', 'k']);
   });
 });

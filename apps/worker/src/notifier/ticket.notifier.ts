@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import type { Pool } from 'pg';
+
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { SEVERITY_NAMES } from '@sluice/contracts';
 import { AlertHistoryKind, AlertHistoryRow, AlertRow, inTransaction, PG_POOL } from '@sluice/database';
 import type { NotificationJob } from '@sluice/queue';
-import { UnrecoverableError } from 'bullmq';
-import type { Pool } from 'pg';
-import { AlertHistoryRepository } from '../persistence/alert-history.repository';
+
 import { AlertRepository } from '../persistence/alert.repository';
+import { AlertHistoryRepository } from '../persistence/alert-history.repository';
 import { priorityFor, resolvedStateFor } from './incident-fields';
 import { callItsm, RetryableCallError, UnauthorizedCallError } from './itsm-http';
 import { NotifierAuth } from './notifier-auth.service';
@@ -61,7 +63,12 @@ export class TicketNotifier {
     if (job.action === 'open') {
       if (alert.ticket_sysid && !(await this.reopened(alert))) return 'ticket already open';
       if (alert.state === 'RESOLVED' || alert.severity < notifier.settings.minSeverity) return 'no longer due';
-      const answer = (await this.call(notifier, 'POST', `${notifier.settings.baseURI}/api/now/table/incident`, this.incident(alert, notifier))) as { result?: { sys_id?: unknown; number?: unknown } } | undefined;
+      const answer = (await this.call(
+        notifier,
+        'POST',
+        `${notifier.settings.baseURI}/api/now/table/incident`,
+        this.incident(alert, notifier),
+      )) as { result?: { sys_id?: unknown; number?: unknown } } | undefined;
       const sysid = answer?.result?.sys_id;
       if (typeof sysid !== 'string' || !sysid) throw new UnrecoverableError('the ITSM answered without result.sys_id');
       const number = typeof answer?.result?.number === 'string' ? answer.result.number : null;
@@ -70,10 +77,15 @@ export class TicketNotifier {
 
     if (!alert.ticket_sysid) return 'no ticket';
     if (alert.state !== 'RESOLVED') return 'no longer resolved';
-    await this.call(notifier, 'PATCH', `${notifier.settings.baseURI}/api/now/table/incident/${encodeURIComponent(alert.ticket_sysid)}`, {
-      state: resolvedStateFor(notifier.outboundMappings),
-      close_notes: `Resolved in Sluice: ${alert.entity} ${alert.parametername} cleared`,
-    });
+    await this.call(
+      notifier,
+      'PATCH',
+      `${notifier.settings.baseURI}/api/now/table/incident/${encodeURIComponent(alert.ticket_sysid)}`,
+      {
+        state: resolvedStateFor(notifier.outboundMappings),
+        close_notes: `Resolved in Sluice: ${alert.entity} ${alert.parametername} cleared`,
+      },
+    );
     await this.record(alert, 'ticket', `resolved ticket ${alert.ticket_number ?? alert.ticket_sysid}`, notifier);
     return `resolved ${alert.ticket_number ?? alert.ticket_sysid}`;
   }
@@ -100,7 +112,13 @@ export class TicketNotifier {
     const what = `${alert.entity}: ${alert.parametername}${alert.splitby ? ` (${alert.splitby})` : ''}`;
     return {
       short_description: `[${SEVERITY_NAMES[alert.severity] ?? alert.severity}] ${what}`.slice(0, 160),
-      description: [alert.description ?? what, `Entity: ${alert.entity} (${alert.entityid})`, `Severity: ${SEVERITY_NAMES[alert.severity]} (${alert.severity})`, `Occurrences: ${alert.count}, last ${alert.lastoccurrence.toISOString()}`, `Sluice alert: ${alert.id}`].join('\n'),
+      description: [
+        alert.description ?? what,
+        `Entity: ${alert.entity} (${alert.entityid})`,
+        `Severity: ${SEVERITY_NAMES[alert.severity]} (${alert.severity})`,
+        `Occurrences: ${alert.count}, last ${alert.lastoccurrence.toISOString()}`,
+        `Sluice alert: ${alert.id}`,
+      ].join('\n'),
       urgency: priority,
       impact: priority,
       correlation_id: alert.id,
@@ -112,11 +130,28 @@ export class TicketNotifier {
   private async call(notifier: Notifier, method: string, url: string, body: unknown): Promise<unknown> {
     const allow = this.config.notifierAllowPrivateNetworks;
     const send = async () =>
-      callItsm(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json', ...(await this.auth.headers(notifier, allow)) }, body: JSON.stringify(body) }, allow, secretsOf(notifier));
+      callItsm(
+        url,
+        {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            ...(await this.auth.headers(notifier, allow)),
+          },
+          body: JSON.stringify(body),
+        },
+        allow,
+        secretsOf(notifier),
+      );
     try {
       return await send();
     } catch (err) {
-      if (!(err instanceof UnauthorizedCallError) || notifier.settings.authType === 'NONE' || notifier.settings.authType === 'BASIC') {
+      if (
+        !(err instanceof UnauthorizedCallError) ||
+        notifier.settings.authType === 'NONE' ||
+        notifier.settings.authType === 'BASIC'
+      ) {
         if (err instanceof UnauthorizedCallError) throw new UnrecoverableError(err.message);
         throw err;
       }
@@ -124,7 +159,8 @@ export class TicketNotifier {
       try {
         return await send();
       } catch (again) {
-        if (again instanceof UnauthorizedCallError) throw new UnrecoverableError(`${again.message} (also with a new token)`);
+        if (again instanceof UnauthorizedCallError)
+          throw new UnrecoverableError(`${again.message} (also with a new token)`);
         throw again;
       }
     }
@@ -136,7 +172,11 @@ export class TicketNotifier {
    * meanwhile: the database keeps one ticket to one alert), it says so on this alert instead.
    * Either way the job is done: a retry would open yet another ticket. Answers the outcome.
    */
-  private async link(alert: AlertRow, ticket: { sysid: string; number: string | null }, notifier: Notifier): Promise<string> {
+  private async link(
+    alert: AlertRow,
+    ticket: { sysid: string; number: string | null },
+    notifier: Notifier,
+  ): Promise<string> {
     const shown = ticket.number ?? ticket.sysid;
     try {
       await this.record(alert, 'ticket', `opened ticket ${shown}`, notifier, ticket);

@@ -1,4 +1,4 @@
-import { Queryable } from '@sluice/database';
+import type { Queryable } from '@sluice/database';
 
 /** An adapter that fell silent. */
 export interface StaleAdapterRow {

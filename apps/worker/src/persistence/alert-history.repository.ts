@@ -1,4 +1,5 @@
-import { AlertHistoryKind, AlertHistoryRow, bulkInsert, preparedStatement, Queryable } from '@sluice/database';
+import type { AlertHistoryKind, AlertHistoryRow, Queryable } from '@sluice/database';
+import { bulkInsert, preparedStatement } from '@sluice/database';
 
 const HISTORY = bulkInsert<AlertHistoryRow>({
   alert_id: ['uuid', (h) => h.alertId],

@@ -1,5 +1,8 @@
-import { AlertIdentity, AlertRow, AlertSnapshot, AlertState, preparedStatement, Queryable } from '@sluice/database';
 import type { PoolClient } from 'pg';
+
+import type { AlertIdentity, AlertRow, AlertSnapshot, AlertState, Queryable } from '@sluice/database';
+import { preparedStatement } from '@sluice/database';
+
 import { advisoryLockKey } from './advisory-lock';
 
 /** An alert as the fold reads it: the times as epoch milliseconds, cheaper to read than timestamps. */
@@ -153,7 +156,10 @@ export const AlertRepository = {
   },
 
   async byId(db: Queryable, customerId: string, id: string): Promise<AlertRow | undefined> {
-    const alert = await db.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 AND envcustomerid = $2', [id, customerId]);
+    const alert = await db.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 AND envcustomerid = $2', [
+      id,
+      customerId,
+    ]);
     return alert.rows[0];
   },
 

@@ -1,5 +1,6 @@
 import type { MapAttribute, NotifierSettings } from '@sluice/contracts';
-import { preparedStatement, Queryable } from '@sluice/database';
+import type { Queryable } from '@sluice/database';
+import { preparedStatement } from '@sluice/database';
 
 /** A tenant's notifier as stored: its secrets still sealed. */
 export interface NotifierRow {

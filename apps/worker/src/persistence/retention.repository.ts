@@ -1,4 +1,4 @@
-import { Queryable } from '@sluice/database';
+import type { Queryable } from '@sluice/database';
 
 /** A table that retention trims: its row key and the time column the cut applies to. */
 export interface RetainedTable {

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+
 import { EntityRecord, parseTimestamp, recordFields } from '@sluice/contracts';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
-import type { Pool } from 'pg';
+
 import { badRecord } from '../jobs/job-failure';
 import { newestPerKey } from './newest-per-key';
 import { topologyUpsert } from './topology-upsert';
@@ -31,7 +33,11 @@ export class EntityWriter {
       if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
       return { record, ts };
     });
-    const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.entityid}`, (x) => x.ts);
+    const rows = newestPerKey(
+      timed,
+      (x) => `${x.record.envcustomerid}\u0000${x.record.entityid}`,
+      (x) => x.ts,
+    );
 
     return inTransaction(this.pool, async (db) => {
       type Won = { envcustomerid: string; entityid: string; deleted: boolean };
@@ -45,12 +51,24 @@ export class EntityWriter {
         const live = new Set(won.rows.filter((w) => !w.deleted).map((w) => `${w.envcustomerid}\u0000${w.entityid}`));
         const relations = rows
           .filter((x) => live.has(`${x.record.envcustomerid}\u0000${x.record.entityid}`))
-          .flatMap((x) => (x.record.relations ?? []).map((r) => ({ c: x.record.envcustomerid, s: x.record.entityid, t: r.targetentityid, type: r.relationtype })));
+          .flatMap((x) =>
+            (x.record.relations ?? []).map((r) => ({
+              c: x.record.envcustomerid,
+              s: x.record.entityid,
+              t: r.targetentityid,
+              type: r.relationtype,
+            })),
+          );
         if (relations.length > 0) {
           await db.query(
             `INSERT INTO entity_relations (envcustomerid, source_entityid, target_entityid, relationtype)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-            [relations.map((r) => r.c), relations.map((r) => r.s), relations.map((r) => r.t), relations.map((r) => r.type)],
+            [
+              relations.map((r) => r.c),
+              relations.map((r) => r.s),
+              relations.map((r) => r.t),
+              relations.map((r) => r.type),
+            ],
           );
         }
       }

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+
 import { parseTimestamp, recordFields, ServiceRecord } from '@sluice/contracts';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
-import type { Pool } from 'pg';
+
 import { badRecord } from '../jobs/job-failure';
 import { newestPerKey } from './newest-per-key';
 import { topologyUpsert } from './topology-upsert';
@@ -27,7 +29,11 @@ export class ServiceWriter {
       if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
       return { record, ts };
     });
-    const rows = newestPerKey(timed, (x) => `${x.record.envcustomerid}\u0000${x.record.serviceid}`, (x) => x.ts);
+    const rows = newestPerKey(
+      timed,
+      (x) => `${x.record.envcustomerid}\u0000${x.record.serviceid}`,
+      (x) => x.ts,
+    );
 
     return inTransaction(this.pool, async (db) => {
       type Won = { envcustomerid: string; serviceid: string; deleted: boolean };
@@ -43,7 +49,9 @@ export class ServiceWriter {
         const live = new Set(won.rows.filter((w) => !w.deleted).map((w) => `${w.envcustomerid}\u0000${w.serviceid}`));
         const winners = rows.filter((x) => live.has(`${x.record.envcustomerid}\u0000${x.record.serviceid}`));
         const pairs = (list: (r: ServiceRecord) => string[] | undefined) =>
-          winners.flatMap((x) => [...new Set(list(x.record) ?? [])].map((v) => [x.record.envcustomerid, x.record.serviceid, v] as const));
+          winners.flatMap((x) =>
+            [...new Set(list(x.record) ?? [])].map((v) => [x.record.envcustomerid, x.record.serviceid, v] as const),
+          );
         const members = pairs((r) => r.entities);
         const deps = pairs((r) => r.dependson);
         if (members.length > 0) {

@@ -1,4 +1,5 @@
 import { bulkInsert } from '@sluice/database';
+
 import { extraFields } from '../persistence/extra-fields';
 
 /** A topology record (entity or service) with its parsed timestamp. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { EntityWriter } from './entity.writer';
 import { ServiceWriter } from './service.writer';
 import { EntityTopologyProcessor, ServiceTopologyProcessor } from './topology.processors';

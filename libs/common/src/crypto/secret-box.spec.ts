@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { SecretBox } from './secret-box';
 
 describe('SecretBox', () => {

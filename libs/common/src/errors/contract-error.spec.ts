@@ -4,7 +4,10 @@ const list = (n: number) => Array.from({ length: n }, (_, i) => ({ index: i, fie
 
 describe('Errors.invalidPayload', () => {
   it('lists up to MAX_LISTED_ERRORS errors as they are', () => {
-    expect(Errors.invalidPayload(list(MAX_LISTED_ERRORS)).body).toEqual({ message: 'Invalid payload', errors: list(MAX_LISTED_ERRORS) });
+    expect(Errors.invalidPayload(list(MAX_LISTED_ERRORS)).body).toEqual({
+      message: 'Invalid payload',
+      errors: list(MAX_LISTED_ERRORS),
+    });
   });
 
   it('past it, lists the first ones with the count and a note', () => {

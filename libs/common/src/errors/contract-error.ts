@@ -74,12 +74,17 @@ export const Errors = {
   missingAccessToken: () => new ContractError(401, { message: Messages.missingAccessToken }),
   invalidAccessToken: () => new ContractError(401, { message: Messages.invalidAccessToken }),
   accessDenied: () => new ContractError(403, { message: Messages.accessDenied }),
-  invalidPayload: (errors: FieldError[], total = errors.length) => new ContractError(400, invalidPayloadBody(errors, total)),
+  invalidPayload: (errors: FieldError[], total = errors.length) =>
+    new ContractError(400, invalidPayloadBody(errors, total)),
   inactiveCustomer: () => new ContractError(400, { message: Messages.inactiveCustomer }),
   notAssociated: () => new ContractError(401, { message: Messages.notAssociated }),
   payloadTooLarge: () => new ContractError(413, { message: Messages.payloadTooLarge }),
   tooManyRequests: (retryAfterSeconds: number) =>
-    new ContractError(429, { message: Messages.tooManyRequests }, { 'retry-after': String(Math.max(1, retryAfterSeconds)) }),
+    new ContractError(
+      429,
+      { message: Messages.tooManyRequests },
+      { 'retry-after': String(Math.max(1, retryAfterSeconds)) },
+    ),
   unavailable: (retryAfterSeconds: number) =>
     new ContractError(503, { message: Messages.unavailable }, { 'retry-after': String(retryAfterSeconds) }),
   notFound: (what: string = Messages.notFound) => new ContractError(404, { message: what }),

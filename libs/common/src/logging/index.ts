@@ -1,2 +1,2 @@
-export * from './redaction';
 export * from './logger.module';
+export * from './redaction';

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
 import { DynamicModule, Module } from '@nestjs/common';
 import type { RouteInfo } from '@nestjs/common/interfaces';
-import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+
+import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+
 import { REDACT_PATHS } from './redaction';
 
 /** Structured JSON logs (pino) carrying each request's id, with credentials and secrets redacted. */

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
+
 import pino from 'pino';
+
 import { REDACT_PATHS } from './redaction';
 
 function capture() {
@@ -17,11 +19,19 @@ describe('log redaction', () => {
   it('removes credentials from request and response headers', () => {
     const { logger, lines } = capture();
     logger.info({
-      req: { headers: { authorization: 'Basic c2VjcmV0', cookie: 'access_token=abc', 'x-integration-token': 'itok', accept: '*/*' } },
+      req: {
+        headers: {
+          authorization: 'Basic c2VjcmV0',
+          cookie: 'access_token=abc',
+          'x-integration-token': 'itok',
+          accept: '*/*',
+        },
+      },
       res: { headers: { 'set-cookie': 'refresh_token=def' } },
     });
     const text = lines.join('');
-    for (const secret of ['c2VjcmV0', 'access_token=abc', 'itok', 'refresh_token=def']) expect(text).not.toContain(secret);
+    for (const secret of ['c2VjcmV0', 'access_token=abc', 'itok', 'refresh_token=def'])
+      expect(text).not.toContain(secret);
     expect(JSON.parse(text).req.headers.accept).toBe('*/*');
   });
 
@@ -33,7 +43,8 @@ describe('log redaction', () => {
       outbound: { baseNotifier: { password: 'pw-deep', refreshToken: 'rt-deep' } },
     });
     const text = lines.join('');
-    for (const secret of ['pw-top', 'api-secret', 'client-secret', 'pw-deep', 'rt-deep']) expect(text).not.toContain(secret);
+    for (const secret of ['pw-top', 'api-secret', 'client-secret', 'pw-deep', 'rt-deep'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('kept');
     expect(text).toContain('[redacted]');
   });

@@ -29,7 +29,6 @@ export interface NotifierSecrets {
   resourceAuthHeaders?: KeyValue[];
 }
 
-
 export interface MapAttribute {
   name: string;
   attrName: string;
@@ -38,4 +37,3 @@ export interface MapAttribute {
   thirdPartyEntityType?: string;
   attrValues: { attrValue: string; thirdPartyAttrValue?: string }[];
 }
-

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
+
 import { IsCustomerId, IsIsoDateTime, IsPlainObject, IsRelationList, IsText, LIMITS } from '../validation/decorators';
 import { IndexKeys, textPart } from '../validation/key-size';
 
@@ -40,11 +41,13 @@ export class EntityRecord {
   entitytype: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsPlainObject()
+  @IsOptional()
+  @IsPlainObject()
   attributes?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [EntityRelation], description: "Replace the entity's outgoing relations" })
-  @IsOptional() @IsRelationList()
+  @IsOptional()
+  @IsRelationList()
   relations?: EntityRelation[];
 
   @ApiProperty({ example: '2024-05-01T12:00:00Z' })
@@ -52,6 +55,7 @@ export class EntityRecord {
   timestamp: string;
 
   @ApiPropertyOptional({ description: 'true removes the entity and its relations' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   deleted?: boolean;
 }

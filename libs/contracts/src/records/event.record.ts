@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+
 import { IsCustomerId, IsIsoDateTime, IsSeverity, IsText, LIMITS } from '../validation/decorators';
 import { IndexKeys, textPart } from '../validation/key-size';
 
@@ -9,13 +10,15 @@ import { IndexKeys, textPart } from '../validation/key-size';
  */
 @IndexKeys({
   label: 'envcustomerid, entityid, parametercategory, parameterid (parametername when absent) and splitby',
-  keys: (r) => [[
-    textPart('envcustomerid', r.envcustomerid),
-    textPart('entityid', r.entityid),
-    textPart('parametercategory', r.parametercategory),
-    r.parameterid == null ? textPart('parametername', r.parametername) : textPart('parameterid', r.parameterid),
-    textPart('splitby', r.splitby),
-  ]],
+  keys: (r) => [
+    [
+      textPart('envcustomerid', r.envcustomerid),
+      textPart('entityid', r.entityid),
+      textPart('parametercategory', r.parametercategory),
+      r.parameterid == null ? textPart('parametername', r.parametername) : textPart('parameterid', r.parameterid),
+      textPart('splitby', r.splitby),
+    ],
+  ],
 })
 export class EventRecord {
   @ApiProperty({ example: 'acme', description: 'The customer (tenant) id' })
@@ -23,7 +26,8 @@ export class EventRecord {
   envcustomerid: string;
 
   @ApiPropertyOptional({ description: "The customer's name in the source tool" })
-  @IsOptional() @IsText(LIMITS.name)
+  @IsOptional()
+  @IsText(LIMITS.name)
   toolcustomername?: string;
 
   @ApiProperty({ example: 'evt-000123', description: 'The source event id; a repeat is a no-op' })
@@ -39,11 +43,13 @@ export class EventRecord {
   entityid: string;
 
   @ApiPropertyOptional({ example: 'cpu' })
-  @IsOptional() @IsText(LIMITS.id)
+  @IsOptional()
+  @IsText(LIMITS.id)
   parametercategory?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsText(LIMITS.id)
+  @IsOptional()
+  @IsText(LIMITS.id)
   parametertype?: string;
 
   @ApiProperty({ example: 'cpu.utilization', description: 'What is measured or checked' })
@@ -51,7 +57,8 @@ export class EventRecord {
   parametername: string;
 
   @ApiPropertyOptional({ description: 'Defaults to parametername' })
-  @IsOptional() @IsText(LIMITS.id)
+  @IsOptional()
+  @IsText(LIMITS.id)
   parameterid?: string;
 
   @ApiProperty({
@@ -63,11 +70,13 @@ export class EventRecord {
   severity: number | string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsText(LIMITS.text)
+  @IsOptional()
+  @IsText(LIMITS.text)
   description?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsText(LIMITS.text)
+  @IsOptional()
+  @IsText(LIMITS.text)
   messages?: string;
 
   @ApiProperty({ example: '2024-05-01T12:00:00Z', description: 'ISO-8601; without a zone, UTC' })
@@ -75,14 +84,17 @@ export class EventRecord {
   firstoccurrence: string;
 
   @ApiPropertyOptional({ description: 'Defaults to firstoccurrence' })
-  @IsOptional() @IsIsoDateTime()
+  @IsOptional()
+  @IsIsoDateTime()
   lastoccurrence?: string;
 
   @ApiPropertyOptional({ example: '/var', description: 'Splits one parameter into separate alerts' })
-  @IsOptional() @IsText(LIMITS.id)
+  @IsOptional()
+  @IsText(LIMITS.id)
   splitby?: string;
 
   @ApiPropertyOptional({ example: 'nagios' })
-  @IsOptional() @IsText(LIMITS.name)
+  @IsOptional()
+  @IsText(LIMITS.name)
   source?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+
 import { IsCustomerId, IsIsoDateTime, IsNumberMap, IsText, LIMITS } from '../validation/decorators';
 
 export const ADAPTER_STATUSES = ['UP', 'DOWN', 'DEGRADED'] as const;
@@ -20,7 +21,8 @@ export class HeartbeatRecord {
   adaptername: string;
 
   @ApiPropertyOptional({ example: 'nifi' })
-  @IsOptional() @IsText(LIMITS.id)
+  @IsOptional()
+  @IsText(LIMITS.id)
   adaptertype?: string;
 
   @ApiProperty({ enum: ADAPTER_STATUSES })
@@ -32,14 +34,23 @@ export class HeartbeatRecord {
   timestamp: string;
 
   @ApiPropertyOptional({ example: 300, description: 'Seconds between heartbeats (default 300)' })
-  @IsOptional() @IsInt({ message: '$property must be a whole number of seconds' }) @Min(1) @Max(86_400)
+  @IsOptional()
+  @IsInt({ message: '$property must be a whole number of seconds' })
+  @Min(1)
+  @Max(86_400)
   interval?: number;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsText(LIMITS.text)
+  @IsOptional()
+  @IsText(LIMITS.text)
   message?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, example: { processed: 120, failed: 2 } })
-  @IsOptional() @IsNumberMap()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { processed: 120, failed: 2 },
+  })
+  @IsOptional()
+  @IsNumberMap()
   stats?: Record<string, number>;
 }

@@ -9,8 +9,14 @@ import { ServiceRecord } from './service.record';
 // (or added to) a record class shows up here.
 describe('recordFields', () => {
   it.each([
-    [EventRecord, 'envcustomerid toolcustomername ieventid entity entityid parametercategory parametertype parametername parameterid severity description messages firstoccurrence lastoccurrence splitby source'],
-    [MetricRecord, 'envcustomerid entityid entity parametercategory parametername parameterid value unit timestamp tags'],
+    [
+      EventRecord,
+      'envcustomerid toolcustomername ieventid entity entityid parametercategory parametertype parametername parameterid severity description messages firstoccurrence lastoccurrence splitby source',
+    ],
+    [
+      MetricRecord,
+      'envcustomerid entityid entity parametercategory parametername parameterid value unit timestamp tags',
+    ],
     [EntityRecord, 'envcustomerid entityid entity entitytype attributes relations timestamp deleted'],
     [ServiceRecord, 'envcustomerid serviceid service servicetype entities dependson attributes timestamp deleted'],
     [HeartbeatRecord, 'envcustomerid adapterid adaptername adaptertype status timestamp interval message stats'],

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
+
 import { IsCustomerId, IsIdList, IsIsoDateTime, IsPlainObject, IsText, LIMITS } from '../validation/decorators';
 
 /** Spec §2.4: a service, the entities it is made of and the services it depends on. */
@@ -17,7 +18,8 @@ export class ServiceRecord {
   service: string;
 
   @ApiPropertyOptional({ example: 'business' })
-  @IsOptional() @IsText(LIMITS.id)
+  @IsOptional()
+  @IsText(LIMITS.id)
   servicetype?: string;
 
   @ApiProperty({ type: [String], example: ['app-7', 'db-2'] })
@@ -25,11 +27,13 @@ export class ServiceRecord {
   entities: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsIdList()
+  @IsOptional()
+  @IsIdList()
   dependson?: string[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsPlainObject()
+  @IsOptional()
+  @IsPlainObject()
   attributes?: Record<string, unknown>;
 
   @ApiProperty({ example: '2024-05-01T12:00:00Z' })
@@ -37,6 +41,7 @@ export class ServiceRecord {
   timestamp: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   deleted?: boolean;
 }

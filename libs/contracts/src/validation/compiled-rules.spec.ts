@@ -1,4 +1,5 @@
 import { getMetadataStorage, IsString, ValidateNested, validateSync } from 'class-validator';
+
 import { EntityRecord } from '../records/entity.record';
 import { EventRecord } from '../records/event.record';
 import { HeartbeatRecord } from '../records/heartbeat.record';
@@ -15,19 +16,92 @@ function classValidatorPasses(recordClass: new () => object, record: Json): bool
 }
 
 const VALID: [string, new () => object, Json][] = [
-  ['event', EventRecord, { envcustomerid: 'acme', ieventid: 'e1', entity: 'web-01', entityid: 'h1', parametername: 'cpu', severity: 'critical', firstoccurrence: '2024-05-01T12:00:00Z' }],
-  ['metric', MetricRecord, { envcustomerid: 'acme', entityid: 'h1', parametername: 'cpu', value: 42.5, timestamp: '2024-05-01T12:00:00Z' }],
-  ['entity', EntityRecord, { envcustomerid: 'acme', entityid: 'h1', entity: 'web-01', entitytype: 'host', timestamp: '2024-05-01T12:00:00Z', relations: [{ targetentityid: 'h2', relationtype: 'runs_on' }] }],
-  ['service', ServiceRecord, { envcustomerid: 'acme', serviceid: 's1', service: 'Shop', entities: ['h1'], timestamp: '2024-05-01T12:00:00Z' }],
-  ['heartbeat', HeartbeatRecord, { envcustomerid: 'acme', adapterid: 'a1', adaptername: 'Nagios', status: 'UP', timestamp: '2024-05-01T12:00:00Z' }],
+  [
+    'event',
+    EventRecord,
+    {
+      envcustomerid: 'acme',
+      ieventid: 'e1',
+      entity: 'web-01',
+      entityid: 'h1',
+      parametername: 'cpu',
+      severity: 'critical',
+      firstoccurrence: '2024-05-01T12:00:00Z',
+    },
+  ],
+  [
+    'metric',
+    MetricRecord,
+    { envcustomerid: 'acme', entityid: 'h1', parametername: 'cpu', value: 42.5, timestamp: '2024-05-01T12:00:00Z' },
+  ],
+  [
+    'entity',
+    EntityRecord,
+    {
+      envcustomerid: 'acme',
+      entityid: 'h1',
+      entity: 'web-01',
+      entitytype: 'host',
+      timestamp: '2024-05-01T12:00:00Z',
+      relations: [{ targetentityid: 'h2', relationtype: 'runs_on' }],
+    },
+  ],
+  [
+    'service',
+    ServiceRecord,
+    { envcustomerid: 'acme', serviceid: 's1', service: 'Shop', entities: ['h1'], timestamp: '2024-05-01T12:00:00Z' },
+  ],
+  [
+    'heartbeat',
+    HeartbeatRecord,
+    { envcustomerid: 'acme', adapterid: 'a1', adaptername: 'Nagios', status: 'UP', timestamp: '2024-05-01T12:00:00Z' },
+  ],
 ];
 
 // Values that hit every kind of rule of the record classes, both ways.
 const CANDIDATES: unknown[] = [
-  undefined, null, '', ' ', 'x', 'acme', 'bad id!', 'a'.repeat(65), 'a'.repeat(257), 'a'.repeat(1025), 'a'.repeat(70_000),
-  0, 1, 5, 6, -1, 1.5, 1e308, true, false, [], ['a'], [''], [1], [{ targetentityid: 'x', relationtype: 'y' }], [{ targetentityid: 'x' }],
-  {}, { a: 'b' }, { a: 1 }, { a: 'b'.repeat(2000) }, '2024-05-01T12:00:00Z', '2024-05-01 12:00', '2024-13-01T00:00:00Z', 'yesterday',
-  'critical', 'CRITICAL', '3', 'UP', 'DOWN', 'up', 'SLEEPING', 'INFO',
+  undefined,
+  null,
+  '',
+  ' ',
+  'x',
+  'acme',
+  'bad id!',
+  'a'.repeat(65),
+  'a'.repeat(257),
+  'a'.repeat(1025),
+  'a'.repeat(70_000),
+  0,
+  1,
+  5,
+  6,
+  -1,
+  1.5,
+  1e308,
+  true,
+  false,
+  [],
+  ['a'],
+  [''],
+  [1],
+  [{ targetentityid: 'x', relationtype: 'y' }],
+  [{ targetentityid: 'x' }],
+  {},
+  { a: 'b' },
+  { a: 1 },
+  { a: 'b'.repeat(2000) },
+  '2024-05-01T12:00:00Z',
+  '2024-05-01 12:00',
+  '2024-13-01T00:00:00Z',
+  'yesterday',
+  'critical',
+  'CRITICAL',
+  '3',
+  'UP',
+  'DOWN',
+  'up',
+  'SLEEPING',
+  'INFO',
 ];
 
 /** A small deterministic generator, so that a failure names a record that can be replayed. */
@@ -41,7 +115,13 @@ function prng(seed: number) {
 describe('compiledRules', () => {
   describe.each(VALID)('%s records', (_, recordClass, valid) => {
     const check = compiledRules(recordClass)!;
-    const properties = [...new Set(getMetadataStorage().getTargetValidationMetadatas(recordClass, '', false, false).map((m) => m.propertyName))];
+    const properties = [
+      ...new Set(
+        getMetadataStorage()
+          .getTargetValidationMetadatas(recordClass, '', false, false)
+          .map((m) => m.propertyName),
+      ),
+    ];
 
     it('compiles (the record classes use only rules it runs itself)', () => {
       expect(check).toEqual(expect.any(Function));
@@ -74,7 +154,8 @@ describe('compiledRules', () => {
         const record: Json = { ...valid };
         const changes = 1 + Math.floor(random() * 3);
         for (let c = 0; c < changes; c++) {
-          record[properties[Math.floor(random() * properties.length)]] = CANDIDATES[Math.floor(random() * CANDIDATES.length)];
+          record[properties[Math.floor(random() * properties.length)]] =
+            CANDIDATES[Math.floor(random() * CANDIDATES.length)];
         }
         if (check(record) !== classValidatorPasses(recordClass, record)) {
           throw new Error(`verdicts differ for ${JSON.stringify(record).slice(0, 500)}`);

@@ -1,4 +1,5 @@
-import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
+import type { ValidationArguments } from 'class-validator';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
 
 /** Whether a plain record passes every rule of its class. */
 export type RecordCheck = (record: Record<string, unknown>) => boolean;
@@ -49,7 +50,11 @@ function compile(recordClass: Function): RecordCheck | null {
       for (const constraint of storage.getTargetValidatorConstraints(m.constraintCls)) {
         if (constraint.async) return null;
         const instance = constraint.instance;
-        entry.rules.push({ property: m.propertyName, constraints: m.constraints, validate: instance.validate.bind(instance) });
+        entry.rules.push({
+          property: m.propertyName,
+          constraints: m.constraints,
+          validate: instance.validate.bind(instance),
+        });
       }
     } else {
       return null;
@@ -65,7 +70,8 @@ function compile(recordClass: Function): RecordCheck | null {
       for (const condition of conditions) applies = condition(record, value) && applies;
       if (!applies) continue;
       for (const rule of rules) {
-        if (!rule.validate(value, { targetName, property, object: record, value, constraints: rule.constraints })) return false;
+        if (!rule.validate(value, { targetName, property, object: record, value, constraints: rule.constraints }))
+          return false;
       }
     }
     return true;

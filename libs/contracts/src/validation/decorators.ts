@@ -1,4 +1,6 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { registerDecorator } from 'class-validator';
+
 import { parseSeverity } from './severity';
 import { parseTimestamp } from './timestamp';
 
@@ -34,14 +36,18 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const IsCustomerId = () =>
-  define('isCustomerId', '$property must be 1-64 characters of A-Z a-z 0-9 _ . : -', (v) =>
-    typeof v === 'string' && CUSTOMER_ID_PATTERN.test(v),
+  define(
+    'isCustomerId',
+    '$property must be 1-64 characters of A-Z a-z 0-9 _ . : -',
+    (v) => typeof v === 'string' && CUSTOMER_ID_PATTERN.test(v),
   );
 
 /** A non-empty string of at most `max` characters. */
 export const IsText = (max: number) =>
-  define('isText', `$property must be a non-empty string of at most ${max} characters`, (v) =>
-    typeof v === 'string' && v.length > 0 && v.length <= max,
+  define(
+    'isText',
+    `$property must be a non-empty string of at most ${max} characters`,
+    (v) => typeof v === 'string' && v.length > 0 && v.length <= max,
   );
 
 export const IsSeverity = () =>
@@ -52,16 +58,20 @@ export const IsSeverity = () =>
   );
 
 export const IsIsoDateTime = () =>
-  define('isIsoDateTime', '$property must be an ISO-8601 date-time, e.g. 2024-05-01T12:00:00Z', (v) =>
-    parseTimestamp(v) !== undefined,
+  define(
+    'isIsoDateTime',
+    '$property must be an ISO-8601 date-time, e.g. 2024-05-01T12:00:00Z',
+    (v) => parseTimestamp(v) !== undefined,
   );
 
 export const IsFiniteNumber = () =>
   define('isFiniteNumber', '$property must be a finite number', (v) => typeof v === 'number' && Number.isFinite(v));
 
 export const IsPlainObject = () =>
-  define('isPlainObject', `$property must be a JSON object of at most ${LIMITS.mapEntries} entries`, (v) =>
-    isPlainObject(v) && Object.keys(v).length <= LIMITS.mapEntries,
+  define(
+    'isPlainObject',
+    `$property must be a JSON object of at most ${LIMITS.mapEntries} entries`,
+    (v) => isPlainObject(v) && Object.keys(v).length <= LIMITS.mapEntries,
   );
 
 export const IsStringMap = () =>
@@ -75,17 +85,23 @@ export const IsStringMap = () =>
   );
 
 export const IsNumberMap = () =>
-  define('isNumberMap', `$property must be an object of at most ${LIMITS.mapEntries} finite numbers`, (v) =>
-    isPlainObject(v) &&
-    Object.keys(v).length <= LIMITS.mapEntries &&
-    Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)),
+  define(
+    'isNumberMap',
+    `$property must be an object of at most ${LIMITS.mapEntries} finite numbers`,
+    (v) =>
+      isPlainObject(v) &&
+      Object.keys(v).length <= LIMITS.mapEntries &&
+      Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)),
   );
 
 export const IsIdList = () =>
-  define('isIdList', `$property must be an array of at most ${LIMITS.listItems} non-empty ids`, (v) =>
-    Array.isArray(v) &&
-    v.length <= LIMITS.listItems &&
-    v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= LIMITS.id),
+  define(
+    'isIdList',
+    `$property must be an array of at most ${LIMITS.listItems} non-empty ids`,
+    (v) =>
+      Array.isArray(v) &&
+      v.length <= LIMITS.listItems &&
+      v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= LIMITS.id),
   );
 
 export const IsRelationList = () =>

@@ -60,7 +60,11 @@ export const IndexKeys =
   };
 
 /** The error for a valid record whose index key would be too long for PostgreSQL, if any. */
-export function keySizeError(recordClass: Function, record: Record<string, unknown>, index: number): FieldError | undefined {
+export function keySizeError(
+  recordClass: Function,
+  record: Record<string, unknown>,
+  index: number,
+): FieldError | undefined {
   for (const rule of registry.get(recordClass) ?? []) {
     for (const parts of rule.keys(record)) {
       let max = 0;

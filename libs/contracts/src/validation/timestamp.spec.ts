@@ -83,7 +83,20 @@ describe('parseTimestamp against Date.parse', () => {
   };
 
   it('gives the instant Date.parse gives, for 5,000 valid date-times with every kind of zone and fraction', () => {
-    const zones = ['Z', 'z', '+00:00', '-00:00', '+05:30', '-11:45', '+14:00', '-0800', '+0130', '+02', '-23:59', '+23:59'];
+    const zones = [
+      'Z',
+      'z',
+      '+00:00',
+      '-00:00',
+      '+05:30',
+      '-11:45',
+      '+14:00',
+      '-0800',
+      '+0130',
+      '+02',
+      '-23:59',
+      '+23:59',
+    ];
     for (let n = 0; n < 5000; n++) {
       const y = 1900 + random(300);
       const mo = 1 + random(12);
@@ -113,7 +126,14 @@ describe('parseTimestamp against Date.parse', () => {
   });
 
   it('counts days across the whole storable range, leap days of years 400 and 1600 included', () => {
-    for (const text of ['0001-01-01T00:00:00Z', '0001-03-01T00:00:00Z', '0400-02-29T12:00:00Z', '1600-03-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z']) {
+    for (const text of [
+      '0001-01-01T00:00:00Z',
+      '0001-03-01T00:00:00Z',
+      '0400-02-29T12:00:00Z',
+      '1600-03-01T00:00:00Z',
+      '1969-12-31T23:59:59.999Z',
+      '9999-12-31T23:59:59.999Z',
+    ]) {
       expect([text, parseTimestamp(text)]).toEqual([text, Date.parse(text)]);
     }
   });

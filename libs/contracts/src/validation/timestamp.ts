@@ -1,6 +1,7 @@
 // An ISO-8601 date-time: date, `T` (or a space, as many tools write it), time with optional
 // seconds and fraction, and an optional zone. A time without a zone is taken as UTC.
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 const DAY_MS = 86_400_000;
 

@@ -28,7 +28,10 @@ describe('validateBatch', () => {
       ['a boolean', true],
       ['an empty array', []],
     ])('refuses %s with one error at index 0', (_, body) => {
-      expect(validateBatch(EventRecord, body)).toEqual({ ok: false, errors: [{ index: 0, field: '', error: nonEmpty }] });
+      expect(validateBatch(EventRecord, body)).toEqual({
+        ok: false,
+        errors: [{ index: 0, field: '', error: nonEmpty }],
+      });
     });
 
     it(`refuses a batch of ${MAX_BATCH_RECORDS + 1} records, naming the limit, without validating records`, () => {
@@ -97,12 +100,48 @@ describe('validateBatch', () => {
     });
 
     it.each([
-      ['metric', MetricRecord, { envcustomerid: 'acme', entityid: 'h', parametername: 'p', value: '42', timestamp: '2024-05-01T12:00:00Z' }, 'value'],
-      ['entity', EntityRecord, { envcustomerid: 'acme', entityid: 'e', entity: 'n', entitytype: 't', timestamp: '2024-05-01T12:00:00Z', relations: [{ relationtype: 'runs_on' }] }, 'relations'],
-      ['service', ServiceRecord, { envcustomerid: 'acme', serviceid: 's', service: 'S', entities: 'app-7', timestamp: '2024-05-01T12:00:00Z' }, 'entities'],
-      ['heartbeat', HeartbeatRecord, { envcustomerid: 'acme', adapterid: 'a', adaptername: 'A', status: 'SLEEPING', timestamp: '2024-05-01T12:00:00Z' }, 'status'],
+      [
+        'metric',
+        MetricRecord,
+        { envcustomerid: 'acme', entityid: 'h', parametername: 'p', value: '42', timestamp: '2024-05-01T12:00:00Z' },
+        'value',
+      ],
+      [
+        'entity',
+        EntityRecord,
+        {
+          envcustomerid: 'acme',
+          entityid: 'e',
+          entity: 'n',
+          entitytype: 't',
+          timestamp: '2024-05-01T12:00:00Z',
+          relations: [{ relationtype: 'runs_on' }],
+        },
+        'relations',
+      ],
+      [
+        'service',
+        ServiceRecord,
+        { envcustomerid: 'acme', serviceid: 's', service: 'S', entities: 'app-7', timestamp: '2024-05-01T12:00:00Z' },
+        'entities',
+      ],
+      [
+        'heartbeat',
+        HeartbeatRecord,
+        {
+          envcustomerid: 'acme',
+          adapterid: 'a',
+          adaptername: 'A',
+          status: 'SLEEPING',
+          timestamp: '2024-05-01T12:00:00Z',
+        },
+        'status',
+      ],
     ])('checks a %s record against its own class', (_, recordClass, record, field) => {
-      expect(validateBatch(recordClass as new () => object, record)).toEqual({ ok: false, errors: [{ index: 0, field, error: nonEmpty }] });
+      expect(validateBatch(recordClass as new () => object, record)).toEqual({
+        ok: false,
+        errors: [{ index: 0, field, error: nonEmpty }],
+      });
     });
 
     it('is not fooled by a "constructor" field (it would hide the class rules)', () => {
@@ -120,7 +159,8 @@ describe('validateBatch', () => {
       const record = JSON.parse('{"envcustomerid": "acme", "__proto__": {"x": 1}}');
       const result = validateBatch(EventRecord, record);
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.errors).toContainEqual({ index: 0, field: 'ieventid', error: 'ieventid is required' });
+      if (!result.ok)
+        expect(result.errors).toContainEqual({ index: 0, field: 'ieventid', error: 'ieventid is required' });
     });
   });
 
@@ -148,13 +188,24 @@ describe('validateBatch', () => {
       const record = event({ customfield: 'kept', nested: { deep: [1, 2] }, constructor: 'kept too' });
       const result = validateBatch(EventRecord, record);
       expect(result).toEqual({ ok: true, records: [record] });
-      if (result.ok) expect(result.records[0]).toMatchObject({ customfield: 'kept', nested: { deep: [1, 2] }, constructor: 'kept too' });
+      if (result.ok)
+        expect(result.records[0]).toMatchObject({
+          customfield: 'kept',
+          nested: { deep: [1, 2] },
+          constructor: 'kept too',
+        });
     });
 
     it('accepts optional fields left out', () => {
       expect(validateBatch(EventRecord, event()).ok).toBe(true);
       expect(
-        validateBatch(HeartbeatRecord, { envcustomerid: 'acme', adapterid: 'a', adaptername: 'A', status: 'UP', timestamp: '2024-05-01T12:00:00Z' }).ok,
+        validateBatch(HeartbeatRecord, {
+          envcustomerid: 'acme',
+          adapterid: 'a',
+          adaptername: 'A',
+          status: 'UP',
+          timestamp: '2024-05-01T12:00:00Z',
+        }).ok,
       ).toBe(true);
     });
   });

@@ -1,5 +1,8 @@
-import { validateSync, ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
+
 import type { FieldError } from '@sluice/common';
+
 import { compiledRules } from './compiled-rules';
 import { keySizeError } from './key-size';
 
@@ -44,7 +47,10 @@ export function validateBatch<T extends object>(recordClass: new () => T, body: 
     for (const key of Object.keys(record)) {
       if (key !== 'constructor' && key !== '__proto__') instance[key] = record[key];
     }
-    const failures = validateSync(instance, { forbidUnknownValues: false, validationError: { target: false, value: false } });
+    const failures = validateSync(instance, {
+      forbidUnknownValues: false,
+      validationError: { target: false, value: false },
+    });
     for (const failure of failures) {
       if (record[failure.property] === undefined) {
         errors.push({ index, field: failure.property, error: `${failure.property} is required` });
@@ -65,7 +71,11 @@ function checkShape(body: unknown): unknown[] | FieldError {
   if (Array.isArray(body)) {
     if (body.length === 0) return { index: 0, field: '', error: 'batch is empty: send 1 to 1000 records' };
     if (body.length > MAX_BATCH_RECORDS) {
-      return { index: 0, field: '', error: `batch has ${body.length} records: send at most ${MAX_BATCH_RECORDS} per request` };
+      return {
+        index: 0,
+        field: '',
+        error: `batch has ${body.length} records: send at most ${MAX_BATCH_RECORDS} per request`,
+      };
     }
     return body;
   }

@@ -1,6 +1,9 @@
 import 'reflect-metadata'; // an entry point: @sluice/config's environment class is decorated
-import { DEFAULTS } from '@sluice/config';
+
 import pino from 'pino';
+
+import { DEFAULTS } from '@sluice/config';
+
 import { isConnectionError, unreachableMessage } from '../connection-errors';
 import { defaultMigrationsDir, ensureDatabase, migrate } from './migrate';
 

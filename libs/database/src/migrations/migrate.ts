@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
 import { Client } from 'pg';
 
 /**
@@ -61,7 +62,9 @@ export async function migrate(databaseUrl: string, migrationsDir: string): Promi
       const previous = applied.get(name);
       if (previous !== undefined) {
         if (previous !== checksum) {
-          throw new Error(`Migration ${name} was changed after it was applied (checksum differs); add a new migration instead`);
+          throw new Error(
+            `Migration ${name} was changed after it was applied (checksum differs); add a new migration instead`,
+          );
         }
         result.alreadyApplied++;
         continue;
