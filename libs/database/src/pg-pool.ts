@@ -105,23 +105,25 @@ export type Queryable = Pick<PoolClient, 'query'>;
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    return await transaction(client, work);
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` in one transaction on a connection the caller holds: committed, or rolled back on error. */
+export async function transaction<C extends Queryable, T>(client: C, work: (client: C) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
-  } finally {
-    client.release();
   }
 }
 
-/**
- * A statement that each pooled connection parses and plans once, by name, then only executes:
- * the workers run the same few bulk statements hundreds of times a second, and an unnamed
- * statement is parsed and planned again on every call.
- */
 export function preparedStatement(name: string, text: string): (values: unknown[]) => QueryConfig {
   return (values) => ({ name, text, values });
 }

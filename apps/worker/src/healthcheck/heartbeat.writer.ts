@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 
-import { HeartbeatRecord, parseTimestamp, recordFields, Severity } from '@sluice/contracts';
+import { HeartbeatRecord, recordFields, Severity } from '@sluice/contracts';
 import { bulkInsert, inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 
 import { AlertInput, AlertWriter } from '../alerts/alert.writer';
-import { badRecord } from '../jobs/job-failure';
 import { AlertNotifications } from '../notifier/alert-notifications.service';
 import { extraFields } from '../persistence/extra-fields';
-import { newestPerKey } from '../topology/newest-per-key';
+import { newestRecords } from '../persistence/newest-records';
 import { ADAPTER_DOWN_SEVERITY, adapterAlertInput } from './adapter-alerts';
 
 const KNOWN = recordFields(HeartbeatRecord);
@@ -54,16 +53,7 @@ export class HeartbeatWriter {
   ) {}
 
   async write(job: PublishJob<HeartbeatRecord>): Promise<{ applied: number; ignored: number }> {
-    const timed = job.records.map((record, index) => {
-      const ts = parseTimestamp(record.timestamp);
-      if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
-      return { record, ts };
-    });
-    const rows = newestPerKey(
-      timed,
-      (x) => `${x.record.envcustomerid}\u0000${x.record.adapterid}`,
-      (x) => x.ts,
-    );
+    const rows = newestRecords(job.records, (r) => r.adapterid);
 
     return inTransaction(this.pool, async (db) => {
       const won = await db.query<{ envcustomerid: string; adapterid: string }>(UPSERT_ADAPTERS, ADAPTERS.values(rows));

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 
-import { EntityRecord, parseTimestamp, recordFields } from '@sluice/contracts';
+import { EntityRecord, recordFields } from '@sluice/contracts';
 import { inTransaction, PG_POOL } from '@sluice/database';
 import type { PublishJob } from '@sluice/queue';
 
-import { badRecord } from '../jobs/job-failure';
-import { newestPerKey } from './newest-per-key';
+import { newestRecords } from '../persistence/newest-records';
 import { topologyUpsert } from './topology-upsert';
 
 export const UPSERT_ENTITIES = topologyUpsert<EntityRecord>({
@@ -28,16 +27,7 @@ export class EntityWriter {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async write(job: PublishJob<EntityRecord>): Promise<{ applied: number; ignored: number }> {
-    const timed = job.records.map((record, index) => {
-      const ts = parseTimestamp(record.timestamp);
-      if (ts === undefined) throw badRecord(index, 'timestamp is not an ISO-8601 date-time');
-      return { record, ts };
-    });
-    const rows = newestPerKey(
-      timed,
-      (x) => `${x.record.envcustomerid}\u0000${x.record.entityid}`,
-      (x) => x.ts,
-    );
+    const rows = newestRecords(job.records, (r) => r.entityid);
 
     return inTransaction(this.pool, async (db) => {
       type Won = { envcustomerid: string; entityid: string; deleted: boolean };

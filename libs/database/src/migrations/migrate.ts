@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 
 import { Client } from 'pg';
 
+import { transaction } from '../pg-pool';
+
 /**
  * Applies prisma/migrations/<name>/migration.sql in name order, each once, recording them in
  * `_prisma_migrations` with the same columns and checksums as Prisma's own `migrate deploy`, so
@@ -33,9 +35,16 @@ export async function migrate(databaseUrl: string, migrationsDir: string): Promi
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    await client.query(`
+    return await transaction(client, () => applyPending(client, migrationsDir));
+  } finally {
+    await client.end();
+  }
+}
+
+/** In the caller's transaction, under the advisory lock: every migration not yet applied. */
+async function applyPending(client: Client, migrationsDir: string): Promise<MigrationResult> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+  await client.query(`
       CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
         "id" VARCHAR(36) PRIMARY KEY NOT NULL,
         "checksum" VARCHAR(64) NOT NULL,
@@ -46,45 +55,38 @@ export async function migrate(databaseUrl: string, migrationsDir: string): Promi
         "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
         "applied_steps_count" INTEGER NOT NULL DEFAULT 0
       )`);
-    const done = await client.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    const applied = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
-    const names = (await readdir(migrationsDir, { withFileTypes: true }))
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
+  const done = await client.query<{ migration_name: string; checksum: string }>(
+    'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  );
+  const applied = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
+  const names = (await readdir(migrationsDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
-    const result: MigrationResult = { applied: [], alreadyApplied: 0 };
-    for (const name of names) {
-      const sql = await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8');
-      const checksum = createHash('sha256').update(sql).digest('hex');
-      const previous = applied.get(name);
-      if (previous !== undefined) {
-        if (previous !== checksum) {
-          throw new Error(
-            `Migration ${name} was changed after it was applied (checksum differs); add a new migration instead`,
-          );
-        }
-        result.alreadyApplied++;
-        continue;
+  const result: MigrationResult = { applied: [], alreadyApplied: 0 };
+  for (const name of names) {
+    const sql = await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8');
+    const checksum = createHash('sha256').update(sql).digest('hex');
+    const previous = applied.get(name);
+    if (previous !== undefined) {
+      if (previous !== checksum) {
+        throw new Error(
+          `Migration ${name} was changed after it was applied (checksum differs); add a new migration instead`,
+        );
       }
-      await client.query(sql);
-      await client.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-         VALUES ($1, $2, now(), $3, now(), 1)`,
-        [randomUUID(), checksum, name],
-      );
-      result.applied.push(name);
+      result.alreadyApplied++;
+      continue;
     }
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    await client.end();
+    await client.query(sql);
+    await client.query(
+      `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+         VALUES ($1, $2, now(), $3, now(), 1)`,
+      [randomUUID(), checksum, name],
+    );
+    result.applied.push(name);
   }
+  return result;
 }
 
 /** Creates the database named in the URL if it does not exist (a fresh machine has none). */
