@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
-import { producerConnection } from '@sluice/queue';
+import { Queues } from '@sluice/queue';
 
 /** How a reserved login attempt ended. */
 export type LoginOutcome = 'success' | 'failure' | 'error';
@@ -65,24 +65,18 @@ const NOTHING_TO_SETTLE: LoginAttempt = { settle: async () => undefined };
  * queue must not also lock every user out.
  */
 @Injectable()
-export class LoginThrottle implements OnApplicationShutdown {
+export class LoginThrottle {
   private readonly logger = new Logger(LoginThrottle.name);
   private readonly redis: Redis;
   private readonly prefix: string;
   private unavailable = false;
 
-  constructor(@Inject(SLUICE_CONFIG) private readonly config: SluiceConfig) {
+  constructor(@Inject(SLUICE_CONFIG) private readonly config: SluiceConfig, queues: Queues) {
     this.prefix = `${config.redisPrefix}:login`;
-    this.redis = producerConnection(config.redisUrl);
-    // Logged once per outage, where a command first fails (warnUnavailable).
-    this.redis.on('error', () => undefined);
+    // The process's one Redis connection (fails fast in an outage, closed after the HTTP server).
+    this.redis = queues.connection;
     this.redis.defineCommand('sluiceLoginReserve', { numberOfKeys: 3, lua: RESERVE });
     this.redis.defineCommand('sluiceLoginSettle', { numberOfKeys: 3, lua: SETTLE });
-  }
-
-  // After the HTTP server has closed: logins in flight at SIGTERM still settle their counts.
-  onApplicationShutdown(): void {
-    this.redis.disconnect();
   }
 
   /** Takes one attempt for `email` from `ip`; 429 with Retry-After when it must wait. */
