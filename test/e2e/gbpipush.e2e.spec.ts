@@ -7,6 +7,7 @@ import { apiUser, basic, createCustomer, createUser, event, login, PASSWORD, uni
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import { drained as waitForQueues } from '../helpers/queues';
+import type { Json } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -15,8 +16,6 @@ import { eventually, startWorker } from '../helpers/worker';
  * and the effects on the linked alert (state mapping, history, repeats) as the read API shows
  * them after the real worker ran. Integrations are installed through the §4 API.
  */
-
-type Json = Record<string, any>;
 
 const STATE_MESSAGE = 'state must be the ITSM state, a number or a non-empty string';
 

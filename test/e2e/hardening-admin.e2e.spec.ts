@@ -7,9 +7,8 @@ import { ALL_QUEUES, QueueName } from '@sluice/queue';
 import { apiUser, createCustomer, createUser, uniqueId } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
+import type { Json } from '../helpers/tenant';
 import { eventually } from '../helpers/worker';
-
-type Json = Record<string, any>;
 
 /**
  * Hardening of the admin and integration routes (issue 10): nulls in PATCH bodies, concurrent

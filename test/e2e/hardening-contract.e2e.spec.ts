@@ -15,9 +15,8 @@ import { startGateway } from '../helpers/gateway';
 import type { MockItsm, MockItsmOptions } from '../helpers/mock-itsm';
 import { startMockItsm } from '../helpers/mock-itsm';
 import { drained } from '../helpers/queues';
+import type { Json } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
-
-type Json = Record<string, any>;
 
 /**
  * Hardening of the contract (issue 10): an installed integration takes back the body its own GET

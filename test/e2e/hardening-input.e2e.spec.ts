@@ -10,8 +10,7 @@ import { DRAIN_LIMIT } from '../../apps/gateway/src/http/body-reader';
 import { apiUser, basic, createCustomer, createUser, event, login, PASSWORD } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
-
-type Json = Record<string, any>;
+import type { Json } from '../helpers/tenant';
 
 const UNSTORABLE = 'must not contain NUL (\\u0000) or an unpaired UTF-16 surrogate';
 const TOO_DEEP = 'arrays and objects nest deeper than 64 levels: at most 64 are allowed';
@@ -394,7 +393,7 @@ async function sendWhole(
     const socket = net.connect(port, '127.0.0.1');
     let response = '';
     let error: string | undefined;
-    socket.on('data', (c) => (response += c));
+    socket.on('data', (c: Buffer) => (response += c.toString()));
     socket.on('error', (e) => (error = e.message));
     socket.on('close', () => resolve({ error, response }));
     socket.write(`${head}${chunked ? 'transfer-encoding: chunked' : `content-length: ${body.length}`}\r\n\r\n`);

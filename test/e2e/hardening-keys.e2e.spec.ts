@@ -7,6 +7,7 @@ import { QueueName } from '@sluice/queue';
 import { apiUser, createCustomer, entity, event, metric } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
+import type { Json } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
 
 /**
@@ -33,8 +34,6 @@ const tagsKey = (tags: Record<string, string>) =>
       .sort()
       .map((k) => [k, tags[k]]),
   );
-
-type Json = Record<string, any>;
 
 describe('index keys within PostgreSQL limits', () => {
   let gw: TestGateway;

@@ -29,6 +29,8 @@ import { eventually, startWorker } from '../helpers/worker';
 // pino writes to process.stdout itself when it finds process.stdout.write replaced (else to fd 1
 // directly), so the replacement must be in place before the gateway and worker build their loggers.
 const logged: string[] = [];
+// Put back on process.stdout itself, never called apart from it: a bound copy would look replaced to pino.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- see above
 const originalWrite = process.stdout.write;
 
 /** The notifier secrets this file hands to Sluice: never in an API response nor in a log. */

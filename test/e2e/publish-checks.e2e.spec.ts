@@ -236,7 +236,7 @@ describe('publish API: checks, for every route (spec §2)', () => {
         const res = await refused(() => post(user, records));
         expect(res.statusCode).toBe(400);
         expect(res.json()).toEqual(invalidPayload);
-        expect((res.json() as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+        expect(res.json<{ errors: unknown[] }>().errors.length).toBeGreaterThan(0);
       });
     });
 

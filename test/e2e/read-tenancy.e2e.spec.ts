@@ -15,6 +15,7 @@ import {
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import { drained, PUBLISH_QUEUES } from '../helpers/queues';
+import type { Json } from '../helpers/tenant';
 import { startWorker } from '../helpers/worker';
 
 /**
@@ -28,7 +29,6 @@ import { startWorker } from '../helpers/worker';
  */
 
 type Headers = Record<string, string>;
-type Row = Record<string, any>;
 type Cust = 'A' | 'B' | 'C';
 type ListRoute = 'alerts' | 'events' | 'metrics' | 'adapters';
 
@@ -39,7 +39,7 @@ const SERIES_QUERY =
   'entityid=host-1&parameterid=cpu.utilization&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&step=3600';
 
 /** What identifies a row of each list, with its customer: the unit the tenancy checks compare. */
-const rowKey: Record<ListRoute, (r: Row) => string> = {
+const rowKey: Record<ListRoute, (r: Json) => string> = {
   alerts: (r) => `${r.envcustomerid}/${r.entityid}/${r.parametercategory}`,
   events: (r) => `${r.envcustomerid}/${r.ieventid}`,
   metrics: (r) => `${r.envcustomerid}/${r.entityid}/${new Date(r.timestamp).toISOString()}/${r.value}`,
@@ -76,7 +76,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
   ];
   /** Reads every page of a list (500 rows a page), checking that totalCount stays consistent. */
   const readAll = async (route: ListRoute, headers: Headers) => {
-    const rows: Row[] = [];
+    const rows: Json[] = [];
     const first = await ok(listUrl(route, 'itemsPerPage=500'), headers);
     rows.push(...first.results);
     for (let page = 2; rows.length < first.totalCount; page++) {
@@ -106,7 +106,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     const publisherC = (await apiUser(gw, [C])).auth;
 
     const now = new Date().toISOString();
-    const data: Record<Cust, { events: Row[]; metrics: Row[]; entity: Row; service: Row; heartbeats: Row[] }> = {
+    const data: Record<Cust, { events: Json[]; metrics: Json[]; entity: Json; service: Json; heartbeats: Json[] }> = {
       A: {
         events: [
           event(A, {
@@ -255,7 +255,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
   describe('API user mapped to A', () => {
     it.each(LIST_ROUTES)('GET /api/v1/%s without customerid lists exactly A rows, with A totalCount', async (route) => {
       const body = await ok(listUrl(route), userA);
-      expect(body.results.map((r: Row) => r.envcustomerid).every((id: string) => id === cust.A)).toBe(true);
+      expect(body.results.map((r: Json) => r.envcustomerid).every((id: string) => id === cust.A)).toBe(true);
       expect(body.results.map(rowKey[route])).toEqual(expected[route].A);
       expect(body.totalCount).toBe(expected[route].A.length);
     });
@@ -300,7 +300,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
 
     it("topology/graph of A has A's nodes and edges only (B and C use the same ids)", async () => {
       const graph = await ok(`/api/v1/topology/graph?customerid=${cust.A}`, userA);
-      expect(graph.nodes.map((n: Row) => ({ id: n.id, name: n.name, kind: n.kind }))).toEqual([
+      expect(graph.nodes.map((n: Json) => ({ id: n.id, name: n.name, kind: n.kind }))).toEqual([
         { id: 'app-1', name: 'A billing', kind: 'entity' },
         { id: 'svc-1', name: 'A service', kind: 'service' },
       ]);
@@ -321,7 +321,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
         state: 'OPEN',
         ticket: null,
       });
-      expect(alert.history.map((h: Row) => h.kind)).toEqual(['opened']);
+      expect(alert.history.map((h: Json) => h.kind)).toEqual(['opened']);
     });
 
     it("GET /api/v1/alerts/{id} of B's and C's alerts is 403 Access denied", async () => {
@@ -378,7 +378,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
       async (route) => {
         const body = await ok(listUrl(route), userAB);
         expect(body.results.map(rowKey[route]).sort()).toEqual([...expected[route].A, ...expected[route].B].sort());
-        expect(body.results.some((r: Row) => r.envcustomerid === cust.C)).toBe(false);
+        expect(body.results.some((r: Json) => r.envcustomerid === cust.C)).toBe(false);
         expect(body.totalCount).toBe(expected[route].A.length + expected[route].B.length);
       },
     );
@@ -399,7 +399,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
         { t: '2024-05-01T12:00:00.000Z', value: 1000 },
       ]);
       const graph = await ok(`/api/v1/topology/graph?customerid=${cust.B}`, userAB);
-      expect(graph.nodes.map((n: Row) => n.name)).toEqual(['B billing', 'B service']);
+      expect(graph.nodes.map((n: Json) => n.name)).toEqual(['B billing', 'B service']);
       expect((await ok(`/api/v1/alerts/${alertId.B}`, userAB)).envcustomerid).toBe(cust.B);
       for (const url of [...customerUrls(cust.C), `/api/v1/alerts/${alertId.C}`]) {
         const res = await get(url, userAB);
@@ -438,7 +438,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
         const series = await ok(`/api/v1/metrics/series?customerid=${cust[c]}&${SERIES_QUERY}&agg=sum`, superadmin);
         expect({ c, points: series.points }).toEqual({ c, points: [{ t: '2024-05-01T12:00:00.000Z', value: sum }] });
         const graph = await ok(`/api/v1/topology/graph?customerid=${cust[c]}`, superadmin);
-        expect(graph.nodes.map((n: Row) => n.name)).toEqual([`${c} billing`, `${c} service`]);
+        expect(graph.nodes.map((n: Json) => n.name)).toEqual([`${c} billing`, `${c} service`]);
         expect((await ok(`/api/v1/alerts/${alertId[c]}`, superadmin)).envcustomerid).toBe(cust[c]);
       }
     });
@@ -524,7 +524,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
         expect(res.statusCode).toBe(400);
         const body = res.json();
         expect(body.message).toBe('Invalid payload');
-        expect(body.errors.map((e: Row) => e.field)).toEqual(['itemsPerPage']);
+        expect(body.errors.map((e: Json) => e.field)).toEqual(['itemsPerPage']);
         expect(body.errors[0].error).toMatch(/500/);
       },
     );
@@ -538,7 +538,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
     it.each(LIST_ROUTES)('GET /api/v1/%s rejects itemsPerPage 0, -1, 1.5, abc and empty', async (route) => {
       for (const v of ['0', '-1', '1.5', 'abc', '']) {
         const res = await get(listUrl(route, `itemsPerPage=${v}`), userA);
-        expect({ v, status: res.statusCode, fields: res.json().errors?.map((e: Row) => e.field) }).toEqual({
+        expect({ v, status: res.statusCode, fields: res.json().errors?.map((e: Json) => e.field) }).toEqual({
           v,
           status: 400,
           fields: ['itemsPerPage'],
@@ -585,7 +585,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
             status: 400,
             message: 'Invalid payload',
           });
-          expect(body.errors.map((e: Row) => e.field)).toContain('customerid');
+          expect(body.errors.map((e: Json) => e.field)).toContain('customerid');
           expect(body.results).toBeUndefined();
         }
       }
@@ -662,7 +662,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
       });
       const detail = await ok(`/api/v1/alerts/${alertId.A}`, userA);
       expect(detail.ticket).toEqual({ sysid: 'sys-a', number: 'INC-A' });
-      expect(detail.history.map((h: Row) => h.kind)).toEqual(['opened', 'ticket']);
+      expect(detail.history.map((h: Json) => h.kind)).toEqual(['opened', 'ticket']);
     });
 
     it("the user mapped to A and B links a ticket to B's alert; a superadmin to C's", async () => {
@@ -678,7 +678,7 @@ describe('read API: tenant isolation, authentication and paging (spec §5, §6)'
       });
       // Still nobody else's: A's user sees neither.
       const list = await ok(listUrl('alerts'), userA);
-      expect(list.results.map((a: Row) => a.ticket?.sysid ?? null).sort()).toEqual([null, 'sys-a']);
+      expect(list.results.map((a: Json) => a.ticket?.sysid ?? null).sort()).toEqual([null, 'sys-a']);
     });
   });
 });

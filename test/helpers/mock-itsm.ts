@@ -361,7 +361,7 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    const respond = async (): Promise<void> => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const method = (req.method ?? 'GET').toUpperCase();
@@ -406,6 +406,14 @@ export async function startMockItsm(initial: MockItsmOptions = {}): Promise<Mock
       const text = response === undefined ? '' : JSON.stringify(response);
       res.writeHead(status, { 'content-type': 'application/json', ...extraHeaders });
       res.end(text);
+    };
+    req.on('end', () => {
+      respond().catch((err: unknown) => {
+        // A fault of the mock itself: answered as a 500 naming it rather than left an unhandled rejection.
+        const message = `mock ITSM failed: ${err instanceof Error ? err.message : String(err)}`;
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message }, status: 'failure' }));
+      });
     });
   });
 

@@ -4,7 +4,11 @@ import type { UserOptions } from './fixtures';
 import { apiUser, createCustomer } from './fixtures';
 import type { TestGateway } from './gateway';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * A response body or raw row as the tests read it. Tests assert on its shape (toEqual, toMatchObject)
+ * rather than restating the contract's types, so its fields are left untyped.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions on their shape
 export type Json = Record<string, any>;
 
 /** A customer of its own and an API user mapped to it, logged in, on one gateway. */

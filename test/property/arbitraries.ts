@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 
 import fc from 'fast-check';
 
+import type { RecordClass } from '@sluice/contracts';
 import { EntityRecord, EventRecord, keySizeError, LIMITS, MetricRecord, SEVERITY_NAMES } from '@sluice/contracts';
 
 /*
@@ -861,7 +862,7 @@ export function validBatch(
   return fc.tuple(records, fc.boolean()).map(([rs, bare]) => (bare && rs.length === 1 ? rs[0] : rs));
 }
 
-const KEYED: Partial<Record<RecordKind, Function>> = {
+const KEYED: Partial<Record<RecordKind, RecordClass>> = {
   allevents: EventRecord,
   metrics: MetricRecord,
   entity: EntityRecord,
@@ -877,8 +878,10 @@ function fitKeys(kind: RecordKind, record: Record<string, unknown>): Record<stri
   if (!cls) return record;
   const copy = structuredClone(record);
   // With room for the suffix the suites append to ID_FIELD to make records unique.
-  const check = () =>
-    keySizeError(cls, { ...copy, [ID_FIELD[kind]]: `${String(copy[ID_FIELD[kind]] ?? '')}${'x'.repeat(40)}` }, 0);
+  const check = () => {
+    const id = copy[ID_FIELD[kind]];
+    return keySizeError(cls, { ...copy, [ID_FIELD[kind]]: `${typeof id === 'string' ? id : ''}${'x'.repeat(40)}` }, 0);
+  };
   for (let error = check(); error; error = check()) {
     const path = error.field.split('.');
     let holder = copy;

@@ -59,7 +59,7 @@ function judge(route: Route, method: string, res: Response): string | undefined 
   if (status >= 500) return `${status} ${res.body.slice(0, 200)}`;
   if (status < 400 || res.body.length === 0) return status < 400 ? undefined : `${status} with an empty body`;
   if (!/application\/json/.test(String(res.headers['content-type'])))
-    return `${status} as ${res.headers['content-type']}: ${res.body.slice(0, 100)}`;
+    return `${status} as ${String(res.headers['content-type'])}: ${res.body.slice(0, 100)}`;
   let body: { message?: unknown; detail?: unknown; errors?: unknown };
   try {
     body = JSON.parse(res.body);

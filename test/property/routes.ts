@@ -109,7 +109,12 @@ export class FuzzRequest {
   constructor(
     readonly route: Route,
     readonly principal: PrincipalName,
-    readonly options: InjectOptions & { method: InjectOptions['method']; url: string; headers: Record<string, string> },
+    readonly options: InjectOptions & {
+      method: InjectOptions['method'];
+      url: string;
+      headers: Record<string, string>;
+      payload?: string | Buffer;
+    },
   ) {}
 
   [fc.toStringMethod](): string {
@@ -127,7 +132,7 @@ export class FuzzRequest {
         ? ''
         : Buffer.isBuffer(payload)
           ? `<${payload.length} bytes: ${abbreviate(payload.toString('latin1'), max)}>`
-          : abbreviate(String(payload), max);
+          : abbreviate(payload, max);
     return `${method} ${abbreviate(url, 300)} as ${this.principal} [${shown.join('; ')}] ${body}`;
   }
 }

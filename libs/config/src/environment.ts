@@ -14,8 +14,12 @@ import {
 
 import { DEFAULTS } from './defaults';
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  const text =
+    typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' ? String(value) : '';
+  return ['1', 'true', 'yes', 'on'].includes(text.toLowerCase());
+};
 
 /**
  * Every environment variable Sluice reads, with its default. The README's configuration table

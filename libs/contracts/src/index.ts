@@ -7,6 +7,7 @@ export * from './records/record-fields';
 export * from './records/service.record';
 export * from './validation/decorators';
 export * from './validation/key-size';
+export * from './validation/record-class';
 export * from './validation/severity';
 export * from './validation/timestamp';
 export * from './validation/validate-batch';

@@ -62,7 +62,8 @@ function someInChain(err: unknown, test: (e: ErrorLike) => boolean, depth = 0): 
   if (err === null || typeof err !== 'object' || depth > 6) return false;
   const e = err as ErrorLike;
   if (test(e)) return true;
-  const inner = [e.cause, e.meta, e.driverAdapterError, ...(Array.isArray(e.errors) ? e.errors : [])];
+  const aggregated: unknown[] = Array.isArray(e.errors) ? e.errors : [];
+  const inner = [e.cause, e.meta, e.driverAdapterError, ...aggregated];
   return inner.some((i) => someInChain(i, test, depth + 1));
 }
 

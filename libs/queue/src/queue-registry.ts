@@ -74,12 +74,14 @@ export type GatewayQueue = PublishQueue | QueueName.ItsmUpdates;
  */
 export function assertOneProcessorPerQueue(processors: ReadonlyArray<{ queue: string; name: string }>): void {
   const problems: string[] = [];
-  for (const name of Object.values(QueueName)) {
+  // As plain strings: a processor states its queue as one, and may state one QUEUES lacks.
+  const queueNames: string[] = Object.values(QueueName);
+  for (const name of queueNames) {
     const own = processors.filter((p) => p.queue === name).map((p) => p.name);
     if (own.length === 0) problems.push(`queue "${name}" has no processor`);
     if (own.length > 1) problems.push(`queue "${name}" has ${own.length} processors (${own.join(', ')})`);
   }
-  const known = new Set<string>(Object.values(QueueName));
+  const known = new Set(queueNames);
   for (const p of processors) {
     if (!known.has(p.queue)) problems.push(`${p.name} consumes "${p.queue}", which is not in QUEUES`);
   }

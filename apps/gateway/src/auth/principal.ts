@@ -18,7 +18,7 @@ export interface Principal {
 }
 
 export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().user,
+  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<{ user: Principal }>().user,
 );
 
 /** Spec §5: only `API` users may call §2–§4; a UI (organization) user gets 403. */

@@ -4,7 +4,8 @@ import { Errors } from '@sluice/common';
 
 import { assertApiUser, Principal } from './principal';
 
-const principalOf = (context: ExecutionContext): Principal => context.switchToHttp().getRequest().user;
+const principalOf = (context: ExecutionContext): Principal =>
+  context.switchToHttp().getRequest<{ user: Principal }>().user;
 
 /** Spec §5: only `API` users may call §2–§4; a UI (organization) user gets 403. */
 @Injectable()

@@ -59,8 +59,7 @@ function toContractResponse(
     const status = exception instanceof HttpException ? exception.getStatus() : (fastifyStatus as number);
     if (status === 413) return { status, body: { message: Messages.payloadTooLarge }, headers: {} };
     const res = exception instanceof HttpException ? exception.getResponse() : (exception as Error).message;
-    const message =
-      typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? (exception as Error).message);
+    const message = typeof res === 'string' ? res : messageOf(res, exception as Error);
     if (status === 400) {
       return {
         status,
@@ -74,4 +73,13 @@ function toContractResponse(
   // PostgreSQL or Redis unreachable: the request was fine, a retry will succeed.
   if (isConnectionError(exception)) return toContractResponse(Errors.unavailable(retryAfterSeconds), retryAfterSeconds);
   return { status: 500, body: { message: Messages.internal }, headers: {} };
+}
+
+/** The message of an HttpException's object response, or without one of the exception, as text. */
+function messageOf(res: object, exception: Error): string {
+  const message: unknown = (res as { message?: unknown }).message ?? exception.message;
+  if (typeof message === 'string') return message;
+  // A list of messages (ValidationPipe's), joined as String() joins an array.
+  if (Array.isArray(message)) return message.join(',');
+  return String(message);
 }

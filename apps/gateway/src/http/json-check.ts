@@ -46,7 +46,7 @@ export function checkJson(body: unknown, checkText: boolean): JsonCheck {
   };
   const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
-  const records = Array.isArray(body) ? body : [body];
+  const records: unknown[] = Array.isArray(body) ? body : [body];
   const recordDepth = Array.isArray(body) ? 2 : 1;
   const stack: Frame[] = [];
   const enter = (

@@ -76,7 +76,7 @@ export class IntegrationsService {
     const id = `INTG-${randomUUID()}`;
     const integrationName = KNOWN_INTEGRATIONS[dto.integration.id] ?? dto.integration.id;
     readOnly([['integration.name', dto.integration.name, integrationName]]);
-    const data = this.apply(undefined, dto);
+    const data = this.changesOf(undefined, dto);
     try {
       const row = await this.integrations.create(tenantId, {
         id,
@@ -106,7 +106,7 @@ export class IntegrationsService {
       ['integration.id', dto.integration?.id, existing.integrationId],
       ['integration.name', dto.integration?.name, existing.integrationName],
     ]);
-    const data = this.apply(existing, dto);
+    const data = this.changesOf(existing, dto);
     try {
       const row = await this.integrations.update(tenantId, id, data.columns);
       return this.view(row, data.token);
@@ -141,7 +141,7 @@ export class IntegrationsService {
     if (!row.hasNotifier || !row.notifier) return undefined;
     return {
       settings: row.notifier as unknown as NotifierSettings,
-      secrets: row.notifierSecrets ? JSON.parse(this.box.open(row.notifierSecrets)) : {},
+      secrets: row.notifierSecrets ? (JSON.parse(this.box.open(row.notifierSecrets)) as NotifierSecrets) : {},
     };
   }
 
@@ -152,7 +152,7 @@ export class IntegrationsService {
   }
 
   /** The columns a request changes, and a new WEBHOOK token if it made one. */
-  private apply(existing: Integration | undefined, dto: UpdateIntegrationDto) {
+  private changesOf(existing: Integration | undefined, dto: UpdateIntegrationDto) {
     const columns: IntegrationColumns = {};
     let token: string | undefined;
     if (dto.displayName !== undefined) columns.displayName = dto.displayName;

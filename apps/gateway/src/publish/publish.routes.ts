@@ -45,7 +45,9 @@ export class PublishRoutes implements OnModuleInit {
         url: `/publish/${route}`,
         handler: (req, reply) => this.handle(route, req, reply),
         // Errors of the handler and of Fastify itself (a body over BODY_LIMIT) alike.
-        errorHandler: (err, _req, reply) => sendContractError(reply, err, this.logger),
+        errorHandler: (err, _req, reply) => {
+          sendContractError(reply, err, this.logger);
+        },
         onResponse: this.config.logRequests ? logRequest : undefined,
       });
     }

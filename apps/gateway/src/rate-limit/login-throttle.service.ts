@@ -71,7 +71,10 @@ export class LoginThrottle {
   private readonly prefix: string;
   private unavailable = false;
 
-  constructor(@Inject(SLUICE_CONFIG) private readonly config: SluiceConfig, queues: Queues) {
+  constructor(
+    @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
+    queues: Queues,
+  ) {
     this.prefix = `${config.redisPrefix}:login`;
     // The process's one Redis connection (fails fast in an outage, closed after the HTTP server).
     this.redis = queues.connection;

@@ -15,9 +15,14 @@ export abstract class JobProcessor<Q extends QueueName> extends WorkerHost imple
   protected readonly concurrency?: number;
   @Inject(JobRunner) private readonly runner: JobRunner;
 
-  onApplicationBootstrap(): void {
+  /** Nest awaits the promise of a processor whose `bootstrap` returns one. */
+  onApplicationBootstrap(): void | Promise<void> {
     this.runner.configure(this.worker, this.concurrency);
+    return this.bootstrap();
   }
+
+  /** A processor's own start-up, once its worker is configured. */
+  protected bootstrap(): void | Promise<void> {}
 
   process(job: QueueJob<Q>, token?: string): Promise<unknown> {
     return this.runner.run(

@@ -30,8 +30,7 @@ export class MaintenanceProcessor extends QueueProcessor(QueueName.Maintenance) 
     };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    super.onApplicationBootstrap();
+  protected async bootstrap(): Promise<void> {
     const queue = this.queues.get(QueueName.Maintenance);
     const every = this.config.maintenanceIntervalSeconds * 1000;
     const retentionEvery = Math.max(every, 3_600_000);

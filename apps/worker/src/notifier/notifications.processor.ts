@@ -23,8 +23,7 @@ export class NotificationsProcessor extends QueueProcessor(QueueName.Notificatio
     super();
   }
 
-  onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
+  protected bootstrap(): void {
     // BullMQ reads the strategy from the worker's settings each time a job fails.
     const base = this.config.notifierRetryBaseMs;
     const backoffStrategy = (n: number, _t?: string, err?: Error) => itsmBackoff(n, base, err);

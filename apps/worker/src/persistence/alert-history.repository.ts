@@ -29,6 +29,12 @@ const LAST_ENTRY = preparedStatement(
     WHERE h.alert_id = $1 AND h.kind = ANY($3::text[]) ORDER BY h.id DESC LIMIT 1`,
 );
 
+interface HistoryEntry {
+  kind: AlertHistoryKind;
+  note: string | null;
+  source: string | null;
+}
+
 /**
  * The `alert_history` table: every change of an alert (the fold's, the notifier's, the ITSM's)
  * is appended by the one set-based statement here.
@@ -44,7 +50,7 @@ export const AlertHistoryRepository = {
     customerId: string,
     alertId: string,
     kinds: AlertHistoryKind[],
-  ): Promise<{ kind: AlertHistoryKind; note: string | null; source: string | null } | undefined> {
-    return (await db.query(LAST_ENTRY([alertId, customerId, kinds]))).rows[0];
+  ): Promise<HistoryEntry | undefined> {
+    return (await db.query<HistoryEntry>(LAST_ENTRY([alertId, customerId, kinds]))).rows[0];
   },
 };

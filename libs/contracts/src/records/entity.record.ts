@@ -13,10 +13,10 @@ export class EntityRelation {
 }
 
 /** Spec §2.3: an entity of the topology and its outgoing relations; the newest record wins. */
-@IndexKeys({
+@IndexKeys<EntityRecord>({
   label: 'envcustomerid, entityid, targetentityid and relationtype of a relation',
   keys: (r) =>
-    ((r.relations ?? []) as EntityRelation[]).map((rel, i) => [
+    (r.relations ?? []).map((rel, i) => [
       textPart('envcustomerid', r.envcustomerid),
       textPart('entityid', r.entityid),
       textPart(`relations.${i}.targetentityid`, rel.targetentityid),

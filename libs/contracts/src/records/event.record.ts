@@ -8,7 +8,7 @@ import { IndexKeys, textPart } from '../validation/key-size';
  * Spec §2.1: one event of a monitoring tool. `(envcustomerid, ieventid)` identifies it (at most
  * 64 + 1024 bytes: always storable); the alert identity can be longer than an index key may be.
  */
-@IndexKeys({
+@IndexKeys<EventRecord>({
   label: 'envcustomerid, entityid, parametercategory, parameterid (parametername when absent) and splitby',
   keys: (r) => [
     [

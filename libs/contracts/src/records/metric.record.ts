@@ -5,7 +5,7 @@ import { IsCustomerId, IsFiniteNumber, IsIsoDateTime, IsStringMap, IsText, LIMIT
 import { IndexKeys, tagsPart, textPart } from '../validation/key-size';
 
 /** Spec §2.2: one metric sample. `(envcustomerid, entityid, parameterid, tags, timestamp)` identifies it. */
-@IndexKeys({
+@IndexKeys<MetricRecord>({
   label: 'envcustomerid, entityid, parameterid (parametername when absent) and tags (as JSON)',
   keys: (r) => [
     [

@@ -1,6 +1,8 @@
 import { getMetadataStorage } from 'class-validator';
 
-const cache = new WeakMap<Function, ReadonlySet<string>>();
+import type { RecordClass } from '../validation/record-class';
+
+const cache = new WeakMap<RecordClass, ReadonlySet<string>>();
 
 /**
  * The fields a record class defines: every property with a class-validator decorator (each has
@@ -8,7 +10,7 @@ const cache = new WeakMap<Function, ReadonlySet<string>>();
  * so the set of known fields cannot drift from the record class; whatever else a record carries
  * is stored as its `extra`.
  */
-export function recordFields(recordClass: Function): ReadonlySet<string> {
+export function recordFields(recordClass: RecordClass): ReadonlySet<string> {
   let fields = cache.get(recordClass);
   if (!fields) {
     const metadatas = getMetadataStorage().getTargetValidationMetadatas(recordClass, '', false, false);

@@ -1,6 +1,8 @@
 import type { ValidationArguments } from 'class-validator';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 
+import type { RecordClass } from './record-class';
+
 /** Whether a plain record passes every rule of its class. */
 export type RecordCheck = (record: Record<string, unknown>) => boolean;
 
@@ -10,14 +12,17 @@ interface Rule {
   validate: (value: unknown, args: ValidationArguments) => unknown;
 }
 
+/** The function of a conditional-validation metadata (its first constraint), as class-validator calls it. */
+type Condition = (object: object, value: unknown) => boolean;
+
 interface PropertyRules {
   property: string;
   /** `@IsOptional()` and the like: when one says no, the property is not validated at all. */
-  conditions: ((object: object, value: unknown) => boolean)[];
+  conditions: Condition[];
   rules: Rule[];
 }
 
-const compiled = new WeakMap<Function, RecordCheck | null>();
+const compiled = new WeakMap<RecordClass, RecordCheck | null>();
 
 /**
  * The class-validator rules of a record class, read once from class-validator's metadata and run
@@ -27,7 +32,7 @@ const compiled = new WeakMap<Function, RecordCheck | null>();
  * through `validateSync` for the error messages. `null` for a class using anything else (nested
  * or async validation, `each`, groups), which then always goes through `validateSync`.
  */
-export function compiledRules(recordClass: Function): RecordCheck | null {
+export function compiledRules(recordClass: RecordClass): RecordCheck | null {
   let check = compiled.get(recordClass);
   if (check === undefined) {
     check = compile(recordClass);
@@ -36,7 +41,7 @@ export function compiledRules(recordClass: Function): RecordCheck | null {
   return check;
 }
 
-function compile(recordClass: Function): RecordCheck | null {
+function compile(recordClass: RecordClass): RecordCheck | null {
   const storage = getMetadataStorage();
   const metadatas = storage.getTargetValidationMetadatas(recordClass, '', false, false);
   const byProperty = new Map<string, PropertyRules>();
@@ -45,7 +50,7 @@ function compile(recordClass: Function): RecordCheck | null {
     let entry = byProperty.get(m.propertyName);
     if (!entry) byProperty.set(m.propertyName, (entry = { property: m.propertyName, conditions: [], rules: [] }));
     if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) {
-      entry.conditions.push(m.constraints[0]);
+      entry.conditions.push(m.constraints[0] as Condition);
     } else if (m.type === ValidationTypes.CUSTOM_VALIDATION) {
       for (const constraint of storage.getTargetValidatorConstraints(m.constraintCls)) {
         if (constraint.async) return null;

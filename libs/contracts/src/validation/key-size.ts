@@ -1,5 +1,7 @@
 import type { FieldError } from '@sluice/common';
 
+import type { RecordClass } from './record-class';
+
 /**
  * The most UTF-8 bytes the text columns of one database index key may have together. PostgreSQL
  * refuses a B-tree entry over 2704 bytes (and any index row over 8191): 2000 leaves room for the
@@ -18,11 +20,12 @@ export interface KeyPart {
   bytes(): number;
 }
 
-export interface IndexKey {
+/** `R`: the record class's instance type; keys are only built from records its rules accepted. */
+export interface IndexKey<R extends object = Record<string, unknown>> {
   /** How the message names the key's fields, e.g. "envcustomerid, entityid and ieventid". */
   label: string;
   /** The record's keys of this index (an entity has one per relation). */
-  keys(record: Record<string, any>): KeyPart[][];
+  keys(record: R): KeyPart[][];
 }
 
 /** A text column. A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair is 4 for 2 units). */
@@ -46,22 +49,22 @@ export function tagsPart(field: string, tags: Record<string, string> | undefined
   return { field, maxBytes, bytes: () => Buffer.byteLength(tagsKey(tags)) };
 }
 
-const registry = new WeakMap<Function, IndexKey[]>();
+const registry = new WeakMap<RecordClass, IndexKey<object>[]>();
 
 /**
  * Class decorator: the index keys the worker builds from a record of this class, checked by
  * `validateBatch` once the field rules pass. Only keys whose field limits can add up to more than
- * `KEY_BYTES` need one.
+ * `KEY_BYTES` need one. `R` is the decorated class: `@IndexKeys<EventRecord>({ … })`.
  */
 export const IndexKeys =
-  (...keys: IndexKey[]): ClassDecorator =>
-  (target) => {
+  <R extends object>(...keys: IndexKey<R>[]) =>
+  (target: RecordClass): void => {
     registry.set(target, keys);
   };
 
 /** The error for a valid record whose index key would be too long for PostgreSQL, if any. */
 export function keySizeError(
-  recordClass: Function,
+  recordClass: RecordClass,
   record: Record<string, unknown>,
   index: number,
 ): FieldError | undefined {

@@ -69,15 +69,16 @@ function checkShape(body: unknown): unknown[] | FieldError {
     return { index: 0, field: '', error: 'body is empty: send a JSON object or an array of 1 to 1000 records' };
   }
   if (Array.isArray(body)) {
-    if (body.length === 0) return { index: 0, field: '', error: 'batch is empty: send 1 to 1000 records' };
-    if (body.length > MAX_BATCH_RECORDS) {
+    const records: unknown[] = body;
+    if (records.length === 0) return { index: 0, field: '', error: 'batch is empty: send 1 to 1000 records' };
+    if (records.length > MAX_BATCH_RECORDS) {
       return {
         index: 0,
         field: '',
-        error: `batch has ${body.length} records: send at most ${MAX_BATCH_RECORDS} per request`,
+        error: `batch has ${records.length} records: send at most ${MAX_BATCH_RECORDS} per request`,
       };
     }
-    return body;
+    return records;
   }
   if (isPlainObject(body)) return [body];
   return { index: 0, field: '', error: 'body must be a JSON object or an array of JSON objects' };
