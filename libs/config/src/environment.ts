@@ -6,6 +6,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Max,
   Min,
   MinLength,
@@ -20,6 +21,23 @@ const toBool = ({ value }: { value: unknown }) => {
     typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' ? String(value) : '';
   return ['1', 'true', 'yes', 'on'].includes(text.toLowerCase());
 };
+
+/** An http(s) URL; a host without a top-level domain (127.0.0.1, a proxy's name) is fine. */
+const CHANNEL_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+/**
+ * The notification channel types whose service API base URL `CHANNEL_API_URL_<TYPE>` overrides.
+ * WEBHOOK has its own URL per integration; HIP_CHAT and FLOWDOCK are shut down.
+ */
+export const CHANNEL_API_URL_TYPES = [
+  'PAGER_DUTY',
+  'SLACK',
+  'DATADOG',
+  'NEW_RELIC',
+  'OPS_GENIE',
+  'VICTOR_OPS',
+] as const;
+export type ChannelApiUrlType = (typeof CHANNEL_API_URL_TYPES)[number];
 
 /**
  * Every environment variable Sluice reads, with its default. The README's configuration table
@@ -202,6 +220,32 @@ export class Environment {
   @Min(1)
   @Max(600_000)
   NOTIFIER_RETRY_BASE_MS = 2000;
+
+  // Base URLs of the notification channels' APIs (proxies, self-hosted endpoints, tests); unset =
+  // the service's own US or EU host. See CHANNEL_API_URL_VARIABLES.
+  @IsOptional()
+  @IsUrl(CHANNEL_URL)
+  CHANNEL_API_URL_PAGER_DUTY?: string;
+
+  @IsOptional()
+  @IsUrl(CHANNEL_URL)
+  CHANNEL_API_URL_SLACK?: string;
+
+  @IsOptional()
+  @IsUrl(CHANNEL_URL)
+  CHANNEL_API_URL_DATADOG?: string;
+
+  @IsOptional()
+  @IsUrl(CHANNEL_URL)
+  CHANNEL_API_URL_NEW_RELIC?: string;
+
+  @IsOptional()
+  @IsUrl(CHANNEL_URL)
+  CHANNEL_API_URL_OPS_GENIE?: string;
+
+  @IsOptional()
+  @IsUrl(CHANNEL_URL)
+  CHANNEL_API_URL_VICTOR_OPS?: string;
 
   @Type(() => Number)
   @IsInt()

@@ -38,6 +38,18 @@ describe('configuration', () => {
     );
   });
 
+  it('takes CHANNEL_API_URL_<TYPE> as a base URL without its trailing slash, and refuses a value that is no http(s) URL', () => {
+    expect(config({}).channelApiUrls).toEqual({});
+    expect(
+      config({
+        CHANNEL_API_URL_PAGER_DUTY: 'http://127.0.0.1:9000/',
+        CHANNEL_API_URL_SLACK: 'https://proxy.example/slack',
+      }).channelApiUrls,
+    ).toEqual({ PAGER_DUTY: 'http://127.0.0.1:9000', SLACK: 'https://proxy.example/slack' });
+    expect(() => config({ CHANNEL_API_URL_OPS_GENIE: 'ftp://x.example' })).toThrow(/CHANNEL_API_URL_OPS_GENIE/);
+    expect(() => config({ CHANNEL_API_URL_DATADOG: 'not a url' })).toThrow(/CHANNEL_API_URL_DATADOG/);
+  });
+
   it('secures cookies and closes private notifier targets by default in production', () => {
     const c = config({ NODE_ENV: 'production', JWT_SECRET: STRONG, SECRETS_KEY: KEY });
     expect(c).toMatchObject({

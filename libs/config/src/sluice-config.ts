@@ -1,6 +1,6 @@
 import { ensureDevSecrets, MIN_JWT_SECRET_LENGTH } from './defaults';
-import type { Environment } from './environment';
-import { validateEnvironment } from './environment';
+import type { ChannelApiUrlType, Environment } from './environment';
+import { CHANNEL_API_URL_TYPES, validateEnvironment } from './environment';
 
 /** Typed, derived settings: what the code reads instead of raw environment strings. */
 export interface SluiceConfig {
@@ -22,6 +22,12 @@ export interface SluiceConfig {
   notifierAllowPrivateNetworks: boolean;
   /** First retry delay of an ITSM call; each next one doubles (unless Retry-After says otherwise). */
   notifierRetryBaseMs: number;
+  /**
+   * `CHANNEL_API_URL_<TYPE>`: a notification channel service's base URL (no trailing slash) in
+   * place of its own US/EU host, e.g. `{ PAGER_DUTY: 'http://127.0.0.1:9000' }`. Set by the
+   * operator, so trusted: the private-network guard does not apply to it.
+   */
+  channelApiUrls: Partial<Record<ChannelApiUrlType, string>>;
   admin?: { email: string; password: string };
   rateLimit: { windowSeconds: number; perUser: number; perCustomer: number };
   /**
@@ -86,6 +92,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     bodyLimit: env.BODY_LIMIT,
     notifierAllowPrivateNetworks: env.NOTIFIER_ALLOW_PRIVATE_NETWORKS ?? !production,
     notifierRetryBaseMs: env.NOTIFIER_RETRY_BASE_MS,
+    channelApiUrls: channelApiUrls(env),
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     rateLimit: {
       windowSeconds: env.RATE_LIMIT_WINDOW,
@@ -117,6 +124,15 @@ export function buildConfig(env: Environment): SluiceConfig {
     logRequests: env.LOG_REQUESTS ?? true,
     warnings,
   };
+}
+
+function channelApiUrls(env: Environment): Partial<Record<ChannelApiUrlType, string>> {
+  const urls: Partial<Record<ChannelApiUrlType, string>> = {};
+  for (const type of CHANNEL_API_URL_TYPES) {
+    const url = env[`CHANNEL_API_URL_${type}`];
+    if (url) urls[type] = url.replace(/\/+$/, '');
+  }
+  return urls;
 }
 
 /**

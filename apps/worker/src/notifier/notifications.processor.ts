@@ -3,15 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { QueueJob, QueueName } from '@sluice/queue';
 
+import { deliveryBackoffStrategy } from '../delivery/delivery-backoff';
 import { QueueProcessor } from '../jobs/queue-processor';
-import { RetryableCallError } from './itsm-http';
 import { TicketNotifier } from './ticket.notifier';
-
-/** Exponential from NOTIFIER_RETRY_BASE_MS, or what the ITSM's Retry-After asked for. */
-export function itsmBackoff(attemptsMade: number, baseMs: number, err?: Error): number {
-  const asked = err instanceof RetryableCallError ? err.retryAfterMs : undefined;
-  return asked ?? baseMs * 2 ** Math.max(0, attemptsMade - 1);
-}
 
 /** §4.1: runs the ITSM calls; a job's last failure is recorded on its alert. */
 @Injectable()
@@ -24,9 +18,9 @@ export class NotificationsProcessor extends QueueProcessor(QueueName.Notificatio
   }
 
   protected bootstrap(): void {
-    // BullMQ reads the strategy from the worker's settings each time a job fails.
-    const base = this.config.notifierRetryBaseMs;
-    const backoffStrategy = (n: number, _t?: string, err?: Error) => itsmBackoff(n, base, err);
+    // BullMQ reads the strategy from the worker's settings each time a job fails: exponential from
+    // NOTIFIER_RETRY_BASE_MS, or what the ITSM's Retry-After asked for.
+    const backoffStrategy = deliveryBackoffStrategy(this.config.notifierRetryBaseMs);
     this.worker.opts.settings = { ...this.worker.opts.settings, backoffStrategy };
   }
 

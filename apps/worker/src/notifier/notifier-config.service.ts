@@ -5,8 +5,9 @@ import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { MapAttribute, NotifierSecrets, NotifierSettings } from '@sluice/contracts';
 import type { Queryable } from '@sluice/database';
 
+import { Redactor } from '../delivery/redaction';
 import { IntegrationRepository } from '../persistence/integration.repository';
-import { credentialValues, Redactor } from './redaction';
+import { credentialValues } from './notifier-secrets';
 
 /** A tenant's outbound notifier, secrets opened, ready to call. */
 export interface Notifier {

@@ -7,10 +7,11 @@ import { SEVERITY_NAMES } from '@sluice/contracts';
 import { AlertHistoryKind, AlertHistoryRow, AlertRow, inTransaction, PG_POOL } from '@sluice/database';
 import type { NotificationJob } from '@sluice/queue';
 
+import { RetryableCallError } from '../delivery/http-delivery';
 import { AlertRepository } from '../persistence/alert.repository';
 import { AlertHistoryRepository } from '../persistence/alert-history.repository';
 import { priorityFor, resolvedStateFor } from './incident-fields';
-import { callItsm, RetryableCallError, UnauthorizedCallError } from './itsm-http';
+import { callItsm, UnauthorizedCallError } from './itsm-http';
 import { NotifierAuth } from './notifier-auth.service';
 import { Notifier, NotifierConfig, secretsOf } from './notifier-config.service';
 

@@ -1,37 +1,14 @@
-import type { NotifierSecrets } from '@sluice/contracts';
-
 export const REDACTED = '****';
 
-/** Headers that carry no credential: everything else Sluice sends an ITSM is treated as secret. */
-const PLAIN_HEADERS = new Set(['content-type', 'accept', 'content-length']);
-
-/** The string values inside a token payload (an object, a JSON text, or an opaque string). */
-function leaves(value: unknown): string[] {
-  if (typeof value === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (parsed !== null && typeof parsed === 'object') return [value, ...leaves(parsed)];
-    } catch {
-      // not JSON: the whole string is the secret
-    }
-    return [value];
-  }
-  if (typeof value === 'number') return [String(value)];
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(leaves);
-  return [];
-}
-
-/** Every secret value of a notifier's credentials. */
-export function credentialValues(secrets: NotifierSecrets): string[] {
-  return [
-    secrets.password,
-    secrets.apiSecret,
-    secrets.refreshToken,
-    ...leaves(secrets.tokenPayload),
-    ...(secrets.tokenHeaders ?? []).map((h) => h.value),
-    ...(secrets.resourceAuthHeaders ?? []).map((h) => h.value),
-  ].filter((v): v is string => typeof v === 'string');
-}
+/** Headers that carry no credential: everything else Sluice sends a receiver is treated as secret. */
+const PLAIN_HEADERS = new Set([
+  'content-type',
+  'accept',
+  'content-length',
+  'user-agent',
+  'webhook-id',
+  'webhook-timestamp',
+]);
 
 /** The credential values of request headers: the whole value, and the part after a scheme ("Bearer x"). */
 export function headerValues(headers: Record<string, string>): string[] {
@@ -52,8 +29,9 @@ function spellings(secret: string): string[] {
 }
 
 /**
- * Replaces every secret Sluice sent (in any spelling above) with ****. An ITSM may echo a request
- * in its error body, and that text is kept in the alert history, readable by the whole tenant.
+ * Replaces every secret Sluice sent (in any spelling above) with ****. A receiver (an ITSM, a
+ * channel's API, a webhook) may echo a request in its error body, and that text is kept in the
+ * alert history and the delivery records, readable by the whole tenant.
  */
 export class Redactor {
   private readonly secrets: string[];

@@ -1,4 +1,4 @@
-import { credentialValues, headerValues, Redactor } from './redaction';
+import { headerValues, Redactor } from './redaction';
 
 describe('Redactor', () => {
   const password = 'p@ss w/rd&"x"';
@@ -21,21 +21,6 @@ describe('Redactor', () => {
 
   it('leaves text without secrets alone, and ignores empty secrets', () => {
     expect(new Redactor(['', undefined]).text('nothing to hide')).toBe('nothing to hide');
-  });
-
-  it('takes every credential of a notifier, the strings inside a token payload too', () => {
-    expect(
-      credentialValues({
-        password: 'pw',
-        apiSecret: 'as',
-        refreshToken: 'rt',
-        tokenPayload: { user: 'u1', nested: { key: 'k1' }, n: 42 },
-        tokenHeaders: [{ key: 'X-Api-Key', value: 'hk' }],
-        resourceAuthHeaders: [{ key: 'Authorization', value: 'Bearer $jwt' }],
-      }).sort(),
-    ).toEqual(['42', 'Bearer $jwt', 'as', 'hk', 'k1', 'pw', 'rt', 'u1']);
-    expect(credentialValues({ tokenPayload: '{"secret":"s1"}' })).toEqual(['{"secret":"s1"}', 's1']);
-    expect(credentialValues({ tokenPayload: 'opaque' })).toEqual(['opaque']);
   });
 
   it('takes the credential headers of a request, and the credential after its scheme', () => {
