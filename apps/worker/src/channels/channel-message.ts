@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { SEVERITY_NAMES } from '@sluice/contracts';
 
-import type { AlertChangeNotice, ChangeKind } from './channel-types';
+import type { AlertChangeNotice, ChangeKind, DigestSummary } from './channel-types';
 
 /** `clear` … `critical`; a number outside 0..5 as itself. */
 export const severityName = (severity: number): string => SEVERITY_NAMES[severity] ?? String(severity);
@@ -19,10 +19,12 @@ const VERB: Record<ChangeKind, string> = {
   acknowledge: 'acknowledged',
   resolve: 'resolved',
   test: 'test',
+  digest: 'digest',
 };
 
 /** One line naming the change: `[CRITICAL] host1: cpu`, `[RESOLVED] host1: cpu`, `[TEST] …`. */
 export function headline(n: AlertChangeNotice): string {
+  if (n.digest) return `[STORM] ${n.digest.total} alert changes held over the rate (${countList(n.digest.byChange)})`;
   if (n.change === 'test') return '[TEST] Sluice test notification';
   if (n.change === 'acknowledge' || n.change === 'resolve') return `[${VERB[n.change].toUpperCase()}] ${subject(n)}`;
   const tag = severityName(n.severity).toUpperCase();
@@ -32,6 +34,7 @@ export function headline(n: AlertChangeNotice): string {
 
 /** The lines every text message shares: what, severity, state, description, the alert. */
 export function detailLines(n: AlertChangeNotice): string[] {
+  if (n.digest) return digestLines(n.digest);
   if (n.change === 'test') return ['A test notification from Sluice: this integration is set up.'];
   return [
     ...(n.description ? [n.description] : []),
@@ -58,3 +61,28 @@ export const occurredSeconds = (n: AlertChangeNotice): number => Math.floor(Date
 
 /** `text` cut to `max` characters (an ellipsis marking the cut). */
 export const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/** `open 300, escalate 80`: a count per key, largest first. */
+function countList(counts: Partial<Record<string, number>>, name: (key: string) => string = (k) => k): string {
+  return Object.entries(counts)
+    .filter((e): e is [string, number] => !!e[1])
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${name(k)} ${v}`)
+    .join(', ');
+}
+
+/** How many held changes a digest names in its text (the rest are counted). */
+export const DIGEST_TEXT_SAMPLES = 20;
+
+/** A digest's text: the counts, then the first changes held, then how many more. */
+export function digestLines(d: DigestSummary): string[] {
+  const shown = d.samples.slice(0, DIGEST_TEXT_SAMPLES);
+  const more = d.total - shown.length;
+  return [
+    `Sluice held ${d.total} alert changes from ${d.first} to ${d.last}: more than this integration's rate allows, so they are summarised here.`,
+    `By change: ${countList(d.byChange)}`,
+    `By severity: ${countList(d.bySeverity, (s) => severityName(Number(s)))}`,
+    ...shown.map((s) => `- ${s.headline} (alert ${s.alertId}, ${s.change} at ${s.occurredAt})`),
+    ...(more > 0 ? [`… and ${more} more`] : []),
+  ];
+}

@@ -134,9 +134,36 @@ export function channelSecrets(config: ChannelConfig): string[] {
 
 /**
  * §9's alert changes: open, reopen, a rise to the threshold (`escalate`), acknowledge, resolve;
- * `test` is `POST …/integrations/{TYPE}/test`.
+ * `test` is `POST …/integrations/{TYPE}/test`; `digest` summarises the changes held over an
+ * integration's rate (channel-rate.ts).
  */
-export type ChangeKind = 'open' | 'reopen' | 'escalate' | 'acknowledge' | 'resolve' | 'test';
+export type ChangeKind = 'open' | 'reopen' | 'escalate' | 'acknowledge' | 'resolve' | 'test' | 'digest';
+
+/** One held change named in a digest. */
+export interface DigestSample {
+  alertId: string;
+  change: ChangeKind;
+  severity: number;
+  headline: string;
+  occurredAt: string;
+}
+
+/** What a digest counts: every change held since the integration's previous digest. */
+export interface DigestSummary {
+  integrationId: string;
+  /** Held changes in this digest: `samples.length + omitted`. */
+  total: number;
+  byChange: Partial<Record<ChangeKind, number>>;
+  /** By Sluice severity 0..5 (as strings: JSON keys). */
+  bySeverity: Record<string, number>;
+  /** The earliest and latest `occurredAt` among them. */
+  first: string;
+  last: string;
+  /** The first changes held, in order, up to the limiter's sample bound. */
+  samples: DigestSample[];
+  /** Held changes counted but not named (beyond the bound). */
+  omitted: number;
+}
 
 /** One alert change to tell one channel about: what a channel delivery job carries. */
 export interface AlertChangeNotice {
@@ -165,7 +192,12 @@ export interface AlertChangeNotice {
   count?: number;
   /** Where to see the alert (a console link), if Sluice knows one. */
   link?: string;
+  /** Only on a `digest` notice: what it summarises. */
+  digest?: DigestSummary;
 }
+
+/** The one message sent for the changes held over an integration's rate. */
+export type DigestNotice = AlertChangeNotice & { change: 'digest'; digest: DigestSummary };
 
 /**
  * What the caller keeps per (alert, channel) between changes. Only Slack needs anything: the

@@ -41,6 +41,7 @@ export const datadogSender: ChannelSender<DatadogConfig> = {
             `change:${notice.change}`,
             `severity:${severityName(notice.severity)}`,
             ...(notice.parameterCategory ? [`category:${notice.parameterCategory}`] : []),
+            ...(notice.digest ? [`sluice_digest_total:${notice.digest.total}`] : []),
           ],
         },
         { 'dd-api-key': config.apiKey },

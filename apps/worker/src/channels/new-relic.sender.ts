@@ -41,6 +41,13 @@ export const newRelicSender: ChannelSender<NewRelicConfig> = {
             splitBy: cut(notice.splitBy, MAX_VALUE),
             ...(notice.description ? { description: cut(notice.description, MAX_VALUE) } : {}),
             ...(notice.count !== undefined && { count: notice.count }),
+            // Event attributes are scalars: a digest's counts ride as JSON text.
+            ...(notice.digest && {
+              digestTotal: notice.digest.total,
+              digestByChange: cut(JSON.stringify(notice.digest.byChange), MAX_VALUE),
+              digestBySeverity: cut(JSON.stringify(notice.digest.bySeverity), MAX_VALUE),
+              digestAlertIds: cut(notice.digest.samples.map((s) => s.alertId).join(','), MAX_VALUE),
+            }),
           },
         ],
         auth,

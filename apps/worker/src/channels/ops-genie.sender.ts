@@ -54,6 +54,13 @@ export const opsGenieSender: ChannelSender<OpsGenieConfig> = {
             splitBy: notice.splitBy,
             state: notice.state,
             change: notice.change,
+            // Opsgenie's details are string to string.
+            ...(notice.digest && {
+              digestTotal: String(notice.digest.total),
+              digestByChange: JSON.stringify(notice.digest.byChange),
+              digestBySeverity: JSON.stringify(notice.digest.bySeverity),
+              digestAlertIds: cut(notice.digest.samples.map((s) => s.alertId).join(','), 8000),
+            }),
           },
         },
         auth,

@@ -1,7 +1,7 @@
 import { cut, detailLines, headline, severityName } from './channel-message';
 import type { ChannelSender } from './channel-sender';
 import { jsonPost } from './channel-sender';
-import type { ChangeKind, PagerDutyConfig } from './channel-types';
+import type { ChangeKind, DigestSummary, PagerDutyConfig } from './channel-types';
 
 const ACTION: Record<ChangeKind, 'trigger' | 'acknowledge' | 'resolve'> = {
   open: 'trigger',
@@ -10,6 +10,8 @@ const ACTION: Record<ChangeKind, 'trigger' | 'acknowledge' | 'resolve'> = {
   test: 'trigger',
   acknowledge: 'acknowledge',
   resolve: 'resolve',
+  // A digest is one aggregate incident keyed by its own id (integration + window), never one per alert.
+  digest: 'trigger',
 };
 
 /** Sluice's 0..5 to the Events API's four severities. */
@@ -19,6 +21,17 @@ export function pagerDutySeverity(severity: number): 'critical' | 'error' | 'war
   if (severity >= 2) return 'warning';
   return 'info';
 }
+
+/** A digest's counts and the alerts it names, for `custom_details`. */
+export const digestDetails = (d: DigestSummary) => ({
+  total: d.total,
+  by_change: d.byChange,
+  by_severity: d.bySeverity,
+  first: d.first,
+  last: d.last,
+  alert_ids: d.samples.map((s) => s.alertId),
+  omitted: d.omitted,
+});
 
 /**
  * PagerDuty Events API v2: `POST /v2/enqueue`, no auth header (the integration key is the body's
@@ -58,6 +71,7 @@ export const pagerDutySender: ChannelSender<PagerDutyConfig> = {
             state: notice.state,
             change: notice.change,
             details: detailLines(notice).join('\n'),
+            ...(notice.digest && { digest: digestDetails(notice.digest) }),
           },
         },
         client: 'Sluice',

@@ -27,7 +27,8 @@ export const slackSender: ChannelSender<SlackConfig> = {
     const channel = state.slackChannel ?? config.channelName;
     if (!channel) return { refused: 'SLACK integration has no channelName: there is no channel to post to' };
     const key = changeKey(notice);
-    const thread = notice.change !== 'open' && notice.change !== 'test' ? state.slackTs : undefined;
+    // Opens, tests and digests start a message of their own; a digest belongs to no alert's thread.
+    const thread = notice.change !== 'open' && notice.change !== 'test' && !notice.digest ? state.slackTs : undefined;
     const title = cut(headline(notice), 150);
     const details = escape(detailLines(notice).join('\n'));
     return {
@@ -52,7 +53,7 @@ export const slackSender: ChannelSender<SlackConfig> = {
     };
   },
 
-  read(answer, built) {
+  read(answer, built, notice) {
     const body = answerJson(answer);
     if (body?.ok !== true) {
       const error = typeof body?.error === 'string' ? body.error : 'no ok:true in the answer';
@@ -66,7 +67,7 @@ export const slackSender: ChannelSender<SlackConfig> = {
     }
     const sent = JSON.parse(built.request.body!) as { thread_ts?: string };
     // A top-level message starts the alert's thread: its ts (and the channel's id) are kept.
-    if (sent.thread_ts || typeof body.ts !== 'string') return { ok: true };
+    if (sent.thread_ts || notice.digest || typeof body.ts !== 'string') return { ok: true };
     return {
       ok: true,
       state: { slackTs: body.ts, ...(typeof body.channel === 'string' && { slackChannel: body.channel }) },

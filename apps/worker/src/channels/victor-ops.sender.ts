@@ -14,6 +14,8 @@ const MESSAGE_TYPE: Record<ChangeKind, 'CRITICAL' | 'ACKNOWLEDGEMENT' | 'RECOVER
   resolve: 'RECOVERY',
   // INFO opens no incident: a test pages nobody.
   test: 'INFO',
+  // One incident for the whole digest (its own entity_id), CRITICAL or WARNING by its highest severity.
+  digest: 'CRITICAL',
 };
 
 /**
@@ -27,7 +29,7 @@ export const victorOpsSender: ChannelSender<VictorOpsConfig> = {
   build(config, notice, _state, { base }) {
     const routingKey = config.routingKey || DEFAULT_ROUTING_KEY;
     const url = `${base.url}/integrations/generic/20131114/alert/${encodeURIComponent(config.apiKey)}/${encodeURIComponent(routingKey)}`;
-    const messageType = MESSAGE_TYPE[notice.change];
+    const messageType = notice.change === 'digest' && notice.severity < 4 ? 'WARNING' : MESSAGE_TYPE[notice.change];
     const entityId = notice.alertId;
     return {
       request: jsonPost(url, {
@@ -42,6 +44,11 @@ export const victorOpsSender: ChannelSender<VictorOpsConfig> = {
         ...(messageType === 'ACKNOWLEDGEMENT' && { ack_author: 'Sluice', ack_message: 'Acknowledged in Sluice' }),
         sluice_customer: notice.customerId,
         sluice_change: notice.change,
+        ...(notice.digest && {
+          sluice_digest_total: notice.digest.total,
+          sluice_digest_by_change: notice.digest.byChange,
+          sluice_digest_alert_ids: notice.digest.samples.map((s) => s.alertId),
+        }),
       }),
       idempotencyKey: entityId,
     };

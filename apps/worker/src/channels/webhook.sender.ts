@@ -17,27 +17,29 @@ export const webhookSender: ChannelSender<WebhookConfig> = {
     const request = jsonPost(config.url, {
       type: `alert.${notice.change}`,
       timestamp: notice.occurredAt,
-      data: {
-        change: notice.change,
-        summary: headline(notice),
-        alert: {
-          id: notice.alertId,
-          customerId: notice.customerId,
-          entity: notice.entity,
-          entityId: notice.entityId,
-          parameterCategory: notice.parameterCategory,
-          parameterId: notice.parameterId,
-          parameterName: notice.parameterName,
-          splitBy: notice.splitBy,
-          title: subject(notice),
-          severity: notice.severity,
-          severityName: severityName(notice.severity),
-          state: notice.state,
-          description: notice.description,
-          ...(notice.count !== undefined && { count: notice.count }),
-          ...(notice.link ? { link: notice.link } : {}),
-        },
-      },
+      data: notice.digest
+        ? { change: notice.change, summary: headline(notice), digest: notice.digest }
+        : {
+            change: notice.change,
+            summary: headline(notice),
+            alert: {
+              id: notice.alertId,
+              customerId: notice.customerId,
+              entity: notice.entity,
+              entityId: notice.entityId,
+              parameterCategory: notice.parameterCategory,
+              parameterId: notice.parameterId,
+              parameterName: notice.parameterName,
+              splitBy: notice.splitBy,
+              title: subject(notice),
+              severity: notice.severity,
+              severityName: severityName(notice.severity),
+              state: notice.state,
+              description: notice.description,
+              ...(notice.count !== undefined && { count: notice.count }),
+              ...(notice.link ? { link: notice.link } : {}),
+            },
+          },
     });
     request.headers['webhook-id'] = id;
     request.headers['webhook-timestamp'] = String(timestamp);
