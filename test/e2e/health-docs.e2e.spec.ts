@@ -121,6 +121,12 @@ describe('OpenAPI documentation', () => {
     ['/api/v1/admin/users/{id}', 'patch'],
     ['/health/live', 'get'],
     ['/health/ready', 'get'],
+    ['/api/public/v1.0/groups/{customerId}/integrations', 'get'],
+    ['/api/public/v1.0/groups/{customerId}/integrations/{integrationType}', 'get'],
+    ['/api/public/v1.0/groups/{customerId}/integrations/{integrationType}', 'post'],
+    ['/api/public/v1.0/groups/{customerId}/integrations/{integrationType}', 'put'],
+    ['/api/public/v1.0/groups/{customerId}/integrations/{integrationType}', 'delete'],
+    ['/api/public/v1.0/groups/{customerId}/integrations/{integrationType}/deliveries', 'get'],
   ])('documents %s (%s)', (path, method) => {
     expect(doc.paths[path]).toBeDefined();
     expect(doc.paths[path][method]).toBeDefined();
@@ -133,6 +139,32 @@ describe('OpenAPI documentation', () => {
       expect(responses).toEqual(expect.arrayContaining(['200', '400', '401', '403', '413', '429', '503']));
     },
   );
+
+  it("documents spec §9's integration types as an enum, seed 002's query parameters, and one body schema per type", () => {
+    const op = doc.paths['/api/public/v1.0/groups/{customerId}/integrations/{integrationType}'].put as unknown as {
+      parameters: { name: string; in: string; schema: { enum?: string[] } }[];
+      requestBody: { content: Record<string, { schema: { oneOf: { $ref: string }[] } }> };
+    };
+    const type = op.parameters.find((p) => p.name === 'integrationType');
+    expect(type).toMatchObject({ in: 'path' });
+    expect(type!.schema.enum).toEqual([
+      'PAGER_DUTY',
+      'SLACK',
+      'DATADOG',
+      'NEW_RELIC',
+      'OPS_GENIE',
+      'VICTOR_OPS',
+      'WEBHOOK',
+      'HIP_CHAT',
+      'FLOWDOCK',
+    ]);
+    expect(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(
+      expect.arrayContaining(['pageNum', 'itemsPerPage', 'pretty', 'envelope']),
+    );
+    const bodies = op.requestBody.content['application/json'].schema.oneOf.map((b) => b.$ref);
+    expect(bodies).toHaveLength(9);
+    expect(bodies).toContain('#/components/schemas/PagerDutyIntegrationDto');
+  });
 
   it('components.securitySchemes has basic, bearer and a cookie scheme named access_token', () => {
     const schemes = doc.components.securitySchemes;

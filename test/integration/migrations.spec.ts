@@ -72,6 +72,8 @@ describe('migration step', () => {
         'user_customers',
         'token_families',
         'refresh_tokens',
+        'channel_integrations',
+        'channel_deliveries',
       ]),
     );
   });
@@ -149,5 +151,86 @@ describe('schema.prisma matches the SQL migrations', () => {
     });
     expect(read.createdAt).toBeInstanceOf(Date);
     expect(read.tokenFamilies[0].refreshTokens[0].usedAt).toBeInstanceOf(Date);
+  });
+
+  it('round-trips the notification channels and their deliveries', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const customer = await prisma.customer.create({ data: { id: `c-${suffix}`, name: 'C' } });
+    const alert = await prisma.alert.create({
+      data: {
+        envcustomerid: customer.id,
+        entityid: 'e',
+        entity: 'e',
+        parameterid: 'p',
+        parametername: 'p',
+        severity: 5,
+        state: 'OPEN',
+        count: 1,
+        firstoccurrence: new Date(),
+        lastoccurrence: new Date(),
+      },
+    });
+    const integration = await prisma.channelIntegration.create({
+      data: {
+        customerId: customer.id,
+        type: 'SLACK',
+        settings: { teamName: 'acme', channelName: '#ops' },
+        secrets: 'v1.sealed',
+        deliveries: {
+          create: [
+            { customerId: customer.id, alertId: alert.id, change: 'OPEN', status: 'DELIVERED', idempotencyKey: 'k1' },
+            {
+              customerId: customer.id,
+              change: 'TEST',
+              attempt: 3,
+              status: 'FAILED',
+              responseCode: 429,
+              error: 'rate limited',
+              idempotencyKey: 'k2',
+            },
+          ],
+        },
+      },
+    });
+    const read = await prisma.channelIntegration.findUniqueOrThrow({
+      where: { customerId_type: { customerId: customer.id, type: 'SLACK' } },
+      include: { deliveries: { orderBy: { id: 'asc' } } },
+    });
+    expect(read).toMatchObject({
+      id: integration.id,
+      settings: { teamName: 'acme', channelName: '#ops' },
+      secrets: 'v1.sealed',
+      region: 'US',
+      minSeverity: 4,
+      enabled: true,
+      deliveries: [
+        {
+          alertId: alert.id,
+          change: 'OPEN',
+          attempt: 1,
+          status: 'DELIVERED',
+          responseCode: null,
+          idempotencyKey: 'k1',
+        },
+        { alertId: null, change: 'TEST', attempt: 3, status: 'FAILED', responseCode: 429, error: 'rate limited' },
+      ],
+    });
+    expect(read.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(typeof read.deliveries[0].id).toBe('bigint');
+    expect(read.deliveries[1].createdAt).toBeInstanceOf(Date);
+    // One per customer and type; min_severity is 0..5.
+    await expect(
+      prisma.channelIntegration.create({ data: { customerId: customer.id, type: 'SLACK', secrets: 'x' } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
+    await expect(
+      prisma.channelIntegration.create({
+        data: { customerId: customer.id, type: 'WEBHOOK', secrets: 'x', minSeverity: 6 },
+      }),
+    ).rejects.toThrow();
+    // Deleting the integration deletes its deliveries; deleting the alert keeps them.
+    await prisma.alert.delete({ where: { id: alert.id } });
+    expect(await prisma.channelDelivery.count({ where: { integrationId: integration.id, alertId: null } })).toBe(2);
+    await prisma.channelIntegration.delete({ where: { id: integration.id } });
+    expect(await prisma.channelDelivery.count({ where: { integrationId: integration.id } })).toBe(0);
   });
 });

@@ -50,6 +50,9 @@ const KNOWN = [
   'PUT /api/v1/alerts/{id}/ticket',
   'GET /api/v1/metrics/series',
   'POST /api/v2/tenants/{tenantId}/integrations/installed',
+  'GET /api/public/v1.0/groups/{customerId}/integrations',
+  'PUT /api/public/v1.0/groups/{customerId}/integrations/{integrationType}',
+  'GET /api/public/v1.0/groups/{customerId}/integrations/{integrationType}/deliveries',
 ];
 
 /** What is wrong with an answer, or undefined when it keeps the contract. */

@@ -182,34 +182,58 @@ export function requestFor(
     ),
   );
   const query = slot === 'query' ? hostileQuery(queryParams, ctx) : validQuery(queryParams, ctx);
-  const body =
-    route.method === 'GET' ? fc.constant(undefined) : slot === 'body' ? hostileBody(route, ctx) : validBody(route, ctx);
+  // The body follows the path where a path parameter picks its variant (spec §9: the
+  // INTEGRATION-TYPE picks the body's `type`), so that valid requests get past that check.
+  const bodyFor = (values: string[]) => {
+    const r = { ...route, body: variantOf(route, pathParams, values) };
+    return route.method === 'GET' ? fc.constant(undefined) : slot === 'body' ? hostileBody(r, ctx) : validBody(r, ctx);
+  };
+  const pathAndBody = path.chain((values) => bodyFor(values).map((body) => ({ values, body })));
   const odd = slot === 'headers' ? oddHeaders().map((v): HeaderVariant | undefined => v) : fc.constant(undefined);
   const shape = slot === 'url' ? urlVariant(route) : fc.constant<UrlVariant>({ method: route.method, path: (p) => p });
   return fc
     .record({
       principal: principalFor(route),
       style: fc.constantFrom('bearer', 'cookie', 'integration', 'basic'),
-      path,
+      pathAndBody,
       query,
-      body,
       odd,
       shape,
     })
-    .map(({ principal, style, path: values, query: q, body: b, odd: variant, shape: { method, path: reshape } }) => {
-      let url = route.path;
-      pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, values[i])));
-      url = reshape(url);
-      if (q.length > 0) url += `${url.includes('?') ? '&' : '?'}${q.join('&')}`;
-      const headers = credentials(route, principal, style, world);
-      let payload = b === undefined ? undefined : 'bytes' in b ? b.bytes : toJsonText(b.json);
-      if (payload !== undefined) headers['content-type'] = 'application/json';
-      if (variant) {
-        Object.assign(headers, variant.headers);
-        payload = encodeBody(variant, payload);
-      }
-      return new FuzzRequest(route, principal, { method: method as InjectOptions['method'], url, headers, payload });
-    });
+    .map(
+      ({
+        principal,
+        style,
+        pathAndBody: { values, body: b },
+        query: q,
+        odd: variant,
+        shape: { method, path: reshape },
+      }) => {
+        let url = route.path;
+        pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, values[i])));
+        url = reshape(url);
+        if (q.length > 0) url += `${url.includes('?') ? '&' : '?'}${q.join('&')}`;
+        const headers = credentials(route, principal, style, world);
+        let payload = b === undefined ? undefined : 'bytes' in b ? b.bytes : toJsonText(b.json);
+        if (payload !== undefined) headers['content-type'] = 'application/json';
+        if (variant) {
+          Object.assign(headers, variant.headers);
+          payload = encodeBody(variant, payload);
+        }
+        return new FuzzRequest(route, principal, { method: method as InjectOptions['method'], url, headers, payload });
+      },
+    );
+}
+
+/**
+ * The body schema for these path values: where the body is a `oneOf` with a discriminator
+ * mapping and a path value names one of its variants, that variant; else the route's body.
+ */
+function variantOf(route: Route, pathParams: RouteParam[], values: string[]): Schema | undefined {
+  const mapping = route.body?.discriminator?.mapping as Record<string, string> | undefined;
+  const ref =
+    mapping && pathParams.map((_, i) => Object.hasOwn(mapping, values[i]) && mapping[values[i]]).find(Boolean);
+  return ref ? { $ref: ref } : route.body;
 }
 
 interface UrlVariant {
@@ -287,6 +311,8 @@ function validPathValue(route: Route, param: RouteParam, world: World): fc.Arbit
   if (p.startsWith('/api/v1/admin/customers/')) return fc.constantFrom(world.spareCustomer);
   if (p.startsWith('/api/v1/admin/users/')) return fc.constantFrom(world.spareUserId);
   if (p.startsWith('/api/v1/alerts/')) return fc.constantFrom(world.alertId);
+  // A parameter with a list of values (spec §9's INTEGRATION-TYPE): one of them, so that requests reach the handler.
+  if (Array.isArray(param.schema.enum)) return fc.constantFrom(...param.schema.enum.map(String));
   return fc.oneof(fc.uuid(), fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/));
 }
 

@@ -6,6 +6,7 @@ import { DatabaseModule } from '@sluice/database';
 
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ItsmModule } from './itsm/itsm.module';
@@ -26,6 +27,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     AdminModule,
     QueryModule,
     IntegrationsModule,
+    ChannelsModule,
     ItsmModule,
     HealthModule,
   ],

@@ -1,3 +1,4 @@
+export * from './channels/channel-fields';
 export * from './integrations/notifier';
 export * from './records/entity.record';
 export * from './records/event.record';

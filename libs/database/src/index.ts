@@ -1,7 +1,16 @@
 export * from './bulk-insert';
 export * from './connection-errors';
 export * from './database.module';
-export type { Alert, AlertHistory, Customer, Integration, Organization, User } from './generated/prisma/client';
+export type {
+  Alert,
+  AlertHistory,
+  ChannelDelivery,
+  ChannelIntegration,
+  Customer,
+  Integration,
+  Organization,
+  User,
+} from './generated/prisma/client';
 export { Prisma } from './generated/prisma/client';
 export * from './migrations/migrate';
 export * from './outage-log';

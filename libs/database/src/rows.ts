@@ -6,7 +6,7 @@
  */
 import type { AlertState } from './generated/prisma/enums';
 
-export { AlertState, UserType } from './generated/prisma/enums';
+export { AlertState, ChannelRegion, ChannelType, UserType } from './generated/prisma/enums';
 
 /** What an `alert_history` row records (`kind`). */
 export type AlertHistoryKind = 'opened' | 'severity' | 'resolved' | 'reopened' | 'ticket' | 'notifyError' | 'itsm';

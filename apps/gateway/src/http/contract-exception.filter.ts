@@ -27,15 +27,18 @@ export class ContractExceptionFilter implements ExceptionFilter {
 /**
  * Answers a request with the contract's rendering of an error; 500s are logged with their stack.
  * A 503 is not: it is an outage (reported once by the server's OutageLog) or an overload.
+ * `render` writes the body another way (spec §9's `envelope` and `pretty`); it keeps `message`.
  */
 export function sendContractError(
   reply: FastifyReply,
   exception: unknown,
   logger: Pick<Logger, 'error'>,
+  render?: (status: number, body: ErrorBody) => unknown,
 ): FastifyReply {
   const { status, body, headers } = toContractResponse(exception, retryAfterOf(reply));
   if (status >= 500 && status !== 503) logger.error(exception instanceof Error ? exception.stack : String(exception));
-  return reply.headers(headers).status(status).send(body);
+  reply.headers(headers).status(status);
+  return reply.send(render ? render(status, body) : body);
 }
 
 function toContractResponse(

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 
 import { AdapterRepository } from './adapter.repository';
 import { AlertRepository } from './alert.repository';
+import { ChannelDeliveryRepository } from './channel-delivery.repository';
+import { ChannelIntegrationRepository } from './channel-integration.repository';
 import { CustomerRepository } from './customer.repository';
 import { EventRepository } from './event.repository';
 import { IntegrationRepository } from './integration.repository';
@@ -14,6 +16,8 @@ import { UserRepository } from './user.repository';
 const REPOSITORIES = [
   AdapterRepository,
   AlertRepository,
+  ChannelDeliveryRepository,
+  ChannelIntegrationRepository,
   CustomerRepository,
   EventRepository,
   IntegrationRepository,

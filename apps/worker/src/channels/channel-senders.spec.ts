@@ -1,8 +1,9 @@
+import { SHUT_DOWN_CHANNELS } from '@sluice/contracts';
+
 import type { ChannelDeliverySettings } from './channel-delivery';
 import { buildChannelRequest } from './channel-delivery';
 import type { BuiltRequest } from './channel-sender';
 import type { AlertChangeNotice, ChangeKind, ChannelConfig, ChannelState } from './channel-types';
-import { RETIRED } from './retired.sender';
 import { signWebhook } from './standard-webhooks';
 
 const NOW = Date.parse('2026-12-07T00:30:00Z');
@@ -239,11 +240,11 @@ describe('channel senders: the request of each service for each change', () => {
       { type: 'FLOWDOCK', apiToken: 't', flowName: 'f', orgName: 'o' },
     ] as ChannelConfig[]) {
       const built = buildChannelRequest(config, notice('open'), {}, { apiUrls: {} });
-      expect(built).toEqual({ refused: RETIRED[config.type as 'HIP_CHAT' | 'FLOWDOCK'] });
+      expect(built).toEqual({ refused: SHUT_DOWN_CHANNELS[config.type] });
       expect((built as { refused: string }).refused).toMatch(/shut down by its vendor/);
     }
-    expect(RETIRED.HIP_CHAT).toMatch(/2019-02-15/);
-    expect(RETIRED.FLOWDOCK).toMatch(/2022/);
+    expect(SHUT_DOWN_CHANNELS.HIP_CHAT).toMatch(/2019-02-15/);
+    expect(SHUT_DOWN_CHANNELS.FLOWDOCK).toMatch(/2022/);
   });
 
   it('test notifications page nobody where the service can tell: PagerDuty info, Opsgenie P5, VictorOps INFO', () => {

@@ -3,21 +3,14 @@
  * secrets already unsealed; nothing here reads a database or a queue.
  */
 
-/** The seed's integration types (seed 002, Ops Manager's third-party integrations). */
-export const ChannelType = {
-  PAGER_DUTY: 'PAGER_DUTY',
-  SLACK: 'SLACK',
-  DATADOG: 'DATADOG',
-  NEW_RELIC: 'NEW_RELIC',
-  OPS_GENIE: 'OPS_GENIE',
-  VICTOR_OPS: 'VICTOR_OPS',
-  WEBHOOK: 'WEBHOOK',
-  HIP_CHAT: 'HIP_CHAT',
-  FLOWDOCK: 'FLOWDOCK',
-} as const;
-export type ChannelType = (typeof ChannelType)[keyof typeof ChannelType];
+import { CHANNEL_TYPES, type ChannelTypeName } from '@sluice/contracts';
 
-export const CHANNEL_TYPES = Object.values(ChannelType);
+/** The seed's integration types (seed 002), as named constants over the list in libs/contracts. */
+export const ChannelType = Object.fromEntries(CHANNEL_TYPES.map((t) => [t, t])) as {
+  readonly [T in ChannelTypeName]: T;
+};
+export type ChannelType = ChannelTypeName;
+export { CHANNEL_TYPES };
 
 /** §9: `region` picks the service's US or EU host (default US). */
 export type ChannelRegion = 'US' | 'EU';

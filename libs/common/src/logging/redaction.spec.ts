@@ -48,4 +48,25 @@ describe('log redaction', () => {
     expect(text).toContain('kept');
     expect(text).toContain('[redacted]');
   });
+
+  it("removes the notification channels' secrets (spec §9) and their sealed column", () => {
+    const { logger, lines } = capture();
+    const channel = {
+      serviceKey: 's-key',
+      apiToken: 'a-token',
+      apiKey: 'a-key',
+      licenseKey: 'l-key',
+      writeToken: 'w-token',
+      readToken: 'r-token',
+      routingKey: 'r-key',
+      secret: 'w-secret',
+      notificationToken: 'n-token',
+      secrets: 'v1.sealed',
+      teamName: 'kept-team',
+    };
+    logger.info({ ...channel, body: channel, integration: { config: channel } });
+    const text = lines.join('');
+    for (const value of Object.values(channel).filter((v) => v !== 'kept-team')) expect(text).not.toContain(value);
+    expect(text).toContain('kept-team');
+  });
 });

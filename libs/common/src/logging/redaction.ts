@@ -1,6 +1,7 @@
 /**
  * Field names whose values never reach a log line: credentials in headers, and every secret a
- * request or an integration can carry (spec/API.md §4: secrets are never written to a log).
+ * request or an integration can carry (spec/API.md §4 and §9: secrets are never written to a log),
+ * the notification channels' among them (serviceKey, apiToken, ...; `secrets` is their sealed column).
  */
 export const SECRET_FIELDS = [
   'password',
@@ -16,6 +17,14 @@ export const SECRET_FIELDS = [
   'accessToken',
   'refreshToken',
   'tokenPayload',
+  'serviceKey',
+  'apiToken',
+  'licenseKey',
+  'writeToken',
+  'readToken',
+  'routingKey',
+  'notificationToken',
+  'secrets',
 ] as const;
 
 export const REDACT_PATHS = [

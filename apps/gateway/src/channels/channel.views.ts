@@ -1,0 +1,68 @@
+import type { ChannelTypeName } from '@sluice/contracts';
+import { CHANNEL_FIELDS, isChannelSecret } from '@sluice/contracts';
+import type { ChannelDelivery } from '@sluice/database';
+
+import type { ChannelConfig } from './channel-merge';
+import { redact, REDACTION } from './secret-redaction';
+
+/** Seed 002's integration view: `type`, the type's fields (secrets redacted), and Sluice's own. */
+export interface ChannelView {
+  type: ChannelTypeName;
+  [field: string]: unknown;
+}
+
+export function channelView(type: ChannelTypeName, config: ChannelConfig): ChannelView {
+  const spec = CHANNEL_FIELDS[type];
+  const view: ChannelView = { type };
+  for (const field of [...spec.required, ...spec.optional]) {
+    const value = isChannelSecret(field) ? config.secrets[field] : config.settings[field];
+    if (value !== undefined) view[field] = isChannelSecret(field) ? redact(value) : value;
+  }
+  // Seed 002: a Slack configuration's channelName is "an empty string if the value is not set".
+  if (type === 'SLACK') view.channelName ??= '';
+  if (spec.region !== 'none') view.region = config.region;
+  view.minSeverity = config.minSeverity;
+  view.enabled = config.enabled;
+  return view;
+}
+
+/** One delivery, as GET …/integrations/{TYPE}/deliveries lists it. */
+export interface DeliveryView {
+  id: string;
+  alertId: string | null;
+  change: string;
+  attempt: number;
+  status: string;
+  responseCode: number | null;
+  error: string | null;
+  idempotencyKey: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * `secrets`: the integration's; a receiver's error text that quotes one (a URL with the key in it,
+ * an echoed header) is answered with `****` in its place. The worker scrubs what it stores too.
+ */
+export function deliveryView(row: ChannelDelivery, secrets: string[]): DeliveryView {
+  return {
+    id: row.id.toString(),
+    alertId: row.alertId,
+    change: row.change,
+    attempt: row.attempt,
+    status: row.status,
+    responseCode: row.responseCode,
+    error: row.error === null ? null : scrub(row.error, secrets),
+    idempotencyKey: row.idempotencyKey,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function scrub(text: string, secrets: string[]): string {
+  // Longest first, so that a secret containing another is replaced whole.
+  return [...secrets]
+    .filter((s) => s.length >= 4)
+    .sort((a, b) => b.length - a.length)
+    .reduce((t, s) => t.split(s).join(REDACTION), text);
+}

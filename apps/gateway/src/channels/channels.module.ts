@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { PersistenceModule } from '../persistence/persistence.module';
+import { ChannelsController } from './channels.controller';
+import { ChannelsService } from './channels.service';
+
+@Module({
+  imports: [PersistenceModule],
+  controllers: [ChannelsController],
+  providers: [ChannelsService],
+  exports: [ChannelsService],
+})
+export class ChannelsModule {}
