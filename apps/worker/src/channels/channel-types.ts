@@ -3,7 +3,7 @@
  * secrets already unsealed; nothing here reads a database or a queue.
  */
 
-import { CHANNEL_TYPES, type ChannelTypeName } from '@sluice/contracts';
+import { CHANNEL_SECRET_FIELDS, CHANNEL_TYPES, type ChannelTypeName } from '@sluice/contracts';
 
 /** The seed's integration types (seed 002), as named constants over the list in libs/contracts. */
 export const ChannelType = Object.fromEntries(CHANNEL_TYPES.map((t) => [t, t])) as {
@@ -105,19 +105,6 @@ export type ChannelConfig =
   | FlowdockConfig;
 
 export type ConfigOf<T extends ChannelType> = Extract<ChannelConfig, { type: T }>;
-
-/** The secret fields of §9 (seed 004: write-only): never in an error text, a log line or an answer. */
-export const CHANNEL_SECRET_FIELDS = [
-  'serviceKey',
-  'apiToken',
-  'apiKey',
-  'licenseKey',
-  'writeToken',
-  'readToken',
-  'routingKey',
-  'secret',
-  'notificationToken',
-] as const;
 
 /** Every secret value of a configuration, for redaction. */
 export function channelSecrets(config: ChannelConfig): string[] {
