@@ -10,6 +10,7 @@ import { ChannelDeliveryRepository } from '../../apps/gateway/src/persistence/ch
 import { apiUser, createCustomer, uniqueId } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
+import { StdoutCapture } from '../helpers/stdout-capture';
 import type { Json } from '../helpers/tenant';
 
 /**
@@ -22,11 +23,7 @@ import type { Json } from '../helpers/tenant';
  * customer's admins only.
  */
 
-// pino writes to process.stdout itself when it finds process.stdout.write replaced (see
-// itsm-loop.e2e.spec.ts), so the replacement is in place before the gateway builds its logger.
-const logged: string[] = [];
-// eslint-disable-next-line @typescript-eslint/unbound-method -- put back on process.stdout itself
-const originalWrite = process.stdout.write;
+const logs = new StdoutCapture();
 
 /** Every secret this file hands to the gateway: never whole in an answer or a log line. */
 const secrets: string[] = [];
@@ -121,19 +118,14 @@ describe('notification channels: configuration (spec §9)', () => {
   let box: SecretBox;
 
   beforeAll(async () => {
-    process.stdout.write = function write(chunk: string | Uint8Array, ...rest: unknown[]): boolean {
-      logged.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      done?.();
-      return true;
-    };
+    logs.start(); // before the apps build their loggers
     gw = await startGateway({ LOG_LEVEL: 'debug', LOG_REQUESTS: 'true' });
     superadmin = (await apiUser(gw, [], { isSuperadmin: true })).auth;
     box = new SecretBox(gw.app.get<SluiceConfig>(SLUICE_CONFIG).secretsKey);
   });
   afterAll(async () => {
     await gw?.close();
-    process.stdout.write = originalWrite;
+    logs.stop();
   });
 
   const base = (customer: string) => `/api/public/v1.0/groups/${customer}/integrations`;
@@ -665,7 +657,7 @@ describe('notification channels: configuration (spec §9)', () => {
       const leaks = secrets.filter((s) => answers.some((a) => a.includes(s)));
       expect(leaks).toEqual([]);
 
-      const text = logged.join('');
+      const text = logs.text();
       const lines = text.split('\n').filter((l) => l.startsWith('{'));
       // The capture works: request lines of the gateway for this API.
       expect(lines.some((l) => l.includes('"name":"gateway"') && l.includes('/api/public/v1.0/groups/'))).toBe(true);

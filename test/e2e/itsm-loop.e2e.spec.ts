@@ -10,6 +10,7 @@ import { startGateway } from '../helpers/gateway';
 import type { MockItsm, MockItsmOptions, RecordedRequest } from '../helpers/mock-itsm';
 import { startMockItsm } from '../helpers/mock-itsm';
 import { drained } from '../helpers/queues';
+import { StdoutCapture } from '../helpers/stdout-capture';
 import type { Json, Tenant } from '../helpers/tenant';
 import { get, publish as publishAs, tenant } from '../helpers/tenant';
 import { eventually, startWorker } from '../helpers/worker';
@@ -25,13 +26,7 @@ import { eventually, startWorker } from '../helpers/worker';
  * with their stdout captured.
  */
 
-// ------------------------------------------------------------------ log capture
-// pino writes to process.stdout itself when it finds process.stdout.write replaced (else to fd 1
-// directly), so the replacement must be in place before the gateway and worker build their loggers.
-const logged: string[] = [];
-// Put back on process.stdout itself, never called apart from it: a bound copy would look replaced to pino.
-// eslint-disable-next-line @typescript-eslint/unbound-method -- see above
-const originalWrite = process.stdout.write;
+const logs = new StdoutCapture();
 
 /** The notifier secrets this file hands to Sluice: never in an API response nor in a log. */
 const secrets: string[] = [];
@@ -52,12 +47,7 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
   const mocks: MockItsm[] = [];
 
   beforeAll(async () => {
-    process.stdout.write = function write(chunk: string | Uint8Array, ...rest: unknown[]): boolean {
-      logged.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      done?.();
-      return true;
-    };
+    logs.start(); // before the apps build their loggers
     gw = await startGateway({ LOG_LEVEL: 'debug', LOG_REQUESTS: 'true' });
     worker = await startWorker(gw.redisPrefix, { LOG_LEVEL: 'debug', NOTIFIER_RETRY_BASE_MS: '100' }, { logs: true });
     const admin = await apiUser(gw, [], { isSuperadmin: true });
@@ -68,7 +58,7 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
     await worker?.close();
     await gw?.close();
     await Promise.all(mocks.map((m) => m.close()));
-    process.stdout.write = originalWrite;
+    logs.stop();
   });
 
   // ---------------------------------------------------------------- helpers
@@ -1048,7 +1038,7 @@ describe('ITSM loop: outbound notifier (spec §4.1) and /gbpipush (spec §3) aga
       // Tokens the mocks handed out are secrets too.
       for (const m of mocks)
         for (const t of m.issued) credentials.push(t.accessToken, ...(t.refreshToken ? [t.refreshToken] : []));
-      const text = logged.join('');
+      const text = logs.text();
       const lines = text.split('\n').filter((l) => l.startsWith('{'));
       // The capture works: request lines of the gateway (with the credentials redacted) and the worker's start.
       expect(lines.some((l) => l.includes('"name":"gateway"') && l.includes('/integrations/installed'))).toBe(true);

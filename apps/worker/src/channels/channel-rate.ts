@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 
-import { headline } from './channel-message';
+import { changeKey, headline } from './channel-message';
 import { ADMIT, TAKE } from './channel-rate.lua';
 import type { ChannelRate } from './channel-rates';
 import { DEFAULT_RATES, INCIDENT_TYPES } from './channel-rates';
@@ -99,7 +99,7 @@ export class ChannelRateLimiter {
       this.options.incidentMs ?? 30 * DAY,
       modeOf(integration.type, notice.change),
       notice.alertId,
-      admissionKey(notice),
+      changeKey(notice),
       notice.change,
       notice.severity,
       Number.isFinite(occurred) ? occurred : now,
@@ -160,8 +160,6 @@ function modeOf(type: ChannelType, change: ChangeKind): 'must' | 'close' | 'rais
 }
 
 /** One change's identity: (alert, change, time), as the senders' change keys. */
-const admissionKey = (n: AlertChangeNotice): string => JSON.stringify([n.alertId, n.change, n.occurredAt]);
-
 function pairs(flat: string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (let i = 0; i < flat.length; i += 2) map.set(flat[i], flat[i + 1]);

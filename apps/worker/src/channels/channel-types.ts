@@ -3,14 +3,10 @@
  * secrets already unsealed; nothing here reads a database or a queue.
  */
 
-import { CHANNEL_SECRET_FIELDS, CHANNEL_TYPES, type ChannelTypeName } from '@sluice/contracts';
+import { CHANNEL_SECRET_FIELDS, type ChannelTypeName } from '@sluice/contracts';
 
-/** The seed's integration types (seed 002), as named constants over the list in libs/contracts. */
-export const ChannelType = Object.fromEntries(CHANNEL_TYPES.map((t) => [t, t])) as {
-  readonly [T in ChannelTypeName]: T;
-};
+/** The seed's integration types (seed 002), listed in libs/contracts. */
 export type ChannelType = ChannelTypeName;
-export { CHANNEL_TYPES };
 
 /** §9: `region` picks the service's US or EU host (default US). */
 export type ChannelRegion = 'US' | 'EU';
