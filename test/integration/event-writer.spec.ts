@@ -9,6 +9,7 @@ import { QueueName, Queues } from '@sluice/queue';
 
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
 import { EventWriter } from '../../apps/worker/src/events/event.writer';
+import { ChannelNotifications } from '../../apps/worker/src/channels/channel-notifications.service';
 import { AlertNotifications } from '../../apps/worker/src/notifier/alert-notifications.service';
 import { newCustomer, withNotifier, workerPool } from './worker-db';
 
@@ -26,7 +27,7 @@ describe('EventWriter on PostgreSQL', () => {
     const url = process.env.REDIS_URL!;
     const prefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
     queues = new Queues(new Redis(url, { maxRetriesPerRequest: null }), prefix, url);
-    writer = new EventWriter(pool, new AlertWriter(), new AlertNotifications(queues));
+    writer = new EventWriter(pool, new AlertWriter(), new AlertNotifications(queues, new ChannelNotifications(queues)));
   });
   afterAll(async () => {
     await queues.get(QueueName.Notifications).obliterate({ force: true });

@@ -74,6 +74,7 @@ describe('migration step', () => {
         'refresh_tokens',
         'channel_integrations',
         'channel_deliveries',
+        'channel_threads',
       ]),
     );
   });

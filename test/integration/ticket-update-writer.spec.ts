@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
+
+import Redis from 'ioredis';
 import type { Pool } from 'pg';
 
 import { inTransaction } from '@sluice/database';
 import type { ItsmUpdateJob } from '@sluice/queue';
+import { Queues } from '@sluice/queue';
 
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
+import { ChannelNotifications } from '../../apps/worker/src/channels/channel-notifications.service';
 import { TicketUpdateWriter } from '../../apps/worker/src/itsm/ticket-update.writer';
 import { newCustomer, workerPool } from './worker-db';
 
@@ -11,11 +16,18 @@ import { newCustomer, workerPool } from './worker-db';
 describe('TicketUpdateWriter on PostgreSQL', () => {
   let pool: Pool;
   let writer: TicketUpdateWriter;
+  let queues: Queues;
   beforeAll(() => {
     pool = workerPool();
-    writer = new TicketUpdateWriter(pool);
+    const url = process.env.REDIS_URL!;
+    const prefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
+    queues = new Queues(new Redis(url, { maxRetriesPerRequest: null }), prefix, url);
+    writer = new TicketUpdateWriter(pool, new ChannelNotifications(queues));
   });
-  afterAll(() => pool.end());
+  afterAll(async () => {
+    await queues.onApplicationShutdown();
+    await pool.end();
+  });
 
   const T0 = Date.UTC(2024, 4, 1, 12);
   const openAlert = async (customer: string) => {

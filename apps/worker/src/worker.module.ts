@@ -7,6 +7,7 @@ import { SLUICE_CONFIG, SluiceConfig, SluiceConfigModule } from '@sluice/config'
 import { DatabaseModule } from '@sluice/database';
 import { QueuesModule, reportingWorkerClass, workerConnectionOptions, workerLockOptions } from '@sluice/queue';
 
+import { ChannelsModule } from './channels/channels.module';
 import { ConnectionsCheck } from './connections.check';
 import { EventsModule } from './events/events.module';
 import { HealthcheckModule } from './healthcheck/healthcheck.module';
@@ -58,6 +59,7 @@ const WORKER_CLASS = {
     HealthcheckModule,
     ItsmUpdatesModule,
     NotifierModule,
+    ChannelsModule,
     MaintenanceModule,
   ],
   providers: [WORKER_CLASS, ConnectionsCheck],

@@ -221,6 +221,22 @@ export class Environment {
   @Max(600_000)
   NOTIFIER_RETRY_BASE_MS = 2000;
 
+  // Spec §9 storms: changes over an integration's rate are held and sent as one digest at most
+  // this often (README, "Alert storms").
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  CHANNEL_DIGEST_WINDOW_MS = 30_000;
+
+  // How long `POST …/integrations/{TYPE}/test` waits for the worker's delivery before answering
+  // 202 (the outcome then shows in …/deliveries).
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  CHANNEL_TEST_WAIT_MS = 15_000;
+
   // Base URLs of the notification channels' APIs (proxies, self-hosted endpoints, tests); unset =
   // the service's own US or EU host. See CHANNEL_API_URL_VARIABLES.
   @IsOptional()

@@ -22,6 +22,10 @@ export interface SluiceConfig {
   notifierAllowPrivateNetworks: boolean;
   /** First retry delay of an ITSM call; each next one doubles (unless Retry-After says otherwise). */
   notifierRetryBaseMs: number;
+  /** CHANNEL_DIGEST_WINDOW_MS: at most one digest per integration this often. */
+  channelDigestWindowMs: number;
+  /** CHANNEL_TEST_WAIT_MS: how long a channel test waits for its delivery. */
+  channelTestWaitMs: number;
   /**
    * `CHANNEL_API_URL_<TYPE>`: a notification channel service's base URL (no trailing slash) in
    * place of its own US/EU host, e.g. `{ PAGER_DUTY: 'http://127.0.0.1:9000' }`. Set by the
@@ -92,6 +96,8 @@ export function buildConfig(env: Environment): SluiceConfig {
     bodyLimit: env.BODY_LIMIT,
     notifierAllowPrivateNetworks: env.NOTIFIER_ALLOW_PRIVATE_NETWORKS ?? !production,
     notifierRetryBaseMs: env.NOTIFIER_RETRY_BASE_MS,
+    channelDigestWindowMs: env.CHANNEL_DIGEST_WINDOW_MS,
+    channelTestWaitMs: env.CHANNEL_TEST_WAIT_MS,
     channelApiUrls: channelApiUrls(env),
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     rateLimit: {

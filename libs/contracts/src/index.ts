@@ -1,4 +1,5 @@
 export * from './channels/channel-fields';
+export * from './channels/channel-notice';
 export * from './integrations/notifier';
 export * from './records/entity.record';
 export * from './records/event.record';

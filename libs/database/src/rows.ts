@@ -9,7 +9,16 @@ import type { AlertState } from './generated/prisma/enums';
 export { AlertState, ChannelRegion, ChannelType, UserType } from './generated/prisma/enums';
 
 /** What an `alert_history` row records (`kind`). */
-export type AlertHistoryKind = 'opened' | 'severity' | 'resolved' | 'reopened' | 'ticket' | 'notifyError' | 'itsm';
+export type AlertHistoryKind =
+  | 'opened'
+  | 'severity'
+  | 'resolved'
+  | 'reopened'
+  | 'ticket'
+  | 'notifyError'
+  | 'itsm'
+  /** A notification channel's delivery of one change (spec §9). */
+  | 'channel';
 
 /** An `alerts` row as the worker reads it by id (times as PostgreSQL returns them). */
 export interface AlertRow {

@@ -30,3 +30,16 @@ export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
   ...DEFAULT_JOB_OPTIONS,
   removeOnFail: { count: 100 },
 };
+
+/**
+ * Channel notifications (spec §9): 8 tries with exponential backoff from NOTIFIER_RETRY_BASE_MS (as ITSM calls),
+ * or the receiver's Retry-After (the delivery backoff strategy); every attempt is recorded in
+ * `channel_deliveries`. A test is tried once: its caller waits for the answer.
+ */
+export const CHANNEL_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'delivery' },
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000 },
+};
+export const CHANNEL_TEST_JOB_OPTIONS: JobsOptions = { ...CHANNEL_JOB_OPTIONS, attempts: 1, removeOnComplete: { age: 3600 } };

@@ -1,3 +1,5 @@
+import type { AlertChangeKind, DigestNotice } from '@sluice/contracts';
+
 /** What the gateway enqueues for one accepted publish request: the whole validated batch. */
 export interface PublishJob<R> {
   /** The request id; also the job id, so a retried enqueue cannot create a second job. */
@@ -37,6 +39,50 @@ export interface NotificationJob {
  */
 export const NotificationJobName = { Open: 'open', Resolve: 'resolve' } as const;
 export type NotificationJobName = (typeof NotificationJobName)[keyof typeof NotificationJobName];
+
+/**
+ * Spec §9's channel deliveries: one alert change for one integration (`change`), the digest of
+ * the changes held over an integration's rate (`digest`), or `POST …/test` (`test`).
+ */
+export const ChannelJobName = { Change: 'change', Digest: 'digest', Test: 'test' } as const;
+export type ChannelJobName = (typeof ChannelJobName)[keyof typeof ChannelJobName];
+
+interface ChannelJobBase {
+  integrationId: string;
+  customerId: string;
+}
+
+/** One change of one alert for one integration (planned in the transaction that made it). */
+export interface ChannelChangeJob extends ChannelJobBase {
+  kind: 'change';
+  alertId: string;
+  change: AlertChangeKind;
+  /** The alert's severity after the change (a resolve's is 0). */
+  severity: number;
+  /** The alert's count after the change: to tell whether its transaction has committed. */
+  count: number;
+  /**
+   * The change's place among the changes of this alert for this integration (1, 2, …): a job
+   * runs only after the one before it has concluded, so a resolve never overtakes its open.
+   */
+  seq: number;
+  /** ISO 8601: with the alert and the change it names the change (the idempotency keys). */
+  occurredAt: string;
+}
+
+/** The held changes of an integration, sent as one message when due. */
+export interface ChannelDigestJob extends ChannelJobBase {
+  kind: 'digest';
+  /** Set once taken from Redis (the take empties it there), so that a retry sends the same digest. */
+  digest?: DigestNotice;
+}
+
+/** `POST …/integrations/{TYPE}/test`: one try, its outcome the job's return value. */
+export interface ChannelTestJob extends ChannelJobBase {
+  kind: 'test';
+}
+
+export type ChannelDeliveryJob = ChannelChangeJob | ChannelDigestJob | ChannelTestJob;
 
 /** Scheduled upkeep (maintenance queue): the stale-adapter check and retention. */
 export const MaintenanceJobName = { StaleAdapters: 'stale-adapters', Retention: 'retention' } as const;

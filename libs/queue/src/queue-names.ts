@@ -10,6 +10,8 @@ export enum QueueName {
   Healthcheck = 'healthcheck',
   ItsmUpdates = 'itsm-updates',
   Notifications = 'notifications',
+  /** Spec §9: one job per (notification channel, alert change), a digest or a test. */
+  ChannelDeliveries = 'channel-deliveries',
   /** Scheduled upkeep: stale-adapter checks and retention. */
   Maintenance = 'maintenance',
 }

@@ -2,8 +2,15 @@ import type { Job, JobsOptions } from 'bullmq';
 
 import type { EntityRecord, EventRecord, HeartbeatRecord, MetricRecord, ServiceRecord } from '@sluice/contracts';
 
-import { DEFAULT_JOB_OPTIONS, MAINTENANCE_JOB_OPTIONS, NOTIFICATION_JOB_OPTIONS } from './job-options';
+import {
+  CHANNEL_JOB_OPTIONS,
+  DEFAULT_JOB_OPTIONS,
+  MAINTENANCE_JOB_OPTIONS,
+  NOTIFICATION_JOB_OPTIONS,
+} from './job-options';
 import type {
+  ChannelDeliveryJob,
+  ChannelJobName,
   ItsmUpdateJob,
   MaintenanceJob,
   MaintenanceJobName,
@@ -54,6 +61,7 @@ export const QUEUES = {
   [QueueName.Healthcheck]: publishQueue<QueueName.Healthcheck>(),
   [QueueName.ItsmUpdates]: queue<ItsmUpdateJob, QueueName.ItsmUpdates>(DEFAULT_JOB_OPTIONS),
   [QueueName.Notifications]: queue<NotificationJob, NotificationJobName>(NOTIFICATION_JOB_OPTIONS),
+  [QueueName.ChannelDeliveries]: queue<ChannelDeliveryJob, ChannelJobName>(CHANNEL_JOB_OPTIONS),
   [QueueName.Maintenance]: queue<MaintenanceJob, MaintenanceJobName>(MAINTENANCE_JOB_OPTIONS),
 } as const satisfies { [Q in QueueName]: QueueSpec<unknown, string> };
 

@@ -3,11 +3,13 @@ import {
   Controller,
   Delete,
   Get,
+  HttpCode,
   Param,
   Post,
   Put,
   Query,
   Req,
+  Res,
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
@@ -22,14 +24,15 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import type { ChannelTypeName } from '@sluice/contracts';
+import type { ChannelTestOutcome, ChannelTypeName } from '@sluice/contracts';
 import { CHANNEL_TYPES } from '@sluice/contracts';
 
 import { Authenticated } from '../auth/authenticated.decorator';
 import type { ChannelView, DeliveryView } from './channel.views';
 import { CHANNEL_DTOS } from './channel-config.dto';
+import { ChannelTestService } from './channel-test.service';
 import { ChannelTypePipe } from './channel-type.pipe';
 import { ChannelsService } from './channels.service';
 import type { SeedList } from './seed-answer';
@@ -73,7 +76,10 @@ const channelBody = ApiBody({
 @UseInterceptors(SeedAnswerInterceptor)
 @Controller('api/public/v1.0/groups/:customerId/integrations')
 export class ChannelsController {
-  constructor(private readonly channels: ChannelsService) {}
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly tests: ChannelTestService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ description: LIST_ANSWER })
@@ -167,6 +173,30 @@ export class ChannelsController {
     @Query() query: SeedQueryDto,
   ): Promise<SeedList<DeliveryView>> {
     return seedList(req, query, await this.channels.deliveriesOf(customerId, type, query));
+  }
+
+  @Post(':integrationType/test')
+  @HttpCode(200)
+  @typeParam
+  @ApiOkResponse({
+    description:
+      "`{status, responseCode, error, idempotencyKey}`: DELIVERED, FAILED or REFUSED, and the receiver's HTTP status",
+  })
+  @ApiResponse({ status: 202, description: 'PENDING: not finished in CHANNEL_TEST_WAIT_MS; see …/deliveries' })
+  @ApiResponse({ status: 503, description: 'The queue is unreachable: retry later' })
+  @ApiOperation({
+    summary:
+      'Send a test notification now (whatever minSeverity and enabled say) and answer with the receiver’s status',
+  })
+  async test(
+    @Param('customerId') customerId: string,
+    @Param('integrationType', ChannelTypePipe) type: ChannelTypeName,
+    @Query() _query: SeedQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ChannelTestOutcome> {
+    const outcome = await this.tests.run(customerId, await this.channels.idOf(customerId, type));
+    if (outcome.status === 'PENDING') void reply.status(202);
+    return outcome;
   }
 
   private async all(req: FastifyRequest, customerId: string, query: SeedQueryDto): Promise<SeedList<ChannelView>> {

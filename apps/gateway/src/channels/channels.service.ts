@@ -82,6 +82,11 @@ export class ChannelsService {
     }
   }
 
+  /** The integration's id (404 if the customer has none of this type). */
+  async idOf(customerId: string, type: ChannelTypeName): Promise<string> {
+    return (await this.find(customerId, type)).id;
+  }
+
   /** The integration's recent deliveries, newest first. */
   async deliveriesOf(customerId: string, type: ChannelTypeName, page: Page): Promise<PageOf<DeliveryView>> {
     const row = await this.find(customerId, type);

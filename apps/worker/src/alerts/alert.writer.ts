@@ -28,9 +28,13 @@ export interface AlertChange {
   state: AlertState;
   count: number;
   opened: boolean;
+  /** Opened again after it was resolved (a kind of `opened`). */
+  reopened: boolean;
   resolved: boolean;
   /** The severity rose. */
   escalated: boolean;
+  /** The alert's `lastoccurrence` after the change (epoch ms): when the change happened. */
+  at: number;
   hasTicket: boolean;
 }
 
@@ -115,9 +119,11 @@ export class AlertWriter {
         state: result.alert.state,
         count: result.alert.count,
         opened: result.opened,
+        reopened: result.opened && before !== undefined,
         resolved: result.resolved,
         escalated: before !== undefined && result.alert.severity > before.severity,
         hasTicket: !!row?.ticket_sysid,
+        at: result.alert.lastoccurrence,
       });
     }
     if (writes.length === 0) return changes;

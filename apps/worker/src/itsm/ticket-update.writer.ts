@@ -5,6 +5,8 @@ import { AlertState, inTransaction, PG_POOL } from '@sluice/database';
 import type { ItsmUpdateJob } from '@sluice/queue';
 
 import { identityKey } from '../alerts/alert-identity';
+import type { ChannelChangeInput } from '../channels/channel-notifications.service';
+import { ChannelNotifications } from '../channels/channel-notifications.service';
 import { AlertRepository } from '../persistence/alert.repository';
 import { AlertHistoryRepository } from '../persistence/alert-history.repository';
 import { IntegrationRepository } from '../persistence/integration.repository';
@@ -16,11 +18,15 @@ export type TicketUpdateResult = { alertId: string; from: AlertState; to: AlertS
  * Spec §3 in the worker: the alert linked to the ticket follows the mapped state (acknowledge,
  * resolve, reopen); a value nothing maps is recorded without changing the state. Every outcome
  * is a history row naming the ITSM, the integration or user that reported it, and the ticket.
- * A repeat of the same report changes nothing and adds no row.
+ * A repeat of the same report changes nothing and adds no row. The notification channels told of
+ * the alert hear of its acknowledge, resolve or reopen (spec §9).
  */
 @Injectable()
 export class TicketUpdateWriter {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly channels: ChannelNotifications,
+  ) {}
 
   async write(job: ItsmUpdateJob): Promise<TicketUpdateResult | undefined> {
     const { customerId, alertId } = job;
@@ -51,7 +57,16 @@ export class TicketUpdateWriter {
       if ((target === undefined || target === alert.state) && repeat) return unchanged;
 
       const changed = target !== undefined && target !== alert.state;
-      if (changed) await AlertRepository.setState(db, customerId, alert.id, target, job.update.number ?? null);
+      if (changed) {
+        await AlertRepository.setState(db, customerId, alert.id, target, job.update.number ?? null);
+        const change = channelChange(alert.state, target);
+        if (change) {
+          const severity = change === 'resolve' ? 0 : alert.severity;
+          await this.channels.plan(db, [
+            { alertId: alert.id, customerId, change, severity, count: alert.count, at: Date.now() },
+          ]);
+        }
+      }
       await AlertHistoryRepository.append(db, [
         {
           alertId: alert.id,
@@ -70,4 +85,11 @@ export class TicketUpdateWriter {
       return { ...unchanged, changed };
     });
   }
+}
+
+/** The channel change of a state the ITSM set: a return from ACKNOWLEDGED to OPEN is none. */
+function channelChange(from: AlertState, to: AlertState): ChannelChangeInput['change'] | undefined {
+  if (to === 'ACKNOWLEDGED') return 'acknowledge';
+  if (to === 'RESOLVED') return 'resolve';
+  return from === 'RESOLVED' ? 'reopen' : undefined;
 }

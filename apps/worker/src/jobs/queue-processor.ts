@@ -29,12 +29,13 @@ export abstract class JobProcessor<Q extends QueueName> extends WorkerHost imple
       this.worker,
       job,
       token,
-      (j) => this.handle(j),
+      (j) => this.handle(j, token),
       (j, err) => this.failedForGood(j, err),
     );
   }
 
-  protected abstract handle(job: QueueJob<Q>): Promise<unknown>;
+  /** `token`: the job's lock, for a handler that moves its job (`moveToDelayed`). */
+  protected abstract handle(job: QueueJob<Q>, token?: string): Promise<unknown>;
 
   /** Called once a job will not be tried again; by default nothing beyond the runner's log line. */
   protected async failedForGood(_job: QueueJob<Q>, _err: unknown): Promise<void> {}

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { NOTIFICATION_JOB_OPTIONS, NotificationJob, QueueName, QueueOf, Queues } from '@sluice/queue';
 
 import type { AlertChange } from '../alerts/alert.writer';
+import { channelChangesOf, ChannelNotifications } from '../channels/channel-notifications.service';
 import { IntegrationRepository } from '../persistence/integration.repository';
 
 // A short delay: the job is queued just before its transaction commits, and the notifier reads
@@ -11,7 +12,7 @@ import { IntegrationRepository } from '../persistence/integration.repository';
 const DELAY_MS = 250;
 
 /**
- * §4.1, the decision: an alert that opens (or reopens, or rises to the threshold without a
+ * §4.1, the decision (and §9's, through ChannelNotifications): an alert that opens (or reopens, or rises to the threshold without a
  * ticket) at or above its tenant's `minSeverity` gets an `open` job; a resolved alert with a
  * ticket gets a `resolve` job. Called with the alert writer's changes inside its transaction;
  * ingestion never waits on an ITSM, only on this one queue write.
@@ -20,12 +21,17 @@ const DELAY_MS = 250;
 export class AlertNotifications {
   private readonly queue: QueueOf<QueueName.Notifications>;
 
-  constructor(queues: Queues) {
+  constructor(
+    queues: Queues,
+    private readonly channels: ChannelNotifications,
+  ) {
     this.queue = queues.get(QueueName.Notifications);
   }
 
+  /** Plans the ITSM calls and the channel deliveries of the changes; answers the ITSM jobs queued. */
   async plan(db: PoolClient, changes: AlertChange[]): Promise<number> {
     if (changes.length === 0) return 0;
+    await this.channels.plan(db, channelChangesOf(changes));
     const tenants = [...new Set(changes.map((c) => c.identity.envcustomerid))];
     const thresholds = await IntegrationRepository.notifierThresholds(db, tenants);
     const jobs: NotificationJob[] = [];

@@ -94,8 +94,28 @@ export const SHUT_DOWN_CHANNELS: Partial<Record<ChannelTypeName, string>> = {
   FLOWDOCK: 'Flowdock was shut down by its vendor in 2022: nothing can be delivered to it',
 };
 
-/** What happened to the alert a delivery tells of (`channel_deliveries.change`); TEST for POST …/test. */
-export type ChannelChange = 'OPEN' | 'REOPEN' | 'RISE' | 'ACKNOWLEDGE' | 'RESOLVE' | 'TEST';
+/**
+ * What a delivery tells of (`channel_deliveries.change`): an alert's change, TEST for
+ * `POST …/test`, DIGEST for the summary of the changes held over an integration's rate.
+ */
+export type ChannelChange = 'OPEN' | 'REOPEN' | 'RISE' | 'ACKNOWLEDGE' | 'RESOLVE' | 'TEST' | 'DIGEST';
 
-/** Where a delivery stands (`channel_deliveries.status`). */
-export type ChannelDeliveryStatus = 'PENDING' | 'DELIVERED' | 'RETRYING' | 'FAILED' | 'REFUSED';
+/**
+ * What one attempt of a delivery came to (`channel_deliveries.status`): DELIVERED (a 2xx the
+ * service accepted), RETRYING (failed, tried again later), FAILED (failed for good), REFUSED (not
+ * sent: a shut-down service, a configuration no try can fix), HELD (over the rate: in the next
+ * digest), SUMMARISED (an acknowledge or resolve of an alert that was only ever in digests);
+ * PENDING only in the answer of a test that has not finished yet.
+ */
+export type ChannelDeliveryStatus = 'PENDING' | 'DELIVERED' | 'RETRYING' | 'FAILED' | 'REFUSED' | 'HELD' | 'SUMMARISED';
+
+/**
+ * What `POST …/integrations/{TYPE}/test` answers: the delivery's status (PENDING if the worker has
+ * not finished it in CHANNEL_TEST_WAIT_MS), the receiver's HTTP status, the error, the key.
+ */
+export interface ChannelTestOutcome {
+  status: ChannelDeliveryStatus;
+  responseCode: number | null;
+  error: string | null;
+  idempotencyKey: string | null;
+}
