@@ -7,9 +7,15 @@ const { scratch, cleanup } = require('./lib');
 const { hotPath } = require('./hot-path');
 const { batchPath } = require('./batch-path');
 const { drain } = require('./drain');
-const { endToEnd } = require('./end-to-end');
+const { endToEnd, endToEndChannels } = require('./end-to-end');
 
-const SCENARIOS = { 'hot-path': hotPath, 'batch-path': batchPath, drain, 'end-to-end': endToEnd };
+const SCENARIOS = {
+  'hot-path': hotPath,
+  'batch-path': batchPath,
+  drain,
+  'end-to-end': endToEnd,
+  'end-to-end-channels': endToEndChannels,
+};
 
 async function main() {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SCENARIOS);

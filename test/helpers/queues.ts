@@ -12,7 +12,7 @@ export const PUBLISH_QUEUES = [
 ];
 
 /** Job states that mean "not processed yet": retries wait as delayed. */
-const PENDING = ['wait', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+export const PENDING = ['wait', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 
 /**
  * Resolves once the gateway's `queues` hold no job that is waiting, running or waiting to be
