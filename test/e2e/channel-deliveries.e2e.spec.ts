@@ -466,7 +466,8 @@ describe('notification channels: delivery end to end (spec §9)', () => {
     await drained(gw, QueueName.ChannelDeliveries);
     for (const type of TYPES) {
       const rows = await deliveries(t, type);
-      const reached = new Set(rows.filter((d) => ['DELIVERED', 'HELD'].includes(d.status)).map((d) => d.alertId));
+      const alertRows = rows.filter((d) => d.alertId !== null && ['DELIVERED', 'HELD'].includes(d.status as string));
+      const reached = new Set(alertRows.map((d) => d.alertId));
       expect({ type, reached: reached.size }).toEqual({ type, reached: 20 });
     }
   });

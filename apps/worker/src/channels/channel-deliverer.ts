@@ -7,15 +7,12 @@ import { SecretBox } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { ChannelDeliveryStatus, ChannelTestOutcome } from '@sluice/contracts';
 import { RECORDED_CHANGE } from '@sluice/contracts';
-import type { AlertRow } from '@sluice/database';
-import { inTransaction, PG_POOL } from '@sluice/database';
+import { PG_POOL } from '@sluice/database';
 import type { ChannelChangeJob, ChannelDigestJob, ChannelTestJob } from '@sluice/queue';
 import { ChannelJobName, QueueName, QueueOf, Queues } from '@sluice/queue';
 
 import { RetryableCallError } from '../delivery/http-delivery';
-import { AlertRepository } from '../persistence/alert.repository';
-import { AlertHistoryRepository } from '../persistence/alert-history.repository';
-import type { ChannelRow, DeliveryRecord } from '../persistence/channel.repository';
+import type { ChannelRow, DeliveryRecord, NoticeAlert } from '../persistence/channel.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import type { ChannelAttempt, ChannelDeliverySettings } from './channel-delivery';
 import { attemptFailure, sendChannelNotice } from './channel-delivery';
@@ -66,6 +63,8 @@ export class ChannelDeliverer {
   private readonly limiter: ChannelRateLimiter;
   private readonly settings: ChannelDeliverySettings;
   private readonly queue: QueueOf<QueueName.ChannelDeliveries>;
+  /** The due second of the last digest job this process added, per integration. */
+  private readonly digestsAsked = new Map<string, number>();
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -86,23 +85,20 @@ export class ChannelDeliverer {
 
   async change(job: ChannelJob<ChannelChangeJob>, token?: string): Promise<string> {
     const d = job.data;
-    const [alert, thread] = await Promise.all([
-      AlertRepository.byId(this.pool, d.customerId, d.alertId),
-      ChannelRepository.thread(this.pool, d.integrationId, d.alertId),
-    ]);
+    const context = await ChannelRepository.changeContext(this.pool, d.customerId, d.integrationId, d.alertId);
+    if (!context) return 'integration gone';
+    const { integration: row, thread, alert } = context;
     if (!alert || !thread || alert.count < d.count) {
       if (Date.now() - job.timestamp < COMMIT_GRACE_MS)
         throw new RetryableCallError('the alert change is not committed yet');
-      return 'alert or integration gone';
+      return 'alert gone';
     }
     if (thread.done >= d.seq) return 'concluded before';
     if (thread.done < d.seq - 1 && Date.now() - job.timestamp < TURN_LIMIT_MS) {
       return this.later(job, token, TURN_CHECK_MS);
     }
-    const row = await ChannelRepository.integration(this.pool, d.customerId, d.integrationId);
-    if (!row) return 'integration gone';
     if (!row.enabled) {
-      await ChannelRepository.conclude(this.pool, d.integrationId, d.alertId, d.seq);
+      await ChannelRepository.skip(this.pool, d.integrationId, d.alertId, d.seq);
       return 'integration disabled';
     }
     const notice = this.noticeOf(alert, d);
@@ -112,10 +108,14 @@ export class ChannelDeliverer {
         return this.later(job, token, admission.waitMs);
       case 'held':
         await this.scheduleDigest(row, admission.digestInMs);
-        await this.conclude(row, alert, d, 'HELD', null, 'held over the rate: in the next digest', changeKey(notice));
+        await this.conclude(row, alert, d, { status: 'HELD', key: changeKey(notice), detail: 'in the next digest' });
         return 'held';
       case 'summarised':
-        await this.conclude(row, alert, d, 'SUMMARISED', null, 'the alert was only in digests', changeKey(notice));
+        await this.conclude(row, alert, d, {
+          status: 'SUMMARISED',
+          key: changeKey(notice),
+          detail: 'the alert was only in digests',
+        });
         return 'summarised';
       case 'send':
         break;
@@ -127,7 +127,7 @@ export class ChannelDeliverer {
     const key = attempt.idempotencyKey ?? changeKey(notice);
     if (final) {
       const detail = [attempt.status, attempt.error].filter((p) => p !== null).join(': ');
-      await this.conclude(row, alert, d, status, attempt, detail, key, job.attemptsMade + 1);
+      await this.conclude(row, alert, d, { status, key, detail, attempt, attemptNo: job.attemptsMade + 1 });
     } else {
       await ChannelRepository.record(this.pool, [this.record(row, d.alertId, d.change, job, status, attempt, key)]);
     }
@@ -138,7 +138,7 @@ export class ChannelDeliverer {
 
   /** A change job that will not run again concludes its place in the thread (the next may go). */
   async changeFailed(data: ChannelChangeJob): Promise<void> {
-    await ChannelRepository.conclude(this.pool, data.integrationId, data.alertId, data.seq);
+    await ChannelRepository.skip(this.pool, data.integrationId, data.alertId, data.seq);
   }
 
   async digest(job: ChannelJob<ChannelDigestJob>, token?: string): Promise<string> {
@@ -192,56 +192,57 @@ export class ChannelDeliverer {
    */
   private async scheduleDigest(row: ChannelRow, inMs: number): Promise<void> {
     const due = Math.ceil((Date.now() + inMs) / 1000);
+    // Every change held in a storm asks for the same job: this process asks Redis once per due second.
+    if (this.digestsAsked.get(row.id) === due) return;
     await this.queue.add(
       ChannelJobName.Digest,
       { kind: 'digest', integrationId: row.id, customerId: row.customer_id },
       { jobId: `digest-${row.id}-${due}`, delay: Math.max(0, due * 1000 - Date.now()) },
     );
+    this.digestsAsked.set(row.id, due);
   }
 
   /** Records the change's last attempt, concludes its place in the thread, and names it in the alert's history. */
   private async conclude(
     row: ChannelRow,
-    alert: AlertRow,
+    alert: NoticeAlert,
     d: ChannelChangeJob,
-    status: ChannelDeliveryStatus,
-    attempt: ChannelAttempt | null,
-    detail: string,
-    key: string,
-    attemptNo = 1,
+    outcome: {
+      status: ChannelDeliveryStatus;
+      key: string;
+      detail: string;
+      attempt?: ChannelAttempt;
+      attemptNo?: number;
+    },
   ): Promise<void> {
-    const record: DeliveryRecord = {
-      integrationId: row.id,
-      customerId: row.customer_id,
-      alertId: d.alertId,
-      change: RECORDED_CHANGE[d.change],
-      attempt: attemptNo,
-      status,
-      responseCode: attempt?.status ?? null,
-      error: attempt?.error ?? null,
-      idempotencyKey: key,
-    };
-    await inTransaction(this.pool, async (db) => {
-      await ChannelRepository.record(db, [record]);
-      await ChannelRepository.conclude(db, row.id, d.alertId, d.seq, {
-        ts: attempt?.state?.slackTs,
-        channel: attempt?.state?.slackChannel,
-      });
-      await AlertHistoryRepository.append(db, [
-        {
-          alertId: d.alertId,
-          at: null,
-          kind: 'channel',
-          fromState: alert.state,
-          toState: alert.state,
-          fromSeverity: alert.severity,
-          toSeverity: alert.severity,
-          ieventid: null,
-          source: `channel:${row.type}`,
-          actor: null,
-          note: `${row.type} ${d.change}: ${status}${detail ? ` (${detail})` : ''}`,
-        },
-      ]);
+    const { status, key, detail, attempt } = outcome;
+    await ChannelRepository.conclude(this.pool, {
+      delivery: {
+        integrationId: row.id,
+        customerId: row.customer_id,
+        alertId: d.alertId,
+        change: RECORDED_CHANGE[d.change],
+        attempt: outcome.attemptNo ?? 1,
+        status,
+        responseCode: attempt?.status ?? null,
+        error: attempt?.error ?? null,
+        idempotencyKey: key,
+      },
+      seq: d.seq,
+      slack: { ts: attempt?.state?.slackTs, channel: attempt?.state?.slackChannel },
+      history: {
+        alertId: d.alertId,
+        at: null,
+        kind: 'channel',
+        fromState: alert.state,
+        toState: alert.state,
+        fromSeverity: alert.severity,
+        toSeverity: alert.severity,
+        ieventid: null,
+        source: `channel:${row.type}`,
+        actor: null,
+        note: `${row.type} ${d.change}: ${status}${detail ? ` (${detail})` : ''}`,
+      },
     });
   }
 
@@ -267,7 +268,7 @@ export class ChannelDeliverer {
     };
   }
 
-  private noticeOf(alert: AlertRow, d: ChannelChangeJob): AlertChangeNotice {
+  private noticeOf(alert: NoticeAlert, d: ChannelChangeJob): AlertChangeNotice {
     return {
       alertId: alert.id,
       customerId: d.customerId,

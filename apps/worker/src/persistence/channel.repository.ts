@@ -1,5 +1,5 @@
 import type { ChannelChange, ChannelDeliveryStatus, ChannelRegionName, ChannelTypeName } from '@sluice/contracts';
-import type { Queryable } from '@sluice/database';
+import type { AlertHistoryRow, AlertRow, Queryable } from '@sluice/database';
 import { preparedStatement } from '@sluice/database';
 
 /** An integration as the planner needs it: who it belongs to, and its threshold. */
@@ -29,6 +29,38 @@ export interface ThreadRow {
   done: number;
   slack_ts: string | null;
   slack_channel: string | null;
+}
+
+/** The alert fields a notice carries (read as JSON: no timestamps). */
+export type NoticeAlert = Pick<
+  AlertRow,
+  | 'id'
+  | 'entity'
+  | 'entityid'
+  | 'parametercategory'
+  | 'parameterid'
+  | 'parametername'
+  | 'splitby'
+  | 'severity'
+  | 'state'
+  | 'count'
+  | 'description'
+>;
+
+/** What a change job reads, in one statement: its integration, its thread, its alert. */
+export interface ChangeContext {
+  integration: ChannelRow;
+  /** Undefined until the planning transaction has committed (or once the alert is deleted). */
+  thread?: ThreadRow;
+  alert?: NoticeAlert;
+}
+
+/** A concluded change: its last attempt, its place in the thread, and its alert history row. */
+export interface Conclusion {
+  delivery: DeliveryRecord & { alertId: string };
+  seq: number;
+  slack?: { ts?: string; channel?: string };
+  history: AlertHistoryRow;
 }
 
 export interface DeliveryRecord {
@@ -71,6 +103,32 @@ const CLOSE = preparedStatement(
 const DELIVERY_COLUMNS =
   'integration_id, customer_id, alert_id, change, attempt, status, response_code, error, idempotency_key';
 
+const INTEGRATION_COLUMNS = 'i.id, i.customer_id, i.type, i.min_severity, i.settings, i.secrets, i.region, i.enabled';
+
+const CHANGE_CONTEXT = preparedStatement(
+  'channels.change-context',
+  `SELECT ${INTEGRATION_COLUMNS}, to_jsonb(t) AS thread, to_jsonb(a) AS alert
+     FROM channel_integrations i
+     LEFT JOIN channel_threads t ON t.integration_id = i.id AND t.alert_id = $3
+     LEFT JOIN alerts a ON a.id = $3 AND a.envcustomerid = $2
+    WHERE i.id = $1 AND i.customer_id = $2`,
+);
+
+// One statement, so one round trip and atomic without a transaction: the delivery row, the
+// thread's concluded sequence number (and Slack's first message, never replaced), the history row.
+const CONCLUDE = preparedStatement(
+  'channels.conclude',
+  `WITH delivery AS (
+     INSERT INTO channel_deliveries (${DELIVERY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+   ), thread AS (
+     UPDATE channel_threads SET done = GREATEST(done, $10), updated_at = now(),
+            slack_ts = COALESCE(slack_ts, $11), slack_channel = COALESCE(slack_channel, $12)
+      WHERE integration_id = $1 AND alert_id = $3
+   )
+   INSERT INTO alert_history (alert_id, kind, from_state, to_state, from_severity, to_severity, source, note)
+   VALUES ($3, $13, $14::"AlertState", $15::"AlertState", $16, $17, $18, $19)`,
+);
+
 /**
  * The worker's side of spec §9's tables: which integrations an alert change reaches
  * (`channel_integrations`), its thread on each (`channel_threads`), and the record of every
@@ -104,6 +162,51 @@ export const ChannelRepository = {
     return planned.rows;
   },
 
+  /** The integration (undefined if deleted), and the job's thread and alert if there. */
+  async changeContext(
+    db: Queryable,
+    customerId: string,
+    integrationId: string,
+    alertId: string,
+  ): Promise<ChangeContext | undefined> {
+    const row = (
+      await db.query<ChannelRow & { thread: ThreadRow | null; alert: NoticeAlert | null }>(
+        CHANGE_CONTEXT([integrationId, customerId, alertId]),
+      )
+    ).rows[0];
+    if (!row) return undefined;
+    const { thread, alert, ...integration } = row;
+    return { integration, thread: thread ?? undefined, alert: alert ?? undefined };
+  },
+
+  async conclude(db: Queryable, c: Conclusion): Promise<void> {
+    const d = c.delivery;
+    const h = c.history;
+    await db.query(
+      CONCLUDE([
+        d.integrationId,
+        d.customerId,
+        d.alertId,
+        d.change,
+        d.attempt,
+        d.status,
+        d.responseCode,
+        d.error,
+        d.idempotencyKey,
+        c.seq,
+        c.slack?.ts ?? null,
+        c.slack?.channel ?? null,
+        h.kind,
+        h.fromState,
+        h.toState,
+        h.fromSeverity,
+        h.toSeverity,
+        h.source,
+        h.note,
+      ]),
+    );
+  },
+
   async integration(db: Queryable, customerId: string, integrationId: string): Promise<ChannelRow | undefined> {
     const row = await db.query<ChannelRow>(
       `SELECT id, customer_id, type, min_severity, settings, secrets, region, enabled
@@ -113,27 +216,11 @@ export const ChannelRepository = {
     return row.rows[0];
   },
 
-  async thread(db: Queryable, integrationId: string, alertId: string): Promise<ThreadRow | undefined> {
-    const row = await db.query<ThreadRow>(
-      'SELECT done, slack_ts, slack_channel FROM channel_threads WHERE integration_id = $1 AND alert_id = $2',
-      [integrationId, alertId],
-    );
-    return row.rows[0];
-  },
-
-  /** The change `seq` concluded; the first Slack message's ts is kept (never replaced). */
-  async conclude(
-    db: Queryable,
-    integrationId: string,
-    alertId: string,
-    seq: number,
-    slack?: { ts?: string; channel?: string },
-  ): Promise<void> {
+  /** The change `seq` concluded without a delivery (its integration disabled, its job failed for good). */
+  async skip(db: Queryable, integrationId: string, alertId: string, seq: number): Promise<void> {
     await db.query(
-      `UPDATE channel_threads SET done = GREATEST(done, $3), updated_at = now(),
-              slack_ts = COALESCE(slack_ts, $4), slack_channel = COALESCE(slack_channel, $5)
-        WHERE integration_id = $1 AND alert_id = $2`,
-      [integrationId, alertId, seq, slack?.ts ?? null, slack?.channel ?? null],
+      'UPDATE channel_threads SET done = GREATEST(done, $3), updated_at = now() WHERE integration_id = $1 AND alert_id = $2',
+      [integrationId, alertId, seq],
     );
   },
 
