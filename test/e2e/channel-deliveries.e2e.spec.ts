@@ -132,7 +132,12 @@ describe('notification channels: delivery end to end (spec §9)', () => {
 
   const clear = (t: Tenant, entityid: string) =>
     publish(t, 'allevents', [
-      event(t.customer, { entityid, severity: 0, firstoccurrence: '2024-05-01T12:10:00Z', description: 'back to normal' }),
+      event(t.customer, {
+        entityid,
+        severity: 0,
+        firstoccurrence: '2024-05-01T12:10:00Z',
+        description: 'back to normal',
+      }),
     ]);
 
   /** The calls a mock received about one alert (its id is in every body or path). */
@@ -146,10 +151,14 @@ describe('notification channels: delivery end to end (spec §9)', () => {
     );
 
   const deliveries = async (t: Tenant, type: ChannelService): Promise<Json[]> => {
-    const res = await gw.inject({ method: 'GET', url: `${integrationsUrl(t.customer, type)}/deliveries`, headers: superadmin });
+    const res = await gw.inject({
+      method: 'GET',
+      url: `${integrationsUrl(t.customer, type)}/deliveries`,
+      headers: superadmin,
+    });
     answers.push(res.body);
     expect(res.statusCode).toBe(200);
-    return (res.json() as Json).results as Json[];
+    return res.json<Json>().results as Json[];
   };
   const channelHistory = async (t: Tenant, alertId: string): Promise<Json[]> =>
     ((await get(t, `/api/v1/alerts/${alertId}`)).history as Json[]).filter((h) => h.kind === 'channel');
@@ -176,7 +185,7 @@ describe('notification channels: delivery end to end (spec §9)', () => {
       },
     });
     expect(res.statusCode).toBe(201);
-    return { mock, token: (res.json() as Json).inboundConfig.authentication.token as string };
+    return { mock, token: res.json<Json>().inboundConfig.authentication.token as string };
   }
 
   // ---------------------------------------------------------------- every type
@@ -271,8 +280,9 @@ describe('notification channels: delivery end to end (spec §9)', () => {
     expect(history).toHaveLength(21);
     for (const type of TYPES) {
       for (const change of ['open', 'acknowledge', 'resolve']) {
-        expect(history.filter((h) => h.source === `channel:${type}` && h.note.startsWith(`${type} ${change}: DELIVERED`)))
-          .toHaveLength(1);
+        expect(
+          history.filter((h) => h.source === `channel:${type}` && h.note.startsWith(`${type} ${change}: DELIVERED`)),
+        ).toHaveLength(1);
       }
     }
   });
@@ -322,7 +332,10 @@ describe('notification channels: delivery end to end (spec §9)', () => {
     expect(row.error).toMatch(/400/);
     const history = await channelHistory(t, alertId);
     expect(history).toEqual([
-      expect.objectContaining({ source: 'channel:VICTOR_OPS', note: expect.stringMatching(/^VICTOR_OPS open: FAILED \(400/) }),
+      expect.objectContaining({
+        source: 'channel:VICTOR_OPS',
+        note: expect.stringMatching(/^VICTOR_OPS open: FAILED \(400/),
+      }),
     ]);
   });
 
@@ -375,7 +388,9 @@ describe('notification channels: delivery end to end (spec §9)', () => {
     await callsReach('DATADOG', alertId, 1);
     await drained(gw, QueueName.ChannelDeliveries);
     expect(callsOf('PAGER_DUTY', alertId)).toHaveLength(0);
-    await publish(t, 'allevents', [event(t.customer, { entityid, severity: 'critical', firstoccurrence: '2024-05-01T12:05:00Z' })]);
+    await publish(t, 'allevents', [
+      event(t.customer, { entityid, severity: 'critical', firstoccurrence: '2024-05-01T12:05:00Z' }),
+    ]);
     await callsReach('PAGER_DUTY', alertId, 1);
     await callsReach('DATADOG', alertId, 2);
     await clear(t, entityid);
@@ -405,8 +420,13 @@ describe('notification channels: delivery end to end (spec §9)', () => {
     const ok = await test('WEBHOOK');
     answers.push(ok.body);
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ status: 'DELIVERED', responseCode: 204, error: null, idempotencyKey: expect.any(String) });
-    const [call] = mocks.WEBHOOK.calls.filter((c) => c.headers['webhook-id'] === (ok.json() as Json).idempotencyKey);
+    expect(ok.json()).toEqual({
+      status: 'DELIVERED',
+      responseCode: 204,
+      error: null,
+      idempotencyKey: expect.any(String),
+    });
+    const [call] = mocks.WEBHOOK.calls.filter((c) => c.headers['webhook-id'] === ok.json<Json>().idempotencyKey);
     expect((new Webhook(webhookSecret).verify(call.rawBody, webhookHeaders(call)) as Json).type).toBe('alert.test');
 
     mocks.PAGER_DUTY.failNext(1, { status: 500 });
@@ -417,7 +437,11 @@ describe('notification channels: delivery end to end (spec §9)', () => {
 
     const refused = await test('HIP_CHAT');
     answers.push(refused.body);
-    expect(refused.json()).toMatchObject({ status: 'REFUSED', responseCode: null, error: expect.stringMatching(/shut down/) });
+    expect(refused.json()).toMatchObject({
+      status: 'REFUSED',
+      responseCode: null,
+      error: expect.stringMatching(/shut down/),
+    });
 
     const enveloped = await gw.inject({
       method: 'POST',
@@ -430,8 +454,14 @@ describe('notification channels: delivery end to end (spec §9)', () => {
       ['TEST', 'DELIVERED', null],
       ['TEST', 'DELIVERED', null],
     ]);
-    expect((await deliveries(t, 'HIP_CHAT' as ChannelService)).map((d) => [d.change, d.status])).toEqual([['TEST', 'REFUSED']]);
-    const none = await gw.inject({ method: 'POST', url: `${integrationsUrl(t.customer, 'SLACK')}/test`, headers: superadmin });
+    expect((await deliveries(t, 'HIP_CHAT' as ChannelService)).map((d) => [d.change, d.status])).toEqual([
+      ['TEST', 'REFUSED'],
+    ]);
+    const none = await gw.inject({
+      method: 'POST',
+      url: `${integrationsUrl(t.customer, 'SLACK')}/test`,
+      headers: superadmin,
+    });
     expect(none.statusCode).toBe(404);
   });
 

@@ -6,7 +6,6 @@ import { SecretBox } from '@sluice/common';
 import type { SluiceConfig } from '@sluice/config';
 import { SLUICE_CONFIG } from '@sluice/config';
 
-import { ChannelDeliveryRepository } from '../../apps/gateway/src/persistence/channel-delivery.repository';
 import { apiUser, createCustomer, uniqueId } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
@@ -506,7 +505,9 @@ describe('notification channels: configuration (spec §9)', () => {
       await post(c, 'WEBHOOK', config('WEBHOOK'));
       const pd = (await row(c, 'PAGER_DUTY'))!;
       const hook = (await row(c, 'WEBHOOK'))!;
-      const repo = gw.app.get(ChannelDeliveryRepository);
+      // As the worker writes them (the gateway only reads deliveries).
+      const add = (integrationId: string, data: Json) =>
+        gw.prisma.channelDelivery.create({ data: { customerId: c, integrationId, ...data } as never });
       const alert = await gw.prisma.alert.create({
         data: {
           envcustomerid: c,
@@ -521,14 +522,14 @@ describe('notification channels: configuration (spec §9)', () => {
           lastoccurrence: new Date(),
         },
       });
-      await repo.add(c, pd.id, {
+      await add(pd.id, {
         alertId: alert.id,
         change: 'OPEN',
         status: 'DELIVERED',
         responseCode: 202,
         idempotencyKey: alert.id,
       });
-      await repo.add(c, pd.id, {
+      await add(pd.id, {
         alertId: alert.id,
         change: 'ACKNOWLEDGE',
         attempt: 3,
@@ -538,8 +539,8 @@ describe('notification channels: configuration (spec §9)', () => {
         error: `Invalid routing key ${(JSON.parse(box.open(pd.secrets)) as Json).serviceKey as string}`,
         idempotencyKey: alert.id,
       });
-      await repo.add(c, pd.id, { change: 'TEST', status: 'PENDING', idempotencyKey: 'test-1' });
-      await repo.add(c, hook.id, { change: 'TEST', status: 'DELIVERED', responseCode: 200, idempotencyKey: 'msg_1' });
+      await add(pd.id, { change: 'TEST', status: 'PENDING', idempotencyKey: 'test-1' });
+      await add(hook.id, { change: 'TEST', status: 'DELIVERED', responseCode: 200, idempotencyKey: 'msg_1' });
 
       const res = await deliveries(c, 'PAGER_DUTY');
       expect(res.statusCode).toBe(200);

@@ -83,7 +83,9 @@ describe('ChannelIntegrationRepository and ChannelDeliveryRepository on PostgreS
   it('deliveries: newest first, per customer and integration; they go with their integration', async () => {
     const slack = (await channels.find(mine, 'SLACK'))!;
     for (const key of ['k1', 'k2', 'k3'])
-      await deliveries.add(mine, slack.id, { change: 'TEST', status: 'DELIVERED', idempotencyKey: key });
+      await prisma.channelDelivery.create({
+        data: { customerId: mine, integrationId: slack.id, change: 'TEST', status: 'DELIVERED', idempotencyKey: key },
+      });
     const page = await deliveries.recent(mine, slack.id, { pageNum: 1, itemsPerPage: 2 });
     expect(page.totalCount).toBe(3);
     expect(page.results.map((d) => d.idempotencyKey)).toEqual(['k3', 'k2']);

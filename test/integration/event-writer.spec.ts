@@ -8,8 +8,8 @@ import type { PublishJob } from '@sluice/queue';
 import { QueueName, Queues } from '@sluice/queue';
 
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
-import { EventWriter } from '../../apps/worker/src/events/event.writer';
 import { ChannelNotifications } from '../../apps/worker/src/channels/channel-notifications.service';
+import { EventWriter } from '../../apps/worker/src/events/event.writer';
 import { AlertNotifications } from '../../apps/worker/src/notifier/alert-notifications.service';
 import { newCustomer, withNotifier, workerPool } from './worker-db';
 

@@ -42,4 +42,8 @@ export const CHANNEL_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
   removeOnFail: { count: 10_000 },
 };
-export const CHANNEL_TEST_JOB_OPTIONS: JobsOptions = { ...CHANNEL_JOB_OPTIONS, attempts: 1, removeOnComplete: { age: 3600 } };
+export const CHANNEL_TEST_JOB_OPTIONS: JobsOptions = {
+  ...CHANNEL_JOB_OPTIONS,
+  attempts: 1,
+  removeOnComplete: { age: 3600 },
+};

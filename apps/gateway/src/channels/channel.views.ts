@@ -1,9 +1,10 @@
+import { Redactor } from '@sluice/common';
 import type { ChannelTypeName } from '@sluice/contracts';
 import { CHANNEL_FIELDS, isChannelSecret } from '@sluice/contracts';
 import type { ChannelDelivery } from '@sluice/database';
 
 import type { ChannelConfig } from './channel-merge';
-import { redact, REDACTION } from './secret-redaction';
+import { redact } from './secret-redaction';
 
 /** Seed 002's integration view: `type`, the type's fields (secrets redacted), and Sluice's own. */
 export interface ChannelView {
@@ -52,17 +53,10 @@ export function deliveryView(row: ChannelDelivery, secrets: string[]): DeliveryV
     attempt: row.attempt,
     status: row.status,
     responseCode: row.responseCode,
-    error: row.error === null ? null : scrub(row.error, secrets),
+    // The worker redacts before it stores; this also covers a secret changed since.
+    error: row.error === null ? null : new Redactor(secrets).text(row.error),
     idempotencyKey: row.idempotencyKey,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-function scrub(text: string, secrets: string[]): string {
-  // Longest first, so that a secret containing another is replaced whole.
-  return [...secrets]
-    .filter((s) => s.length >= 4)
-    .sort((a, b) => b.length - a.length)
-    .reduce((t, s) => t.split(s).join(REDACTION), text);
 }

@@ -6,12 +6,9 @@ import { PrismaService } from '@sluice/database';
 import type { Page, PageOf } from '../http/page-query.dto';
 import { paged } from './paged';
 
-export type NewChannelDelivery = Pick<ChannelDelivery, 'change' | 'status' | 'idempotencyKey'> &
-  Partial<Pick<ChannelDelivery, 'alertId' | 'attempt' | 'responseCode' | 'error'>>;
-
 /**
  * The deliveries of a customer's notification channel (spec §9). The worker writes them as it
- * delivers; the gateway reads them (`add` is for tests and for deliveries the gateway makes itself).
+ * delivers (a test's too); the gateway only reads them.
  */
 @Injectable()
 export class ChannelDeliveryRepository {
@@ -27,9 +24,5 @@ export class ChannelDeliveryRepository {
         this.prisma.channelDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
       this.prisma.channelDelivery.count({ where }),
     );
-  }
-
-  add(customerId: string, integrationId: string, delivery: NewChannelDelivery): Promise<ChannelDelivery> {
-    return this.prisma.channelDelivery.create({ data: { ...delivery, customerId, integrationId } });
   }
 }

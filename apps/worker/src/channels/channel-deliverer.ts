@@ -120,7 +120,10 @@ export class ChannelDeliverer {
       case 'send':
         break;
     }
-    const state: ChannelState = { slackTs: thread.slack_ts ?? undefined, slackChannel: thread.slack_channel ?? undefined };
+    const state: ChannelState = {
+      slackTs: thread.slack_ts ?? undefined,
+      slackChannel: thread.slack_channel ?? undefined,
+    };
     const attempt = await sendChannelNotice(this.configOf(row), notice, state, this.settings);
     const final = attempt.outcome !== 'retryable' || isLastAttempt(job);
     const status = statusOf(attempt, final);
@@ -169,7 +172,8 @@ export class ChannelDeliverer {
   async test(job: ChannelJob<ChannelTestJob>): Promise<ChannelTestOutcome> {
     const d = job.data;
     const row = await ChannelRepository.integration(this.pool, d.customerId, d.integrationId);
-    if (!row) return { status: 'FAILED', responseCode: null, error: 'the integration was deleted', idempotencyKey: null };
+    if (!row)
+      return { status: 'FAILED', responseCode: null, error: 'the integration was deleted', idempotencyKey: null };
     const notice = testNotice(d.customerId, String(job.id));
     // Counted against the integration's rate like any message; a human's test is never held.
     await this.limiter.admit(refOf(row), notice);

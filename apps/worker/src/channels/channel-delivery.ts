@@ -1,7 +1,7 @@
+import { headerValues, Redactor } from '@sluice/common';
 import type { ChannelApiUrlType } from '@sluice/config';
 
 import { deliver, PermanentCallError, RetryableCallError } from '../delivery/http-delivery';
-import { headerValues, Redactor } from '../delivery/redaction';
 import { channelBase, regionOf } from './channel-endpoints';
 import type { BuiltRequest, ChannelSender } from './channel-sender';
 import { isRefusal } from './channel-sender';

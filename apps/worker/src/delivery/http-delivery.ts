@@ -3,9 +3,10 @@ import * as https from 'node:https';
 
 import { UnrecoverableError } from 'bullmq';
 
+import type { Redactor } from '@sluice/common';
+import { headerValues, NO_SECRETS } from '@sluice/common';
+
 import { assertPublicLiteral, publicOnlyLookup } from './network-guard';
-import type { Redactor } from './redaction';
-import { headerValues, NO_SECRETS } from './redaction';
 
 /** How long a receiver may stay silent (connecting, or between bytes of its answer). */
 export const DEFAULT_TIMEOUT_MS = 10_000;

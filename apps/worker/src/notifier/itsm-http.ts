@@ -1,7 +1,8 @@
+import type { Redactor } from '@sluice/common';
+import { NO_SECRETS } from '@sluice/common';
+
 import type { OutboundRequest } from '../delivery/http-delivery';
 import { deliver, failureOf, PermanentCallError } from '../delivery/http-delivery';
-import type { Redactor } from '../delivery/redaction';
-import { NO_SECRETS } from '../delivery/redaction';
 
 /** A 401, reported apart so the caller can fetch a token once more before giving up. */
 export class UnauthorizedCallError extends Error {}

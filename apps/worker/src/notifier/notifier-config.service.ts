@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import { SecretBox } from '@sluice/common';
+import { Redactor } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { MapAttribute, NotifierSecrets, NotifierSettings } from '@sluice/contracts';
 import type { Queryable } from '@sluice/database';
 
-import { Redactor } from '../delivery/redaction';
 import { IntegrationRepository } from '../persistence/integration.repository';
 import { credentialValues } from './notifier-secrets';
 

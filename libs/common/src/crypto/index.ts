@@ -1,2 +1,3 @@
+export * from './redactor';
 export * from './secret-box';
 export * from './sha256';

@@ -1,4 +1,4 @@
-import { headerValues, Redactor } from './redaction';
+import { headerValues, Redactor } from './redactor';
 
 describe('Redactor', () => {
   const password = 'p@ss w/rd&"x"';
