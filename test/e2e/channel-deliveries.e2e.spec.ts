@@ -9,7 +9,7 @@ import { apiUser, event, uniqueId } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import type { ChannelCall, ChannelCredentials, ChannelService, MockChannel } from '../helpers/mock-channels';
-import { startMockChannels } from '../helpers/mock-channels';
+import { channelCredentials, credentialSecrets, startMockChannels } from '../helpers/mock-channels';
 import type { MockItsm } from '../helpers/mock-itsm';
 import { startMockItsm } from '../helpers/mock-itsm';
 import { drained } from '../helpers/queues';
@@ -36,18 +36,9 @@ const secret = (label: string) => {
   secrets.push(value);
   return value;
 };
-const creds: ChannelCredentials = {
-  pagerDutyRoutingKey: secret('pdkey'),
-  slackToken: `xoxb-${secret('slack')}`,
-  datadogApiKey: secret('ddkey'),
-  newRelicAccountId: '4455667',
-  newRelicInsertKey: secret('nrinsert'),
-  opsGenieKey: secret('ogkey'),
-  victorOpsApiKey: secret('vokey'),
-  victorOpsRoutingKey: secret('vorouting'),
-};
+const creds: ChannelCredentials = channelCredentials();
 const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
-secrets.push(webhookSecret);
+secrets.push(...credentialSecrets(creds), webhookSecret);
 /** Every answer of the channels API in this file. */
 const answers: string[] = [];
 

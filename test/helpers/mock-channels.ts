@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +62,27 @@ export interface ChannelCredentials {
   victorOpsApiKey: string;
   victorOpsRoutingKey: string;
 }
+
+/** Fresh credentials for every mock (random, so that a test can look for them in logs and answers). */
+export function channelCredentials(): ChannelCredentials {
+  const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
+  return {
+    pagerDutyRoutingKey: secret('pdkey'),
+    slackToken: `xoxb-${secret('slack')}`,
+    datadogApiKey: secret('ddkey'),
+    newRelicAccountId: '4455667',
+    newRelicInsertKey: secret('nrinsert'),
+    opsGenieKey: secret('ogkey'),
+    victorOpsApiKey: secret('vokey'),
+    victorOpsRoutingKey: secret('vorouting'),
+  };
+}
+
+/** The secret values of `creds` (the account id is not one). */
+export const credentialSecrets = (creds: ChannelCredentials): string[] =>
+  Object.entries(creds)
+    .filter(([k]) => k !== 'newRelicAccountId')
+    .map(([, v]) => v);
 
 export interface MockChannel {
   service: ChannelService;

@@ -17,7 +17,7 @@ import { channelSecrets } from '../../apps/worker/src/channels/channel-types';
 import { deliveryBackoff } from '../../apps/worker/src/delivery/delivery-backoff';
 import { PermanentCallError, RetryableCallError } from '../../apps/worker/src/delivery/http-delivery';
 import type { ChannelCall, ChannelCredentials, ChannelService, MockChannel } from '../helpers/mock-channels';
-import { startMockChannels } from '../helpers/mock-channels';
+import { channelCredentials, startMockChannels } from '../helpers/mock-channels';
 
 /**
  * Spec §9 delivery against real HTTP servers on loopback playing each service
@@ -30,16 +30,7 @@ import { startMockChannels } from '../helpers/mock-channels';
  */
 
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
-const creds: ChannelCredentials = {
-  pagerDutyRoutingKey: secret('pdkey'),
-  slackToken: `xoxb-${secret('slack')}`,
-  datadogApiKey: secret('ddkey'),
-  newRelicAccountId: '4455667',
-  newRelicInsertKey: secret('nrinsert'),
-  opsGenieKey: secret('ogkey'),
-  victorOpsApiKey: secret('vokey'),
-  victorOpsRoutingKey: secret('vorouting'),
-};
+const creds: ChannelCredentials = channelCredentials();
 const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
 
 const TYPES: ChannelService[] = ['PAGER_DUTY', 'SLACK', 'DATADOG', 'NEW_RELIC', 'OPS_GENIE', 'VICTOR_OPS', 'WEBHOOK'];

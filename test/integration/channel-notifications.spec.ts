@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-import Redis from 'ioredis';
 import type { Pool } from 'pg';
 
 import { inTransaction } from '@sluice/database';
 import type { ChannelChangeJob } from '@sluice/queue';
-import { QueueName, Queues } from '@sluice/queue';
+import type { Queues } from '@sluice/queue';
+import { QueueName } from '@sluice/queue';
 
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
 import type { ChannelChangeInput } from '../../apps/worker/src/channels/channel-notifications.service';
 import { channelChangesOf, ChannelNotifications } from '../../apps/worker/src/channels/channel-notifications.service';
-import { newCustomer, workerPool } from './worker-db';
+import { newCustomer, workerPool, workerQueues } from './worker-db';
 
 /**
  * ChannelNotifications over the run's PostgreSQL and Redis (a prefix of this file's own): which
@@ -23,12 +23,7 @@ describe('ChannelNotifications on PostgreSQL and Redis', () => {
 
   beforeAll(() => {
     pool = workerPool();
-    const url = process.env.REDIS_URL!;
-    queues = new Queues(
-      new Redis(url, { maxRetriesPerRequest: null }),
-      `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`,
-      url,
-    );
+    queues = workerQueues();
     planner = new ChannelNotifications(queues);
   });
   afterAll(async () => {

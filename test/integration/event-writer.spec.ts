@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
-
-import Redis from 'ioredis';
 import type { Pool } from 'pg';
 
 import type { EventRecord } from '@sluice/contracts';
 import type { PublishJob } from '@sluice/queue';
-import { QueueName, Queues } from '@sluice/queue';
+import type { Queues } from '@sluice/queue';
+import { QueueName } from '@sluice/queue';
 
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
 import { ChannelNotifications } from '../../apps/worker/src/channels/channel-notifications.service';
 import { EventWriter } from '../../apps/worker/src/events/event.writer';
 import { AlertNotifications } from '../../apps/worker/src/notifier/alert-notifications.service';
-import { newCustomer, withNotifier, workerPool } from './worker-db';
+import { newCustomer, withNotifier, workerPool, workerQueues } from './worker-db';
 
 /**
  * EventWriter, AlertWriter and AlertNotifications over the run's PostgreSQL, and the notifications
@@ -24,9 +22,7 @@ describe('EventWriter on PostgreSQL', () => {
 
   beforeAll(() => {
     pool = workerPool();
-    const url = process.env.REDIS_URL!;
-    const prefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
-    queues = new Queues(new Redis(url, { maxRetriesPerRequest: null }), prefix, url);
+    queues = workerQueues();
     writer = new EventWriter(pool, new AlertWriter(), new AlertNotifications(queues, new ChannelNotifications(queues)));
   });
   afterAll(async () => {

@@ -1,16 +1,13 @@
-import { randomBytes } from 'node:crypto';
-
-import Redis from 'ioredis';
 import type { Pool } from 'pg';
 
 import { inTransaction } from '@sluice/database';
 import type { ItsmUpdateJob } from '@sluice/queue';
-import { Queues } from '@sluice/queue';
+import type { Queues } from '@sluice/queue';
 
 import { AlertWriter } from '../../apps/worker/src/alerts/alert.writer';
 import { ChannelNotifications } from '../../apps/worker/src/channels/channel-notifications.service';
 import { TicketUpdateWriter } from '../../apps/worker/src/itsm/ticket-update.writer';
-import { newCustomer, workerPool } from './worker-db';
+import { newCustomer, workerPool, workerQueues } from './worker-db';
 
 /** TicketUpdateWriter over the run's PostgreSQL: the alert follows its ticket, and history says so. */
 describe('TicketUpdateWriter on PostgreSQL', () => {
@@ -19,9 +16,7 @@ describe('TicketUpdateWriter on PostgreSQL', () => {
   let queues: Queues;
   beforeAll(() => {
     pool = workerPool();
-    const url = process.env.REDIS_URL!;
-    const prefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
-    queues = new Queues(new Redis(url, { maxRetriesPerRequest: null }), prefix, url);
+    queues = workerQueues();
     writer = new TicketUpdateWriter(pool, new ChannelNotifications(queues));
   });
   afterAll(async () => {

@@ -1,8 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
+import Redis from 'ioredis';
 import type { Pool } from 'pg';
 
 import { createPool } from '@sluice/database';
+import { Queues } from '@sluice/queue';
+
+/** The worker's `Queues` on the run's Redis, under a key prefix of the caller's own. */
+export function workerQueues(): Queues {
+  const url = process.env.REDIS_URL!;
+  const prefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
+  return new Queues(new Redis(url, { maxRetriesPerRequest: null }), prefix, url);
+}
 
 /** A pool on the run's database, as the worker makes it. */
 export const workerPool = (): Pool => createPool({ url: process.env.DATABASE_URL!, max: 4, connectTimeoutMs: 5_000 });

@@ -4,7 +4,7 @@ import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { ChannelChangeJob, ChannelDigestJob, ChannelTestJob } from '@sluice/queue';
 import { QueueJob, QueueName } from '@sluice/queue';
 
-import { deliveryBackoffStrategy } from '../delivery/delivery-backoff';
+import { useDeliveryBackoff } from '../delivery/delivery-backoff';
 import { QueueProcessor } from '../jobs/queue-processor';
 import { ChannelDeliverer } from './channel-deliverer';
 
@@ -19,8 +19,8 @@ export class ChannelDeliveriesProcessor extends QueueProcessor(QueueName.Channel
   }
 
   protected bootstrap(): void {
-    const backoffStrategy = deliveryBackoffStrategy(this.config.notifierRetryBaseMs);
-    this.worker.opts.settings = { ...this.worker.opts.settings, backoffStrategy };
+    // Exponential from NOTIFIER_RETRY_BASE_MS, or what the receiver's Retry-After asked for.
+    useDeliveryBackoff(this.worker, this.config.notifierRetryBaseMs);
   }
 
   protected handle(job: QueueJob<QueueName.ChannelDeliveries>, token?: string): Promise<unknown> {

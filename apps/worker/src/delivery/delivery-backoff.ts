@@ -1,3 +1,5 @@
+import type { Worker } from 'bullmq';
+
 import { RetryableCallError } from './http-delivery';
 
 /**
@@ -13,4 +15,9 @@ export function deliveryBackoff(attemptsMade: number, baseMs: number, err?: Erro
 /** BullMQ's `settings.backoffStrategy` for a delivery queue (it is called for every failed job). */
 export function deliveryBackoffStrategy(baseMs: number): (attemptsMade: number, type?: string, err?: Error) => number {
   return (attemptsMade, _type, err) => deliveryBackoff(attemptsMade, baseMs, err);
+}
+
+/** Installs the delivery backoff on a delivery queue's BullMQ worker (it reads its settings at each failure). */
+export function useDeliveryBackoff(worker: Worker, baseMs: number): void {
+  worker.opts.settings = { ...worker.opts.settings, backoffStrategy: deliveryBackoffStrategy(baseMs) };
 }

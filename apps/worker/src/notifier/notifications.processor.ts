@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { QueueJob, QueueName } from '@sluice/queue';
 
-import { deliveryBackoffStrategy } from '../delivery/delivery-backoff';
+import { useDeliveryBackoff } from '../delivery/delivery-backoff';
 import { QueueProcessor } from '../jobs/queue-processor';
 import { TicketNotifier } from './ticket.notifier';
 
@@ -18,10 +18,8 @@ export class NotificationsProcessor extends QueueProcessor(QueueName.Notificatio
   }
 
   protected bootstrap(): void {
-    // BullMQ reads the strategy from the worker's settings each time a job fails: exponential from
-    // NOTIFIER_RETRY_BASE_MS, or what the ITSM's Retry-After asked for.
-    const backoffStrategy = deliveryBackoffStrategy(this.config.notifierRetryBaseMs);
-    this.worker.opts.settings = { ...this.worker.opts.settings, backoffStrategy };
+    // Exponential from NOTIFIER_RETRY_BASE_MS, or what the receiver's Retry-After asked for.
+    useDeliveryBackoff(this.worker, this.config.notifierRetryBaseMs);
   }
 
   protected handle(job: QueueJob<QueueName.Notifications>): Promise<string> {
