@@ -54,6 +54,42 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
     expect(statuses).toEqual(Array(8).fill(200));
   });
 
+  it('revokes an API key in every process at once (no cache TTL to wait out)', async () => {
+    const customer = await createCustomer(prisma);
+    const user = await createUser(prisma, { customers: [customer.id] });
+    const made = await fetch(`${base}/api/v1/apikeys`, {
+      method: 'POST',
+      headers: { authorization: basic(user.email, PASSWORD), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cluster', scopes: ['publish'] }),
+    });
+    expect(made.status).toBe(201);
+    const { id, key } = (await made.json()) as { id: string; key: string };
+    // New connections are handed out in turn: both processes take the key, and cache it.
+    const publish = async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await fetch(`${base}/publish/allevents`, {
+          method: 'POST',
+          headers: { 'x-api-key': key, 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify(event(customer.id)),
+        });
+        statuses.push(res.status);
+      }
+      return statuses;
+    };
+    expect(await publish()).toEqual(Array(8).fill(200));
+    const revoked = await fetch(`${base}/api/v1/apikeys/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: basic(user.email, PASSWORD), connection: 'close' },
+    });
+    expect(revoked.status).toBe(204);
+    // The processes cache keys for ACCESS_CACHE_TTL (5 s): refused well within it, by both.
+    const started = Date.now();
+    const after = await eventually(publish, (s) => s.every((status) => status === 401), 1000);
+    expect(after).toEqual(Array(8).fill(401));
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('replaces a gateway process that dies', async () => {
     const [victim] = childPids(primary.pid);
     process.kill(victim, 'SIGKILL');

@@ -75,6 +75,7 @@ describe('migration step', () => {
         'channel_integrations',
         'channel_deliveries',
         'channel_threads',
+        'api_keys',
       ]),
     );
   });

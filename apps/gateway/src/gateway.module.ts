@@ -6,6 +6,7 @@ import { DatabaseModule } from '@sluice/database';
 
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ChannelsModule } from './channels/channels.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -28,6 +29,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     QueryModule,
     IntegrationsModule,
     ChannelsModule,
+    ApiKeysModule,
     ItsmModule,
     HealthModule,
   ],

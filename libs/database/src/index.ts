@@ -4,6 +4,7 @@ export * from './database.module';
 export type {
   Alert,
   AlertHistory,
+  ApiKey,
   ChannelDelivery,
   ChannelIntegration,
   Customer,

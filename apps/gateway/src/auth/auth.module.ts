@@ -6,6 +6,7 @@ import { PersistenceModule } from '../persistence/persistence.module';
 import { AccessCache } from './access-cache.service';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
+import { ApiKeyVerifier } from './api-key-verifier.service';
 import { BasicStrategy } from './basic.strategy';
 import { PasswordService } from './password.service';
 import { RefreshTokenService } from './refresh-token.service';
@@ -19,6 +20,7 @@ const EXPORTED = [
   AccessCache,
   AccessTokenService,
   AccessTokenGuard,
+  ApiKeyVerifier,
   ApiUserGuard,
   SuperadminGuard,
   TenantAdminGuard,

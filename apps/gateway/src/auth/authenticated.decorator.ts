@@ -1,8 +1,9 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import { applyDecorators, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiCookieAuth } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBearerAuth, ApiCookieAuth, ApiSecurity } from '@nestjs/swagger';
 
-import { AccessTokenGuard } from './access-token.guard';
+import { AccessTokenGuard, KeyScope } from './access-token.guard';
+import type { ApiKeyScope } from './api-key';
 import { ApiUserGuard, SuperadminGuard } from './role.guards';
 import { TenantAdminGuard } from './tenant-admin.guard';
 
@@ -16,6 +17,8 @@ export interface AuthenticatedOptions {
    * the ITSM callback's also takes HTTP Basic and integration tokens. Documents HTTP Basic.
    */
   authenticator?: Type<CanActivate>;
+  /** The API key scope that may call (spec §8.1: `read` for §6); without one, keys get 403. */
+  scope?: ApiKeyScope;
 }
 
 /**
@@ -30,5 +33,6 @@ export function Authenticated(options: AuthenticatedOptions = {}): ClassDecorato
   const schemes = options.authenticator
     ? [ApiCookieAuth('access_token'), ApiBearerAuth(), ApiBasicAuth()]
     : [ApiBearerAuth(), ApiCookieAuth('access_token')];
-  return applyDecorators(...schemes, UseGuards(...guards));
+  const keys = options.scope ? [ApiSecurity('apiKey'), KeyScope(options.scope)] : [];
+  return applyDecorators(...schemes, ...keys, UseGuards(...guards));
 }

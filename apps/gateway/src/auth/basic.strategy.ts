@@ -21,7 +21,7 @@ const CHALLENGE = 'Basic realm="Users"';
  * `Basic base64(email:password)` as RFC 7617 has it: the scheme in any case, and only the first
  * colon separates the email from the password, which may itself contain colons.
  */
-function basicCredentials(header: string | undefined): { email: string; password: string } | undefined {
+export function basicCredentials(header: string | undefined): { email: string; password: string } | undefined {
   const match = /^Basic +(\S+) *$/i.exec(header ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');

@@ -15,6 +15,8 @@ export interface Principal {
   isAdmin: boolean;
   /** Ids of the customers the user is mapped to (a superadmin may use every customer). */
   customerIds: ReadonlySet<string>;
+  /** Set when the request came with an API key (spec §8.1): the key, and what it may do. */
+  apiKey?: { id: string; scopes: readonly string[] };
 }
 
 export const CurrentUser = createParamDecorator(

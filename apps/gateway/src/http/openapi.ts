@@ -37,6 +37,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .addBearerAuth()
     .addCookieAuth('access_token', { type: 'apiKey', in: 'cookie', name: 'access_token' }, 'access_token')
     .addCookieAuth('refresh_token', { type: 'apiKey', in: 'cookie', name: 'refresh_token' }, 'refresh_token')
+    // Spec §8.1: an API key as X-API-Key (also accepted as Bearer, and as the Basic password).
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
     .build();
   const extraModels = [EventRecord, MetricRecord, EntityRecord, ServiceRecord, HeartbeatRecord];
   const generated = SwaggerModule.createDocument(app, config, { extraModels });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { AdapterRepository } from './adapter.repository';
 import { AlertRepository } from './alert.repository';
+import { ApiKeyRepository } from './api-key.repository';
 import { ChannelDeliveryRepository } from './channel-delivery.repository';
 import { ChannelIntegrationRepository } from './channel-integration.repository';
 import { CustomerRepository } from './customer.repository';
@@ -16,6 +17,7 @@ import { UserRepository } from './user.repository';
 const REPOSITORIES = [
   AdapterRepository,
   AlertRepository,
+  ApiKeyRepository,
   ChannelDeliveryRepository,
   ChannelIntegrationRepository,
   CustomerRepository,

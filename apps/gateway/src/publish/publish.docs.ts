@@ -32,7 +32,7 @@ function publishOperation(route: PublishRoute): PathItem {
       summary: SUMMARIES[route],
       description:
         'One record (JSON object) or a batch (JSON array of 1 to 1000). gzip, deflate and br bodies are accepted.',
-      security: [{ access_token: [] }, { bearer: [] }],
+      security: [{ access_token: [] }, { bearer: [] }, { apiKey: [] }],
       requestBody: {
         required: true,
         content: {

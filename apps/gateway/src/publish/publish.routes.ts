@@ -55,7 +55,7 @@ export class PublishRoutes implements OnModuleInit {
 
   /** One publish request, its checks in the contract's order (spec §2); the first to fail answers. */
   private async handle(route: PublishRoute, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const user = await this.authenticator.authenticate(req); // 401: no, bad or revoked token
+    const user = await this.authenticator.authenticate(req, 'publish'); // 401: no, bad or revoked token or key; 403: a key without `publish`
     assertApiUser(user); // 403: a UI user
     await this.limiter.user(user.id); // 429: the user's limit
     // The body is decoded and parsed only now (413, 400).

@@ -8,7 +8,7 @@ import { customerScope } from './customer-scope';
 import { CustomerPageQueryDto } from './query.dto';
 
 @ApiTags('read')
-@Authenticated()
+@Authenticated({ scope: 'read' })
 @Controller('api/v1/adapters')
 export class AdaptersController {
   constructor(private readonly adapters: AdapterRepository) {}

@@ -19,7 +19,7 @@ export class AlertsController {
   constructor(private readonly alerts: AlertRepository) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ scope: 'read' })
   @ApiOperation({ summary: 'Alerts, newest lastoccurrence first' })
   async list(@CurrentUser() user: Principal, @Query() q: AlertListQueryDto) {
     const filter = { state: q.state, entityid: q.entityid, minseverity: q.minseverity };
@@ -28,7 +28,7 @@ export class AlertsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ scope: 'read' })
   @ApiOperation({ summary: 'One alert with its history, oldest change first' })
   async get(@CurrentUser() user: Principal, @Param('id', alertId) id: string) {
     const { alert, history } = foundOrThrow(await this.alerts.withHistory(scopeOf(user), id), NOT_FOUND);

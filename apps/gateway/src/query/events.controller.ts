@@ -9,7 +9,7 @@ import { TimeRangeQueryDto } from './query.dto';
 import { timeBound } from './time-range';
 
 @ApiTags('read')
-@Authenticated()
+@Authenticated({ scope: 'read' })
 @Controller('api/v1/events')
 export class EventsController {
   constructor(private readonly events: EventRepository) {}

@@ -14,7 +14,7 @@ import { queryTime, timeBound } from './time-range';
 const MAX_BUCKETS = 10_000;
 
 @ApiTags('read')
-@Authenticated()
+@Authenticated({ scope: 'read' })
 @Controller('api/v1/metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricRepository) {}

@@ -8,7 +8,7 @@ import { oneCustomer } from './customer-scope';
 import { GraphQueryDto } from './query.dto';
 
 @ApiTags('read')
-@Authenticated()
+@Authenticated({ scope: 'read' })
 @Controller('api/v1/topology')
 export class TopologyController {
   constructor(private readonly topology: TopologyRepository) {}
