@@ -142,13 +142,14 @@ describe('ChannelNotifications on PostgreSQL and Redis', () => {
     expect(await jobsOf(alertId)).toEqual([]);
   });
 
-  it('channelChangesOf: open, reopen, a rise, a resolve; nothing for a repeat or an alert opened and cleared at once', () => {
+  it('channelChangesOf: open, reopen, a rise, a resolve, an acknowledge; nothing for a repeat or an alert opened and cleared at once', () => {
     const base = {
       identity: { envcustomerid: 'c', entityid: 'h', parametercategory: '', parameterid: 'cpu', splitby: '' },
       count: 2,
       opened: false,
       reopened: false,
       resolved: false,
+      acknowledged: false,
       escalated: false,
       hasTicket: false,
       at: T0,
@@ -162,6 +163,7 @@ describe('ChannelNotifications on PostgreSQL and Redis', () => {
       { ...base, id: 'a4', resolved: true, state: 'RESOLVED', severity: 0 },
       { ...base, id: 'a5' },
       { ...base, id: 'a6', opened: true, resolved: true, state: 'RESOLVED', severity: 0 },
+      { ...base, id: 'a7', acknowledged: true, state: 'ACKNOWLEDGED' },
     ]).map((c) => [c.alertId, c.change]);
     expect(kinds).toEqual([
       ['a1', 'open'],
@@ -169,6 +171,7 @@ describe('ChannelNotifications on PostgreSQL and Redis', () => {
       ['a3', 'escalate'],
       ['a4', 'resolve'],
       ['a6', 'resolve'],
+      ['a7', 'acknowledge'],
     ]);
   });
 });

@@ -14,6 +14,7 @@ export type AlertHistoryKind =
   | 'severity'
   | 'resolved'
   | 'reopened'
+  | 'acknowledged'
   | 'ticket'
   | 'notifyError'
   | 'itsm'

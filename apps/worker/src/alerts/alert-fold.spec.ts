@@ -33,6 +33,7 @@ describe('foldEvents', () => {
       history: [],
       opened: false,
       resolved: false,
+      acknowledged: false,
     });
   });
 
@@ -92,6 +93,33 @@ describe('foldEvents', () => {
     const r2 = foldEvents(r1.alert, [ev('y', 0, 2)]);
     expect(r2.alert).toMatchObject({ state: 'RESOLVED', resolvedAt: T0 + 120_000 });
     expect(r2.resolved).toBe(true);
+  });
+
+  it('acknowledges an OPEN alert on an acknowledging event, changing nothing else; otherwise nothing', () => {
+    const ack = (ieventid: string, minutes: number): FoldEvent => ({ ...ev(ieventid, 1, minutes), acknowledge: true });
+    const opened = foldEvents(undefined, [ev('a', 5, 0)]).alert!;
+    const r = foldEvents(opened, [ack('k', 1)]);
+    expect(r.alert).toEqual({ ...opened, state: 'ACKNOWLEDGED' });
+    expect(r.history).toEqual([
+      {
+        kind: 'acknowledged',
+        fromState: 'OPEN',
+        toState: 'ACKNOWLEDGED',
+        fromSeverity: 5,
+        toSeverity: 5,
+        ieventid: 'k',
+        at: T0 + 60_000,
+      },
+    ]);
+    expect(r.acknowledged).toBe(true);
+    // Again, or on no alert, or on a resolved one: nothing.
+    expect(foldEvents(r.alert, [ack('k2', 2)])).toMatchObject({ alert: r.alert, history: [], acknowledged: false });
+    expect(foldEvents(undefined, [ack('k3', 2)])).toMatchObject({ alert: undefined, history: [] });
+    const resolved = foldEvents(opened, [ev('c', 0, 1)]).alert!;
+    expect(foldEvents(resolved, [ack('k4', 2)])).toMatchObject({ alert: resolved, history: [] });
+    // Opened, acknowledged and cleared in one batch: resolved, not reported as acknowledged.
+    const batch = foldEvents(undefined, [ev('a', 5, 0), ack('k5', 1), ev('c', 0, 2)]);
+    expect(batch).toMatchObject({ opened: true, resolved: true, acknowledged: false });
   });
 
   it('counts a late event without letting it change state or severity', () => {

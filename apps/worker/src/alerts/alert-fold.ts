@@ -16,17 +16,21 @@ export type { AlertSnapshot } from '@sluice/database';
  * - An event older than the alert's `lastoccurrence` (it arrived late) counts, but changes
  *   neither state nor severity: the newer event already decided those.
  * - A clear event for an alert that does not exist, or is resolved already, changes nothing.
+ * - An acknowledging event (`acknowledge`) takes an OPEN alert to ACKNOWLEDGED and changes
+ *   nothing else; on any other alert, or none, it changes nothing.
  */
 
 export interface FoldEvent {
   ieventid: string;
+  /** An acknowledgement (a PagerDuty-speaking sender's `acknowledge`): its severity is ignored. */
+  acknowledge?: boolean;
   severity: number;
   firstoccurrence: number;
   lastoccurrence: number;
 }
 
 export interface HistoryEntry {
-  kind: 'opened' | 'severity' | 'resolved' | 'reopened';
+  kind: 'opened' | 'severity' | 'resolved' | 'reopened' | 'acknowledged';
   fromState: AlertState | null;
   toState: AlertState;
   fromSeverity: number | null;
@@ -42,6 +46,8 @@ export interface FoldResult {
   opened: boolean;
   /** The alert was resolved by these events. */
   resolved: boolean;
+  /** The alert was acknowledged by these events. */
+  acknowledged: boolean;
 }
 
 export function foldEvents(existing: AlertSnapshot | undefined, events: FoldEvent[]): FoldResult {
@@ -50,6 +56,7 @@ export function foldEvents(existing: AlertSnapshot | undefined, events: FoldEven
   const history: HistoryEntry[] = [];
   let opened = false;
   let resolved = false;
+  let acknowledged = false;
 
   for (const e of sorted) {
     const entry = (kind: HistoryEntry['kind'], from: AlertSnapshot | undefined, to: AlertSnapshot) =>
@@ -62,6 +69,16 @@ export function foldEvents(existing: AlertSnapshot | undefined, events: FoldEven
         ieventid: e.ieventid,
         at: e.lastoccurrence,
       });
+
+    if (e.acknowledge) {
+      // Acknowledges an OPEN alert and changes nothing else: no count, no severity, no time.
+      if (alert?.state !== 'OPEN') continue;
+      const before = { ...alert };
+      alert = { ...alert, state: 'ACKNOWLEDGED' };
+      entry('acknowledged', before, alert);
+      acknowledged = true;
+      continue;
+    }
 
     if (!alert) {
       if (e.severity === 0) continue;
@@ -123,5 +140,5 @@ export function foldEvents(existing: AlertSnapshot | undefined, events: FoldEven
       }
     }
   }
-  return { alert, history, opened, resolved };
+  return { alert, history, opened, resolved, acknowledged: acknowledged && alert?.state === 'ACKNOWLEDGED' };
 }

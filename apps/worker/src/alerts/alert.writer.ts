@@ -31,6 +31,8 @@ export interface AlertChange {
   /** Opened again after it was resolved (a kind of `opened`). */
   reopened: boolean;
   resolved: boolean;
+  /** Acknowledged by an event (spec §8.2's PagerDuty `acknowledge`). */
+  acknowledged: boolean;
   /** The severity rose. */
   escalated: boolean;
   /** The alert's `lastoccurrence` after the change (epoch ms): when the change happened. */
@@ -121,6 +123,7 @@ export class AlertWriter {
         opened: result.opened,
         reopened: result.opened && before !== undefined,
         resolved: result.resolved,
+        acknowledged: result.acknowledged,
         escalated: before !== undefined && result.alert.severity > before.severity,
         hasTicket: !!row?.ticket_sysid,
         at: result.alert.lastoccurrence,

@@ -27,7 +27,7 @@ export interface ChannelChangeInput {
 
 const RAISING: ReadonlySet<AlertChangeKind> = new Set(['open', 'reopen', 'escalate']);
 
-/** The alert writer's changes that channels hear of: open, reopen, a rise, a resolve. */
+/** The alert writer's changes that channels hear of: open, reopen, a rise, a resolve, an acknowledge. */
 export function channelChangesOf(changes: AlertChange[]): ChannelChangeInput[] {
   const inputs: ChannelChangeInput[] = [];
   for (const c of changes) {
@@ -35,6 +35,7 @@ export function channelChangesOf(changes: AlertChange[]): ChannelChangeInput[] {
     if (c.state !== 'RESOLVED' && c.opened) change = c.reopened ? 'reopen' : 'open';
     else if (c.state !== 'RESOLVED' && c.escalated) change = 'escalate';
     else if (c.resolved && c.state === 'RESOLVED') change = 'resolve';
+    else if (c.acknowledged) change = 'acknowledge';
     if (change) {
       inputs.push({
         alertId: c.id,

@@ -28,6 +28,8 @@ export interface EventRow {
   source: string | null;
   toolcustomername: string | null;
   extra: string | null;
+  /** `action: "acknowledge"` (an extra field, spec §8.2's PagerDuty `acknowledge`). */
+  acknowledge: boolean;
 }
 
 /** Normalises one validated record (spec §2.1 defaults: parameterid ← parametername, lastoccurrence ← firstoccurrence). */
@@ -60,6 +62,7 @@ export function toEventRow(record: EventRecord, index: number): EventRow {
     source: record.source ?? null,
     toolcustomername: record.toolcustomername ?? null,
     extra: extraFields(record, KNOWN),
+    acknowledge: (record as { action?: unknown }).action === 'acknowledge',
   };
 }
 
@@ -71,8 +74,13 @@ export interface StoredEvent {
 
 const toTimestamp = (column: string) => `to_timestamp(${column} / 1000)`;
 
-/** The columns of `events` the worker inserts, in parameter order: one per EventRow field, then `received_at`. */
-export const EVENT_COLUMNS: { readonly [K in keyof EventRow | 'received_at']: BulkColumn<StoredEvent> } = {
+/**
+ * The columns of `events` the worker inserts, in parameter order: one per stored EventRow field
+ * (`acknowledge` is kept in `extra`, as it was sent), then `received_at`.
+ */
+export const EVENT_COLUMNS: {
+  readonly [K in Exclude<keyof EventRow, 'acknowledge'> | 'received_at']: BulkColumn<StoredEvent>;
+} = {
   envcustomerid: ['text', (e) => e.row.envcustomerid],
   ieventid: ['text', (e) => e.row.ieventid],
   entity: ['text', (e) => e.row.entity],

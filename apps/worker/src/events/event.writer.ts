@@ -127,6 +127,7 @@ function toAlertInput(row: EventRow): AlertInput {
     events: [
       {
         ieventid: row.ieventid,
+        acknowledge: row.acknowledge,
         severity: row.severity,
         firstoccurrence: row.firstoccurrence,
         lastoccurrence: row.lastoccurrence,
