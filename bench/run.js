@@ -8,6 +8,7 @@ const { hotPath } = require('./hot-path');
 const { batchPath } = require('./batch-path');
 const { drain } = require('./drain');
 const { endToEnd, endToEndChannels } = require('./end-to-end');
+const { ingestPath } = require('./ingest-path');
 
 const SCENARIOS = {
   'hot-path': hotPath,
@@ -15,6 +16,7 @@ const SCENARIOS = {
   drain,
   'end-to-end': endToEnd,
   'end-to-end-channels': endToEndChannels,
+  'ingest-path': ingestPath,
 };
 
 async function main() {

@@ -187,11 +187,14 @@ describe('OpenAPI documentation', () => {
     expect(dangling).toEqual([]);
   });
 
-  it('the token route is documented with Basic, the publish and admin routes with bearer and the access_token cookie', () => {
+  it('the token route is documented with Basic, the publish, read and ingest routes with API keys too, the admin routes without', () => {
     const names = (path: string, method: string) =>
       (doc.paths[path][method].security ?? []).flatMap((r) => Object.keys(r)).sort();
     expect(names('/api/v1/user/token', 'post')).toEqual(['basic']);
-    expect(names('/publish/allevents', 'post')).toEqual(['access_token', 'bearer']);
+    expect(names('/publish/allevents', 'post')).toEqual(['access_token', 'apiKey', 'bearer']);
+    expect(names('/api/v1/alerts', 'get')).toEqual(['access_token', 'apiKey', 'bearer']);
+    expect(names('/ingest/alertmanager/{customerId}', 'post')).toEqual(['apiKey', 'basic', 'bearer']);
+    // Keys administer nothing: the admin routes do not list them.
     expect(names('/api/v1/admin/users', 'post')).toEqual(['access_token', 'bearer']);
   });
 });

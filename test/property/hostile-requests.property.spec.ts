@@ -30,7 +30,7 @@ const ONLY = process.env.FUZZ_ONLY;
 // Shrinking a failure takes many requests; past this, the smallest request found so far is reported.
 const SHRINK_MS = Number(process.env.FUZZ_SHRINK_MS ?? 3_000);
 
-// The routes every gateway has (spec §1-6): the discovered list must hold them all.
+// The routes every gateway has (spec §1-9): the discovered list must hold them all.
 const KNOWN = [
   'POST /api/v1/user/token',
   'POST /api/v1/user/token/refresh',
@@ -53,6 +53,14 @@ const KNOWN = [
   'GET /api/public/v1.0/groups/{customerId}/integrations',
   'PUT /api/public/v1.0/groups/{customerId}/integrations/{integrationType}',
   'GET /api/public/v1.0/groups/{customerId}/integrations/{integrationType}/deliveries',
+  'POST /api/public/v1.0/groups/{customerId}/integrations/{integrationType}/test',
+  'POST /api/v1/apikeys',
+  'GET /api/v1/apikeys',
+  'DELETE /api/v1/apikeys/{id}',
+  'POST /ingest/alertmanager/{customerId}',
+  'POST /ingest/collectd/{customerId}',
+  'POST /ingest/pagerduty/{customerId}',
+  'POST /ingest/servicenow/{customerId}',
 ];
 
 /** What is wrong with an answer, or undefined when it keeps the contract. */

@@ -5,10 +5,11 @@ import { SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
 
 import { AdminModule } from './admin/admin.module';
-import { AuthModule } from './auth/auth.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ItsmModule } from './itsm/itsm.module';
 import { PublishModule } from './publish/publish.module';
@@ -30,6 +31,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     IntegrationsModule,
     ChannelsModule,
     ApiKeysModule,
+    IngestModule,
     ItsmModule,
     HealthModule,
   ],

@@ -5,5 +5,10 @@ import { PublishController } from './publish.controller';
 import { PublishRoutes } from './publish.routes';
 import { PublishService } from './publish.service';
 
-@Module({ imports: [OpenApiModule], controllers: [PublishController], providers: [PublishService, PublishRoutes] })
+@Module({
+  imports: [OpenApiModule],
+  controllers: [PublishController],
+  providers: [PublishService, PublishRoutes],
+  exports: [PublishService],
+})
 export class PublishModule {}

@@ -69,7 +69,7 @@ export class PublishRoutes implements OnModuleInit {
 }
 
 /** The request log line the pino-http middleware writes for every other route. */
-function logRequest(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
+export function logRequest(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
   PinoLogger.root.info(
     {
       req: { id: req.id, method: req.method, url: req.url },

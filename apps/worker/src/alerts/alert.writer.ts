@@ -98,7 +98,10 @@ export class AlertWriter {
       const result = foldEvents(before, input.events);
       if (!result.alert) continue;
       const id = row?.id ?? randomUUID();
-      writes.push({ id, created: !row, input, alert: result.alert });
+      // A clear or an acknowledgement may name nothing (PagerDuty's resolve carries no payload):
+      // the alert keeps the names its raising events gave it.
+      const keepNames = !!row && input.events.every((e) => e.severity === 0 || e.acknowledge);
+      writes.push({ id, created: !row, input, alert: result.alert, keepNames });
       for (const entry of result.history) {
         history.push({
           alertId: id,

@@ -22,6 +22,8 @@ export interface AlertWriteRow {
     source: string | null;
   };
   alert: AlertSnapshot;
+  /** Only clears or acknowledgements hit it: it keeps the names it has (they may carry none). */
+  keepNames?: boolean;
 }
 
 const LOCK_IDENTITIES = preparedStatement(
@@ -47,7 +49,7 @@ const UPSERT_ALERTS = preparedStatement(
   `INSERT INTO alerts (id, envcustomerid, entityid, parametercategory, parameterid, splitby, entity, parametername,
                         severity, previous_severity, state, count, firstoccurrence, lastoccurrence, resolved_at,
                         description, source)
-    SELECT id, c, e, pc, pi, s, en, pn, sev, psev, st, n, to_timestamp(fo / 1000), to_timestamp(lo / 1000), to_timestamp(ra / 1000), d, src
+    SELECT id, c, e, pc, pi, s, COALESCE(en, e), COALESCE(pn, pi), sev, psev, st, n, to_timestamp(fo / 1000), to_timestamp(lo / 1000), to_timestamp(ra / 1000), d, src
       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                   $9::int2[], $10::int2[], $11::"AlertState"[], $12::int[], $13::float8[], $14::float8[],
                   $15::float8[], $16::text[], $17::text[]) AS u(id, c, e, pc, pi, s, en, pn, sev, psev, st, n, fo, lo, ra, d, src)
@@ -66,7 +68,7 @@ const UPSERT_ALERTS = preparedStatement(
 const UPDATE_ALERTS = preparedStatement(
   'alerts.update',
   `UPDATE alerts a SET
-      entity = u.en, parametername = u.pn, severity = u.sev, previous_severity = u.psev, state = u.st, count = u.n,
+      entity = COALESCE(u.en, a.entity), parametername = COALESCE(u.pn, a.parametername), severity = u.sev, previous_severity = u.psev, state = u.st, count = u.n,
       firstoccurrence = to_timestamp(u.fo / 1000), lastoccurrence = to_timestamp(u.lo / 1000),
       resolved_at = to_timestamp(u.ra / 1000), description = COALESCE(u.d, a.description),
       source = COALESCE(u.src, a.source), updated_at = now()
@@ -81,8 +83,8 @@ const UPDATE_ALERTS = preparedStatement(
 function foldedColumns(writes: AlertWriteRow[]): unknown[][] {
   const col = <T>(f: (w: AlertWriteRow) => T) => writes.map(f);
   return [
-    col((w) => w.input.entity),
-    col((w) => w.input.parametername),
+    col((w) => (w.keepNames ? null : w.input.entity)),
+    col((w) => (w.keepNames ? null : w.input.parametername)),
     col((w) => w.alert.severity),
     col((w) => w.alert.previousSeverity),
     col((w) => w.alert.state),
