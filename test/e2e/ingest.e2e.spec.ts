@@ -9,6 +9,7 @@ import { apiUser, basic, createCustomer } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
+import { StdoutCapture } from '../helpers/stdout-capture';
 import type { Json } from '../helpers/tenant';
 import { startWorker } from '../helpers/worker';
 
@@ -20,6 +21,7 @@ import { startWorker } from '../helpers/worker';
  * throttling is a 503 here; a request without credentials gets the Basic challenge.
  */
 
+const logs = new StdoutCapture();
 const FIXTURES = join(__dirname, '../../apps/gateway/src/ingest/formats/fixtures');
 const fixture = (name: string): Json => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Json;
 
@@ -32,7 +34,8 @@ describe('ingest adapters (spec §8.2)', () => {
   let readKey: string;
 
   beforeAll(async () => {
-    gw = await startGateway();
+    logs.start(); // before the gateway builds its logger
+    gw = await startGateway({ LOG_LEVEL: 'info' });
     worker = await startWorker(gw.redisPrefix);
     customer = (await createCustomer(gw.prisma)).id;
     const user = await apiUser(gw, [customer]);
@@ -53,6 +56,7 @@ describe('ingest adapters (spec §8.2)', () => {
   afterAll(async () => {
     await worker?.close();
     await gw?.close();
+    logs.stop();
   });
 
   const ingest = (
@@ -124,6 +128,19 @@ describe('ingest adapters (spec §8.2)', () => {
     const resolvedNow = after.filter((a) => a.state === 'RESOLVED' && ids.has(a.id));
     expect(resolvedNow.length).toBe((resolved.alerts as Json[]).filter((a) => a.status === 'resolved').length);
     expect(after.length).toBe(opened.length); // the same Sluice alerts, no new ones
+  });
+
+  it('alertmanager: alerts cut by its max_alerts (truncatedAlerts) are counted in a log line', async () => {
+    const body = { ...fixture('alertmanager-firing.json'), truncatedAlerts: 7 };
+    expect((await ingest('alertmanager', body)).statusCode).toBe(200);
+    const lines = logs
+      .text()
+      .split('\n')
+      .filter((l) => l.includes('truncatedAlerts'))
+      .map((l) => JSON.parse(l) as Json);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ format: 'alertmanager', customerId: customer, truncatedAlerts: 7 }),
+    );
   });
 
   it('collectd (Basic): one sample per value, nulls skipped; read back through the metrics API', async () => {
