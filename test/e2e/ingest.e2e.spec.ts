@@ -207,9 +207,18 @@ describe('ingest adapters (spec §8.2)', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json<Json>().count).toBe((body.records as Json[]).length);
     await settle();
-    const nodes = new Set((body.records as Json[]).map((r) => r.node as string));
-    const alerts = (await alertsOf()).filter((a) => nodes.has(a.entityid as string));
-    expect(alerts.length).toBeGreaterThan(0);
+    const byNode = new Map((await alertsOf()).map((a) => [a.entityid as string, a]));
+    // ServiceNow 1 (critical) → 5; 4 (warning), then 0 (clear) of the same key → resolved; 5 (OK) →
+    // 1 (indeterminate); "resolution_state": "Closing" clears, and there was nothing open to clear.
+    expect(byNode.get('host1.example.com')).toMatchObject({ state: 'OPEN', severity: 5 });
+    expect(byNode.get('db01.example.com')).toMatchObject({ state: 'RESOLVED', severity: 0 });
+    expect(byNode.get('web01.example.com')).toMatchObject({ state: 'OPEN', severity: 1 });
+    expect(byNode.has('web02.example.com')).toBe(false);
+    // additional_info, a JSON string, is stored parsed.
+    const stored = await gw.prisma.event.findFirst({
+      where: { envcustomerid: customer, entityid: 'host1.example.com' },
+    });
+    expect((stored?.extra as Json).additional_info).toEqual({ value: 97.1, tenant: 'tenant1' });
   });
 
   it('the checks of §2: scopes, unknown, inactive and unmapped customers, bad bodies naming the field', async () => {
