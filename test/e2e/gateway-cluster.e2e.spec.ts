@@ -90,6 +90,48 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('a disabled user and a deactivated customer are refused by every process at once', async () => {
+    const login = async (email: string) => {
+      const res = await fetch(`${base}/api/v1/user/token`, {
+        method: 'POST',
+        headers: { authorization: basic(email, PASSWORD) },
+      });
+      return ((await res.json()) as { data: { access_token: string } }).data.access_token;
+    };
+    const admin = await login((await createUser(prisma, { isSuperadmin: true })).email);
+    const customer = await createCustomer(prisma);
+    const user = await createUser(prisma, { customers: [customer.id] });
+    const token = await login(user.email);
+    const publish = async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await fetch(`${base}/publish/allevents`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify(event(customer.id)),
+        });
+        statuses.push(res.status);
+      }
+      return statuses;
+    };
+    const patch = (path: string, body: object) =>
+      fetch(`${base}${path}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify(body),
+      });
+    expect(await publish()).toEqual(Array(8).fill(200)); // both processes cache the user and the customer
+
+    expect((await patch(`/api/v1/admin/customers/${customer.id}`, { active: false })).status).toBe(200);
+    // ACCESS_CACHE_TTL is 5 s: refused well within it, by both processes.
+    expect(await eventually(publish, (s) => s.every((status) => status === 400), 1000)).toEqual(Array(8).fill(400));
+    expect((await patch(`/api/v1/admin/customers/${customer.id}`, { active: true })).status).toBe(200);
+    expect(await eventually(publish, (s) => s.every((status) => status === 200), 1000)).toEqual(Array(8).fill(200));
+
+    expect((await patch(`/api/v1/admin/users/${user.id}`, { disabled: true })).status).toBe(200);
+    expect(await eventually(publish, (s) => s.every((status) => status === 401), 1000)).toEqual(Array(8).fill(401));
+  });
+
   it('replaces a gateway process that dies', async () => {
     const [victim] = childPids(primary.pid);
     process.kill(victim, 'SIGKILL');

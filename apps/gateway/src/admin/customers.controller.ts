@@ -33,7 +33,7 @@ export class CustomersController {
         active: dto.active ?? true,
         organizationId: dto.organizationId,
       });
-      this.access.forgetCustomer(id);
+      await this.access.forgetCustomer(id);
       return customerView(customer);
     } catch (err) {
       throw mapPrismaError(err, {
@@ -49,7 +49,7 @@ export class CustomersController {
   async update(@Param('id') id: string, @Body() dto: UpdateCustomerDto) {
     try {
       const customer = await this.customers.update(id, { name: dto.name, active: dto.active });
-      this.access.forgetCustomer(id);
+      await this.access.forgetCustomer(id);
       return customerView(customer);
     } catch (err) {
       throw mapPrismaError(err, { P2025: Errors.notFound('Customer not found') });

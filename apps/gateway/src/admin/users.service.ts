@@ -54,7 +54,7 @@ export class UsersService {
     // A new password or a disabled account ends every session the user had.
     if (dto.password || dto.disabled)
       await this.refreshTokens.revokeUser(id, dto.password ? 'password changed' : 'disabled');
-    this.access.forgetUser(id);
+    await this.access.forgetUser(id);
     return userView(user);
   }
 

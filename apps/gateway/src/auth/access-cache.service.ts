@@ -6,6 +6,7 @@ import { isConnectionError } from '@sluice/database';
 import { CustomerRepository } from '../persistence/customer.repository';
 import { TokenRepository } from '../persistence/token.repository';
 import { UserRepository } from '../persistence/user.repository';
+import { AccessInvalidation } from './access-invalidation.service';
 import type { Principal } from './principal';
 import { TtlCache } from './ttl-cache';
 
@@ -19,7 +20,8 @@ export interface CustomerStatus {
 
 /**
  * Users, token families and customers as the request path needs them, read from PostgreSQL and
- * kept for ACCESS_CACHE_TTL seconds. Admin changes in this process invalidate at once.
+ * kept for ACCESS_CACHE_TTL seconds. A change made through the API is forgotten at once in every
+ * gateway process (AccessInvalidation, over Redis).
  *
  * While PostgreSQL is unreachable, the last good entries are served (publishing needs only
  * Redis): up to MAX_ENTRIES of each kind, the least recently used dropped first. A request that
@@ -36,12 +38,16 @@ export class AccessCache {
     private readonly users: UserRepository,
     private readonly tokens: TokenRepository,
     private readonly customerRows: CustomerRepository,
+    private readonly invalidation: AccessInvalidation,
     @Inject(SLUICE_CONFIG) config: SluiceConfig,
   ) {
     const ttl = config.accessCacheTtlSeconds * 1000;
     this.principals = new TtlCache(ttl, MAX_ENTRIES, isConnectionError);
     this.families = new TtlCache(ttl, MAX_ENTRIES, isConnectionError);
     this.customers = new TtlCache(ttl, MAX_ENTRIES, isConnectionError);
+    invalidation.on('user', (id) => this.principals.delete(id));
+    invalidation.on('family', (id) => this.families.delete(id));
+    invalidation.on('customer', (id) => this.customers.delete(id));
   }
 
   /** The enabled user with this id, or undefined. */
@@ -93,15 +99,18 @@ export class AccessCache {
     return result;
   }
 
-  forgetUser(userId: string): void {
-    this.principals.delete(userId);
+  /** After a change of the user (disabled, its customers, its rights): in every gateway process. */
+  forgetUser(userId: string): Promise<void> {
+    return this.invalidation.forget('user', userId);
   }
 
-  forgetFamily(familyId: string): void {
-    this.families.delete(familyId);
+  /** After a session ended (logout, reuse of a refresh token): in every gateway process. */
+  forgetFamily(familyId: string): Promise<void> {
+    return this.invalidation.forget('family', familyId);
   }
 
-  forgetCustomer(customerId: string): void {
-    this.customers.delete(customerId);
+  /** After a change of the customer (deactivated): in every gateway process. */
+  forgetCustomer(customerId: string): Promise<void> {
+    return this.invalidation.forget('customer', customerId);
   }
 }

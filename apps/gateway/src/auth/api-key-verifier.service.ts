@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
 
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { isConnectionError } from '@sluice/database';
-import { Queues } from '@sluice/queue';
 
 import type { KeyGrant } from '../persistence/api-key.repository';
 import { ApiKeyRepository } from '../persistence/api-key.repository';
+import { AccessInvalidation } from './access-invalidation.service';
 import { hashApiKey, isWellFormedApiKey } from './api-key';
 import { TtlCache } from './ttl-cache';
 
@@ -16,8 +15,8 @@ const FLUSH_MS = 30_000;
 /**
  * Spec §8.1 on the request path: a key is hashed (SHA-256) and looked up by its hash, the grant
  * cached like users and sessions (ACCESS_CACHE_TTL), so steady state reads no database. A
- * revocation reaches every gateway process at once over Redis pub/sub (each drops the key from
- * its cache); the TTL only bounds a message lost while a process was disconnected. `lastUsedAt`
+ * revocation reaches every gateway process at once (AccessInvalidation, over Redis); the TTL only
+ * bounds a message lost while a process was disconnected. `lastUsedAt`
  * is kept in memory and written for all keys used in one statement every 30 s (and at shutdown):
  * no database write per request.
  */
@@ -25,32 +24,19 @@ const FLUSH_MS = 30_000;
 export class ApiKeyVerifier implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeyVerifier.name);
   private readonly grants: TtlCache<string, KeyGrant | null>;
-  private readonly channel: string;
   private uses = new Map<string, number>();
-  private subscriber?: Redis;
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly keys: ApiKeyRepository,
-    private readonly queues: Queues,
+    private readonly invalidation: AccessInvalidation,
     @Inject(SLUICE_CONFIG) config: SluiceConfig,
   ) {
     this.grants = new TtlCache(config.accessCacheTtlSeconds * 1000, MAX_ENTRIES, isConnectionError);
-    this.channel = `${config.redisPrefix}:apikeys:revoked`;
+    invalidation.on('key', (hash) => this.grants.delete(hash));
   }
 
   onModuleInit(): void {
-    // A connection of its own: a subscribed connection can do nothing else. It queues no command
-    // while down (as the gateway's connection), so it subscribes each time it is ready.
-    const subscriber = this.queues.connection.duplicate();
-    subscriber.on('error', () => undefined); // the shared connection reports Redis trouble
-    subscriber.on('message', (_channel: string, hash: string) => this.grants.delete(hash));
-    subscriber.on('ready', () => {
-      subscriber
-        .subscribe(this.channel)
-        .catch((err: Error) => this.logger.warn(`API key revocations not subscribed: ${err.message}`));
-    });
-    this.subscriber = subscriber;
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     this.timer.unref();
   }
@@ -58,7 +44,6 @@ export class ApiKeyVerifier implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
-    this.subscriber?.disconnect();
   }
 
   /** The key's grant if the key is known and unexpired; notes the use. */
@@ -70,10 +55,9 @@ export class ApiKeyVerifier implements OnModuleInit, OnApplicationShutdown {
     return grant;
   }
 
-  /** After the key's row is deleted: this process forgets it now, the others when the message arrives. */
-  async revoked(hash: string): Promise<void> {
-    this.grants.delete(hash);
-    await this.queues.connection.publish(this.channel, hash);
+  /** After the key's row is deleted: this process forgets it now, the others when they hear of it. */
+  revoked(hash: string): Promise<void> {
+    return this.invalidation.forget('key', hash);
   }
 
   private async flush(): Promise<void> {

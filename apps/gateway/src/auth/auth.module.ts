@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 
 import { PersistenceModule } from '../persistence/persistence.module';
 import { AccessCache } from './access-cache.service';
+import { AccessInvalidation } from './access-invalidation.service';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
 import { ApiKeyVerifier } from './api-key-verifier.service';
@@ -18,6 +19,7 @@ import { TokenController } from './token.controller';
 /** What the rest of the gateway uses to authenticate and authorize (the guards of @Authenticated). */
 const EXPORTED = [
   AccessCache,
+  AccessInvalidation,
   AccessTokenService,
   AccessTokenGuard,
   ApiKeyVerifier,

@@ -51,12 +51,12 @@ export class RefreshTokenService {
 
   /** Ends every session of a user (password changed, user disabled). */
   async revokeUser(userId: string, reason: string): Promise<void> {
-    for (const familyId of await this.tokens.revokeUser(userId, reason)) this.access.forgetFamily(familyId);
+    for (const familyId of await this.tokens.revokeUser(userId, reason)) await this.access.forgetFamily(familyId);
   }
 
   private async revokeFamily(familyId: string, reason: string): Promise<void> {
     await this.tokens.revokeFamily(familyId, reason);
-    this.access.forgetFamily(familyId);
+    await this.access.forgetFamily(familyId);
   }
 
   private expiry(): Date {
