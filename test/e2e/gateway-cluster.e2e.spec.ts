@@ -155,3 +155,46 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   }, 30_000);
 });
+
+describe('gateway cluster: rate limits shared by the processes', () => {
+  let primary: AppProcess;
+  let base: string;
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }) });
+
+  beforeAll(async () => {
+    ({ primary, base } = await startGatewayCluster({
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}:cluster-limits`,
+      RATE_LIMIT_USER: '5',
+      RATE_LIMIT_CUSTOMER: '0',
+      RATE_LIMIT_WINDOW: '60',
+    }));
+  }, 90_000);
+  afterAll(async () => {
+    await stopGatewayCluster(primary);
+    await prisma.$disconnect();
+  });
+
+  it('RATE_LIMIT_USER holds for the cluster, not for each process', async () => {
+    const customer = await createCustomer(prisma);
+    const user = await createUser(prisma, { customers: [customer.id] });
+    const login = await fetch(`${base}/api/v1/user/token`, {
+      method: 'POST',
+      headers: { authorization: basic(user.email, PASSWORD) },
+    });
+    const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      // New connections are handed out in turn: the requests alternate between the two processes.
+      const res = await fetch(`${base}/publish/allevents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify(event(customer.id)),
+      });
+      statuses.push(res.status);
+      // Longer than the processes take to share their counts (SHARE_EVERY_MS).
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Per process, 5 each would have let all 8 through.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+  });
+});
