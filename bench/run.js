@@ -9,6 +9,7 @@ const { batchPath } = require('./batch-path');
 const { drain } = require('./drain');
 const { endToEnd, endToEndChannels } = require('./end-to-end');
 const { ingestPath } = require('./ingest-path');
+const { redisMemory } = require('./redis-memory');
 
 const SCENARIOS = {
   'hot-path': hotPath,
@@ -17,6 +18,7 @@ const SCENARIOS = {
   'end-to-end': endToEnd,
   'end-to-end-channels': endToEndChannels,
   'ingest-path': ingestPath,
+  'redis-memory': redisMemory,
 };
 
 async function main() {

@@ -194,3 +194,26 @@ describe('queue backlog bound (QUEUE_MAX_BACKLOG)', () => {
     expect(back.statusCode).toBe(200);
   });
 });
+
+describe('queue memory bound (QUEUE_MAX_MEMORY_MB)', () => {
+  let gw: TestGateway;
+  let auth: Record<string, string>;
+  let customerId: string;
+
+  beforeAll(async () => {
+    // 1 MiB: an empty Redis already uses more (its own structures), so the bound is always over.
+    gw = await startGateway({ QUEUE_MAX_MEMORY_MB: '1', RETRY_AFTER_SECONDS: '4' });
+    customerId = (await createCustomer(gw.prisma)).id;
+    ({ auth } = await apiUser(gw, [customerId]));
+  });
+  afterAll(() => gw?.close());
+
+  it("answers 503 with Retry-After while Redis's memory is over the bound, and queues nothing", async () => {
+    const publish = () =>
+      gw.inject({ method: 'POST', url: '/publish/allevents', headers: auth, payload: event(customerId) });
+    // Redis's memory is sampled once a second.
+    const refused = await poll(publish, (r) => r.statusCode === 503, 10_000, 100);
+    expectUnavailable(refused, '4');
+    expect((await gw.jobs(QueueName.Events)).map((j) => j.id)).not.toContain(refused.headers['x-request-id']);
+  });
+});

@@ -179,6 +179,13 @@ export class Environment {
   @Min(1)
   QUEUE_MAX_BACKLOG = 100_000;
 
+  // Redis memory (its `used_memory`, MiB) over which publishing answers 503: the backlog bound in
+  // bytes, since 100,000 jobs of 500 events would not fit a small machine. 0 = no bound.
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  QUEUE_MAX_MEMORY_MB = 2048;
+
   @Type(() => Number)
   @IsInt()
   @Min(50)

@@ -47,7 +47,7 @@ export interface SluiceConfig {
     firstDelaySeconds: number;
     maxDelaySeconds: number;
   };
-  queue: { maxBacklog: number; addTimeoutMs: number; retryAfterSeconds: number };
+  queue: { maxBacklog: number; maxMemoryBytes: number; addTimeoutMs: number; retryAfterSeconds: number };
   accessCacheTtlSeconds: number;
   workerConcurrency: number;
   /**
@@ -114,6 +114,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     },
     queue: {
       maxBacklog: env.QUEUE_MAX_BACKLOG,
+      maxMemoryBytes: env.QUEUE_MAX_MEMORY_MB * 1024 * 1024,
       addTimeoutMs: env.QUEUE_ADD_TIMEOUT_MS,
       retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     },

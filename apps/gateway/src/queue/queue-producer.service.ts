@@ -22,7 +22,8 @@ const BACKLOG_SAMPLE_MS = 1000;
  * Puts accepted requests on their topic's queue: one job per request, the request id as job id.
  * Resolves only once Redis acknowledged the job; answers 503 at once when Redis is unreachable
  * (the connection has no offline queue), when it does not answer in QUEUE_ADD_TIMEOUT_MS, or
- * when a queue's backlog is over QUEUE_MAX_BACKLOG (sampled once a second, not per request).
+ * when a queue's backlog is over QUEUE_MAX_BACKLOG jobs or Redis's memory over QUEUE_MAX_MEMORY_MB
+ * (both sampled once a second, not per request).
  * Its queues and connection are the process's `Queues`, closed in `onApplicationShutdown`, which
  * Nest runs after the HTTP server has answered every request it received: a request in flight at
  * SIGTERM still gets its job queued.
@@ -33,6 +34,8 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly connection: Redis;
   private readonly queues = new Map<GatewayQueue, QueueOf<GatewayQueue>>();
   private readonly overBacklog = new Set<GatewayQueue>();
+  /** Redis's memory is over QUEUE_MAX_MEMORY_MB (sampled with the backlogs). */
+  private overMemory = false;
   private sampler?: NodeJS.Timeout;
 
   constructor(
@@ -69,7 +72,8 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
   enqueue<Q extends GatewayQueue>(queue: Q, payload: JobOf<Q>): Promise<void>;
   async enqueue(queue: GatewayQueue, payload: JobOf<GatewayQueue>): Promise<void> {
     const { retryAfterSeconds, addTimeoutMs } = this.config.queue;
-    if (this.overBacklog.has(queue) || this.connection.status !== 'ready') throw Errors.unavailable(retryAfterSeconds);
+    if (this.overBacklog.has(queue) || this.overMemory || this.connection.status !== 'ready')
+      throw Errors.unavailable(retryAfterSeconds);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new AddTimeout(`queue.add took over ${addTimeoutMs} ms`)), addTimeoutMs);
@@ -95,6 +99,15 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
 
   private async sampleBacklog(): Promise<void> {
     if (this.connection.status !== 'ready') return;
+    const { maxMemoryBytes } = this.config.queue;
+    if (maxMemoryBytes > 0) {
+      try {
+        const used = /used_memory:(\d+)/.exec(await this.connection.info('memory'))?.[1];
+        this.overMemory = used !== undefined && Number(used) > maxMemoryBytes;
+      } catch {
+        // Redis went away between the status check and the call; the next sample retries.
+      }
+    }
     for (const [name, queue] of this.queues) {
       try {
         const waiting = await queue.getJobCountByTypes('wait', 'prioritized', 'delayed');
