@@ -1,3 +1,5 @@
+import type { Queue } from 'bullmq';
+
 import { QueueName } from '@sluice/queue';
 
 import type { TestGateway } from './gateway';
@@ -34,4 +36,19 @@ export async function drained(gw: TestGateway, ...queues: QueueName[]): Promise<
     if (Date.now() > until) throw new Error(`queues not drained within 15 s: ${JSON.stringify(pending)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * The ids of the publish requests whose records a queue holds, in jobs of any state: a job's own
+ * request and, for a job shared by requests that arrived together, each of them (`requests`).
+ */
+export async function requestIdsIn(queue: Pick<Queue, 'getJobs'>): Promise<Set<string>> {
+  const jobs = await queue.getJobs(['wait', 'active', 'delayed', 'prioritized', 'completed', 'failed']);
+  const ids = new Set<string>();
+  for (const job of jobs) {
+    const data = job.data as { requestId?: string; requests?: { requestId: string }[] };
+    if (data.requestId) ids.add(data.requestId);
+    for (const part of data.requests ?? []) ids.add(part.requestId);
+  }
+  return ids;
 }

@@ -179,6 +179,14 @@ export class Environment {
   @Min(1)
   QUEUE_MAX_BACKLOG = 100_000;
 
+  // Publish requests of one queue that reach the gateway within this many ms share one job (0:
+  // those of the same event-loop turn, adding no wait).
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  PUBLISH_COALESCE_MS = 0;
+
   // Redis memory (its `used_memory`, MiB) over which publishing answers 503: the backlog bound in
   // bytes, since 100,000 jobs of 500 events would not fit a small machine. 0 = no bound.
   @Type(() => Number)

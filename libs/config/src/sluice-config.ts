@@ -47,7 +47,14 @@ export interface SluiceConfig {
     firstDelaySeconds: number;
     maxDelaySeconds: number;
   };
-  queue: { maxBacklog: number; maxMemoryBytes: number; addTimeoutMs: number; retryAfterSeconds: number };
+  queue: {
+    maxBacklog: number;
+    maxMemoryBytes: number;
+    addTimeoutMs: number;
+    retryAfterSeconds: number;
+    /** PUBLISH_COALESCE_MS. */
+    coalesceMs: number;
+  };
   accessCacheTtlSeconds: number;
   workerConcurrency: number;
   /**
@@ -115,6 +122,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     queue: {
       maxBacklog: env.QUEUE_MAX_BACKLOG,
       maxMemoryBytes: env.QUEUE_MAX_MEMORY_MB * 1024 * 1024,
+      coalesceMs: env.PUBLISH_COALESCE_MS,
       addTimeoutMs: env.QUEUE_ADD_TIMEOUT_MS,
       retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     },

@@ -2,12 +2,24 @@ import type { AlertChangeKind, DigestNotice } from '@sluice/contracts';
 
 /** What the gateway enqueues for one accepted publish request: the whole validated batch. */
 export interface PublishJob<R> {
-  /** The request id; also the job id, so a retried enqueue cannot create a second job. */
+  /** The request id (the first one's, for a shared job); also the job id. */
   requestId: string;
-  /** When the gateway received the request (ISO-8601), for end-to-end latency. */
+  /** When the gateway received the request (ISO-8601; the first one's), for end-to-end latency. */
   receivedAt: string;
   userId: string;
   records: R[];
+  /**
+   * A shared job (requests that arrived together, coalesced by the gateway): each request, its
+   * records in order, `count` of them from where the previous request's ended.
+   */
+  requests?: PublishRequestPart[];
+}
+
+export interface PublishRequestPart {
+  requestId: string;
+  receivedAt: string;
+  userId: string;
+  count: number;
 }
 
 /** Spec §3: a ticket change reported by an ITSM tool, for the alert linked to the ticket. */

@@ -4,11 +4,13 @@ import { ReplyError } from 'ioredis';
 
 import { Errors } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
+import { MAX_BATCH_RECORDS } from '@sluice/contracts';
 import { isConnectionError } from '@sluice/database';
 import {
   GatewayQueue,
   JobOf,
   PUBLISH_TOPICS,
+  PublishJob,
   PublishJobOf,
   PublishQueue,
   QueueName,
@@ -16,10 +18,13 @@ import {
   Queues,
 } from '@sluice/queue';
 
+import { PublishCoalescer } from './publish-coalescer';
+
 const BACKLOG_SAMPLE_MS = 1000;
 
 /**
- * Puts accepted requests on their topic's queue: one job per request, the request id as job id.
+ * Puts accepted requests on their topic's queue: the requests of one queue that arrive together
+ * share a job (PublishCoalescer), the first request's id its id.
  * Resolves only once Redis acknowledged the job; answers 503 at once when Redis is unreachable
  * (the connection has no offline queue), when it does not answer in QUEUE_ADD_TIMEOUT_MS, or
  * when a queue's backlog is over QUEUE_MAX_BACKLOG jobs or Redis's memory over QUEUE_MAX_MEMORY_MB
@@ -33,6 +38,7 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueProducer.name);
   private readonly connection: Redis;
   private readonly queues = new Map<GatewayQueue, QueueOf<GatewayQueue>>();
+  private readonly coalescers = new Map<GatewayQueue, PublishCoalescer<unknown>>();
   private readonly overBacklog = new Set<GatewayQueue>();
   /** Redis's memory is over QUEUE_MAX_MEMORY_MB (sampled with the backlogs). */
   private overMemory = false;
@@ -45,6 +51,10 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
     this.connection = queues.connection;
     const produced: GatewayQueue[] = [...Object.values(PUBLISH_TOPICS).map((t) => t.queue), QueueName.ItsmUpdates];
     for (const queue of produced) this.queues.set(queue, queues.get(queue));
+    for (const { queue } of Object.values(PUBLISH_TOPICS)) {
+      const add = (job: PublishJob<unknown>) => this.add(queue, job as JobOf<GatewayQueue>);
+      this.coalescers.set(queue, new PublishCoalescer(add, config.queue.coalesceMs, MAX_BATCH_RECORDS));
+    }
   }
 
   async onModuleInit(): Promise<void> {
@@ -67,13 +77,25 @@ export class QueueProducer implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.sampler);
   }
 
-  /** One job per request, named after its queue, with the queue's job options (QUEUES). */
+  /**
+   * Queues a request's payload as a job of its queue (the queue's job options from QUEUES). The
+   * publish queues' requests go through their PublishCoalescer: those that arrive together share
+   * one job and one Redis call. Refused at once (503) while Redis is unreachable or the queue or
+   * Redis's memory is over its bound.
+   */
   enqueue<Q extends PublishQueue>(queue: Q, payload: PublishJobOf<Q>): Promise<void>;
   enqueue<Q extends GatewayQueue>(queue: Q, payload: JobOf<Q>): Promise<void>;
-  async enqueue(queue: GatewayQueue, payload: JobOf<GatewayQueue>): Promise<void> {
-    const { retryAfterSeconds, addTimeoutMs } = this.config.queue;
+  enqueue(queue: GatewayQueue, payload: JobOf<GatewayQueue>): Promise<void> {
     if (this.overBacklog.has(queue) || this.overMemory || this.connection.status !== 'ready')
-      throw Errors.unavailable(retryAfterSeconds);
+      return Promise.reject(Errors.unavailable(this.config.queue.retryAfterSeconds));
+    const coalescer = this.coalescers.get(queue);
+    if (coalescer) return coalescer.submit(payload as PublishJob<unknown>);
+    return this.add(queue, payload);
+  }
+
+  /** One job, named after its queue, the request id its id; 503 for Redis trouble or slowness. */
+  private async add(queue: GatewayQueue, payload: JobOf<GatewayQueue>): Promise<void> {
+    const { retryAfterSeconds, addTimeoutMs } = this.config.queue;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new AddTimeout(`queue.add took over ${addTimeoutMs} ms`)), addTimeoutMs);
