@@ -1,7 +1,11 @@
-// Scenario 1 — hot path: single-event POST /publish/allevents with a cookie token (autocannon,
-// CONNECTIONS connections, DURATION s in ROUNDS interleaved rounds), against a bare Fastify JSON
-// handler and a bare Fastify handler doing one BullMQ add, each in one process, in the same run.
+// Scenario 1 — hot path: single-event POST /publish/allevents with a cookie token (wrk, or
+// autocannon with BENCH_LOADER=autocannon; CONNECTIONS connections, DURATION s in ROUNDS interleaved
+// rounds), against a bare Fastify JSON handler and a bare Fastify handler doing one BullMQ add,
+// each in one process, in the same run.
 'use strict';
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { ROOT, REDIS_URL, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, appendReport } = require('./lib');
@@ -32,7 +36,50 @@ const EVENT = {
 };
 const BODY = JSON.stringify(EVENT).padEnd(600, ' ');
 
+/**
+ * wrk (Debian's, installed here if missing and we may): one thread, so that the load generator
+ * takes far less CPU than the server it loads (autocannon takes most of a core on 2 cores, which
+ * flattens every server toward the same figure). Each request carries its own `ieventid`.
+ */
+function wrkAvailable() {
+  if (spawnSync('wrk', ['-v']).error === undefined) return true;
+  if (process.getuid?.() !== 0) return false;
+  spawnSync('apt-get', ['install', '-y', 'wrk'], { stdio: 'ignore' });
+  return spawnSync('wrk', ['-v']).error === undefined;
+}
+const LOADER = process.env.BENCH_LOADER ?? (wrkAvailable() ? 'wrk' : 'autocannon');
+
+function wrkLoad(url, headers, duration) {
+  const [head, tail] = JSON.stringify(EVENT).split(EVENT.ieventid);
+  const lua = `
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+${Object.entries(headers)
+  .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+  .join('\n')}
+local n = 0
+local tag = tostring(math.random(1, 1e9))
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, ${JSON.stringify(head)} .. "wrk-" .. tag .. "-" .. n .. ${JSON.stringify(tail)})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+`;
+  const script = path.join(os.tmpdir(), `sluice-wrk-${process.pid}.lua`);
+  fs.writeFileSync(script, lua);
+  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '--latency', '-s', script, url], {
+    encoding: 'utf8',
+  });
+  const [requests, p50, p99, non2xx, errors] = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out).slice(1).map(Number);
+  return { requests, seconds: duration, p50: Math.round(p50 / 1000), p99: Math.round(p99 / 1000), non2xx, errors };
+}
+
 async function load(url, headers, duration) {
+  if (LOADER === 'wrk') return wrkLoad(url, headers, duration);
   const r = await autocannon({
     url,
     method: 'POST',
@@ -148,7 +195,7 @@ async function hotPath(s) {
   }));
   const bare = results[0].rps;
   appendReport('hot path', [
-    `Command: \`BENCH_PROCESSES=${PROCESSES} npm run bench -- hot-path\` (autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario in ${ROUNDS} interleaved rounds of ${slice} s, ${PROCESSES} server process(es) each, 600-byte event, loopback).`,
+    `Command: \`BENCH_PROCESSES=${PROCESSES} npm run bench -- hot-path\` (${LOADER === 'wrk' ? 'wrk, 1 thread' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION} s per scenario in ${ROUNDS} interleaved rounds of ${slice} s, ${PROCESSES} server process(es) each, 600-byte event, loopback).`,
     '',
     '| scenario | req/s | per round | × bare Fastify | p50 ms | p99 ms | non-2xx + errors | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|',
