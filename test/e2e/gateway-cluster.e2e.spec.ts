@@ -10,6 +10,40 @@ import { eventually } from '../helpers/worker';
  * GATEWAY_PROCESSES: the real main.ts, run from source in a child process, as a cluster of two
  * gateway processes on one port.
  */
+/** An access token of `email` from the cluster at `base`. */
+async function loginAt(base: string, email: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/user/token`, {
+    method: 'POST',
+    headers: { authorization: basic(email, PASSWORD) },
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { data: { access_token: string } }).data.access_token;
+}
+
+/**
+ * Eight single-event publishes of `customer`, each on a new connection: the cluster hands
+ * connections out in turn, so they alternate between its processes. Their statuses, in order;
+ * `gapMs` between them.
+ */
+async function publishRound(
+  base: string,
+  credential: Record<string, string>,
+  customer: string,
+  gapMs = 0,
+): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const res = await fetch(`${base}/publish/allevents`, {
+      method: 'POST',
+      headers: { ...credential, 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify(event(customer)),
+    });
+    statuses.push(res.status);
+    if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return statuses;
+}
+
 describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   let primary: AppProcess;
   let base: string;
@@ -35,23 +69,8 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
     expect(childPids(primary.pid)).toHaveLength(2);
     const customer = await createCustomer(prisma);
     const user = await createUser(prisma, { customers: [customer.id] });
-    const login = await fetch(`${base}/api/v1/user/token`, {
-      method: 'POST',
-      headers: { authorization: basic(user.email, PASSWORD) },
-    });
-    expect(login.status).toBe(200);
-    const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
-    // Connections are handed out in turn, so these requests reach both processes.
-    const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const res = await fetch(`${base}/publish/allevents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', connection: 'close' },
-        body: JSON.stringify(event(customer.id)),
-      });
-      statuses.push(res.status);
-    }
-    expect(statuses).toEqual(Array(8).fill(200));
+    const token = await loginAt(base, user.email);
+    expect(await publishRound(base, { authorization: `Bearer ${token}` }, customer.id)).toEqual(Array(8).fill(200));
   });
 
   it('revokes an API key in every process at once (no cache TTL to wait out)', async () => {
@@ -64,19 +83,8 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
     });
     expect(made.status).toBe(201);
     const { id, key } = (await made.json()) as { id: string; key: string };
-    // New connections are handed out in turn: both processes take the key, and cache it.
-    const publish = async () => {
-      const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) {
-        const res = await fetch(`${base}/publish/allevents`, {
-          method: 'POST',
-          headers: { 'x-api-key': key, 'content-type': 'application/json', connection: 'close' },
-          body: JSON.stringify(event(customer.id)),
-        });
-        statuses.push(res.status);
-      }
-      return statuses;
-    };
+    // Both processes take the key, and cache it.
+    const publish = () => publishRound(base, { 'x-api-key': key }, customer.id);
     expect(await publish()).toEqual(Array(8).fill(200));
     const revoked = await fetch(`${base}/api/v1/apikeys/${id}`, {
       method: 'DELETE',
@@ -91,29 +99,12 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   });
 
   it('a disabled user and a deactivated customer are refused by every process at once', async () => {
-    const login = async (email: string) => {
-      const res = await fetch(`${base}/api/v1/user/token`, {
-        method: 'POST',
-        headers: { authorization: basic(email, PASSWORD) },
-      });
-      return ((await res.json()) as { data: { access_token: string } }).data.access_token;
-    };
+    const login = (email: string) => loginAt(base, email);
     const admin = await login((await createUser(prisma, { isSuperadmin: true })).email);
     const customer = await createCustomer(prisma);
     const user = await createUser(prisma, { customers: [customer.id] });
     const token = await login(user.email);
-    const publish = async () => {
-      const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) {
-        const res = await fetch(`${base}/publish/allevents`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', connection: 'close' },
-          body: JSON.stringify(event(customer.id)),
-        });
-        statuses.push(res.status);
-      }
-      return statuses;
-    };
+    const publish = () => publishRound(base, { authorization: `Bearer ${token}` }, customer.id);
     const patch = (path: string, body: object) =>
       fetch(`${base}${path}`, {
         method: 'PATCH',
@@ -177,23 +168,9 @@ describe('gateway cluster: rate limits shared by the processes', () => {
   it('RATE_LIMIT_USER holds for the cluster, not for each process', async () => {
     const customer = await createCustomer(prisma);
     const user = await createUser(prisma, { customers: [customer.id] });
-    const login = await fetch(`${base}/api/v1/user/token`, {
-      method: 'POST',
-      headers: { authorization: basic(user.email, PASSWORD) },
-    });
-    const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
-    const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      // New connections are handed out in turn: the requests alternate between the two processes.
-      const res = await fetch(`${base}/publish/allevents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', connection: 'close' },
-        body: JSON.stringify(event(customer.id)),
-      });
-      statuses.push(res.status);
-      // Longer than the processes take to share their counts (SHARE_EVERY_MS).
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const token = await loginAt(base, user.email);
+    // Longer apart than the processes take to share their counts (SHARE_EVERY_MS).
+    const statuses = await publishRound(base, { authorization: `Bearer ${token}` }, customer.id, 250);
     // Per process, 5 each would have let all 8 through.
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
   });
