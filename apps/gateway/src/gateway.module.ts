@@ -20,7 +20,10 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 @Module({
   imports: [
     SluiceConfigModule,
-    SluiceLoggerModule.forApp('gateway', [{ path: 'publish/*route', method: RequestMethod.POST }]),
+    SluiceLoggerModule.forApp('gateway', [
+      { path: 'publish/*route', method: RequestMethod.POST },
+      { path: 'ingest/*route', method: RequestMethod.POST },
+    ]),
     DatabaseModule,
     QueueModule,
     RateLimitModule,

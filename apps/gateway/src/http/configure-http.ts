@@ -45,7 +45,7 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
   const fastify = app.getHttpAdapter().getInstance();
 
   await app.register(fastifyCookie);
-  await registerSecurityHeaders(app, config);
+  registerSecurityHeaders(app, config);
 
   // Any content type is read as raw bytes (connectors do not all label JSON as JSON) and parsed
   // after authentication; see raw-body.ts. A body over BODY_LIMIT is read to its end before the
