@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import type { INestApplicationContext } from '@nestjs/common';
 
-import { apiUser, createCustomer } from '../helpers/fixtures';
+import { apiKey, apiUser, createCustomer } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import type { Json } from '../helpers/tenant';
@@ -36,24 +36,14 @@ export async function startHarness(): Promise<ClientHarness> {
   const worker: INestApplicationContext = await startWorker(gw.redisPrefix);
   const customer = (await createCustomer(gw.prisma)).id;
   const user = await apiUser(gw, [customer]);
-  const key = async (scopes: string[]) => {
-    const res = await gw.inject({
-      method: 'POST',
-      url: '/api/v1/apikeys',
-      headers: user.auth,
-      payload: { name: 'client', scopes },
-    });
-    if (res.statusCode !== 201) throw new Error(`API key not made: ${res.statusCode} ${res.body}`);
-    return res.json<Json>().key as string;
-  };
-  const readKey = await key(['read']);
+  const readKey = await apiKey(gw, user.auth, ['read']);
   const dir = mkdtempSync(join(tmpdir(), 'sluice-client-'));
   return {
     gw,
     base: `http://127.0.0.1:${port}`,
     customer,
     email: user.user.email,
-    publishKey: await key(['publish']),
+    publishKey: await apiKey(gw, user.auth, ['publish']),
     read: async (path) => {
       const res = await gw.inject({ method: 'GET', url: path, headers: { 'x-api-key': readKey } });
       if (res.statusCode !== 200) throw new Error(`GET ${path}: ${res.statusCode} ${res.body}`);

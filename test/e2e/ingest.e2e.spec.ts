@@ -5,7 +5,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 
 import { QueueName } from '@sluice/queue';
 
-import { apiUser, basic, createCustomer } from '../helpers/fixtures';
+import { apiKey, apiUser, basic, createCustomer } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
@@ -40,18 +40,8 @@ describe('ingest adapters (spec §8.2)', () => {
     customer = (await createCustomer(gw.prisma)).id;
     const user = await apiUser(gw, [customer]);
     email = user.user.email;
-    const key = async (scopes: string[]) => {
-      const res = await gw.inject({
-        method: 'POST',
-        url: '/api/v1/apikeys',
-        headers: user.auth,
-        payload: { name: 'ingest', scopes },
-      });
-      expect(res.statusCode).toBe(201);
-      return res.json<Json>().key as string;
-    };
-    publishKey = await key(['publish']);
-    readKey = await key(['read']);
+    publishKey = await apiKey(gw, user.auth, ['publish']);
+    readKey = await apiKey(gw, user.auth, ['read']);
   });
   afterAll(async () => {
     await worker?.close();
@@ -266,13 +256,7 @@ describe('ingest adapters (spec §8.2)', () => {
     const limited = await startGateway({ RATE_LIMIT_USER: '1' });
     try {
       const owner = await apiUser(limited, [customer]);
-      const made = await limited.inject({
-        method: 'POST',
-        url: '/api/v1/apikeys',
-        headers: owner.auth,
-        payload: { name: 'limited', scopes: ['publish'] },
-      });
-      const key = made.json<Json>().key as string;
+      const key = await apiKey(limited, owner.auth, ['publish']);
       const send = () =>
         limited.inject({
           method: 'POST',

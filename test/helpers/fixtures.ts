@@ -126,3 +126,15 @@ export const heartbeat = (envcustomerid: string, overrides: Record<string, unkno
   stats: { processed: 120, failed: 2 },
   ...overrides,
 });
+
+/** A new API key (spec §8.1) of the user whose bearer header is `auth`; fails unless it is made. */
+export async function apiKey(gw: TestGateway, auth: Record<string, string>, scopes: string[]): Promise<string> {
+  const res = await gw.inject({
+    method: 'POST',
+    url: '/api/v1/apikeys',
+    headers: auth,
+    payload: { name: 'test', scopes },
+  });
+  if (res.statusCode !== 201) throw new Error(`API key not made: ${res.statusCode} ${res.body}`);
+  return res.json<{ key: string }>().key;
+}

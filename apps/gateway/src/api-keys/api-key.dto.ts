@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -40,16 +40,11 @@ export class CreateApiKeyDto {
   expiresAt?: string;
 }
 
-export class ApiKeyQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: "Superadmins: another user's keys" })
-  @IsOptional()
-  @IsUUID()
-  userId?: string;
-}
-
 export class ApiKeyOwnerDto {
   @ApiPropertyOptional({ format: 'uuid', description: "Superadmins: another user's keys" })
   @IsOptional()
   @IsUUID()
   userId?: string;
 }
+
+export class ApiKeyQueryDto extends IntersectionType(PageQueryDto, ApiKeyOwnerDto) {}

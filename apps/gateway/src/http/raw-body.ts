@@ -27,6 +27,11 @@ const DECODERS: Record<string, (buf: Buffer, opts: zlib.ZlibOptions) => Promise<
 
 const invalid = (error: string) => Errors.invalidPayload([{ index: 0, field: '', error }]);
 
+/** A request's body, decoded and parsed if it is still raw (the plain Fastify routes parse it late). */
+export function requestBody(req: { body: unknown }, limit: number): Promise<unknown> {
+  return req.body instanceof RawBody ? parseRawBody(req.body, limit) : Promise.resolve(req.body);
+}
+
 /** Decodes and parses a raw body: `undefined` when empty; 400 or 413 with what to fix otherwise. */
 export async function parseRawBody(raw: RawBody, limit: number): Promise<unknown> {
   let bytes = raw.bytes;

@@ -10,7 +10,7 @@ import type { Credential } from '../auth/request-authenticator.service';
 import { readCredential, RequestAuthenticator } from '../auth/request-authenticator.service';
 import { sendContractError } from '../http/contract-exception.filter';
 import { OpenApiRegistry } from '../http/openapi';
-import { parseRawBody, RawBody } from '../http/raw-body';
+import { requestBody } from '../http/raw-body';
 import { logRequest } from '../publish/publish.routes';
 import { PublishService } from '../publish/publish.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
@@ -70,14 +70,14 @@ export class IngestRoutes implements OnModuleInit {
     let credential: Credential | undefined = readCredential(req);
     if (!credential && format === 'pagerduty') {
       // PagerDuty senders carry their credential in the body; a header's credential wins.
-      body = await this.bodyOf(req);
+      body = await requestBody(req, this.config.bodyLimit);
       const routingKey = (body as { routing_key?: unknown } | null)?.routing_key;
       if (typeof routingKey === 'string' && routingKey) credential = { key: routingKey };
     }
     const user = await this.authenticator.authenticate(req, 'publish', credential); // 401, 403
     assertApiUser(user); // 403: a UI user
     await this.limiter.user(user.id); // 503 here (429 on §2)
-    body ??= await this.bodyOf(req); // 413, 400
+    body ??= await requestBody(req, this.config.bodyLimit); // 413, 400
     const mapping = mapped(format, body, req.params.customerId);
     if (mapping.notes) this.logger.log({ format, customerId: req.params.customerId, ...mapping.notes }, 'ingest notes');
     const answer = mapping.answer ?? { status: 200, body: undefined };
@@ -89,10 +89,6 @@ export class IngestRoutes implements OnModuleInit {
     await this.limiter.customers(customerIds); // 503 here
     await this.publisher.enqueue(batch, user, req.id); // 503
     return reply.code(answer.status).send(answer.body ?? this.publisher.accepted(batch.records, req.id));
-  }
-
-  private bodyOf(req: FastifyRequest): Promise<unknown> {
-    return req.body instanceof RawBody ? parseRawBody(req.body, this.config.bodyLimit) : Promise.resolve(req.body);
   }
 }
 

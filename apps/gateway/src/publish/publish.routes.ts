@@ -10,7 +10,7 @@ import { assertApiUser } from '../auth/principal';
 import { RequestAuthenticator } from '../auth/request-authenticator.service';
 import { sendContractError } from '../http/contract-exception.filter';
 import { OpenApiRegistry } from '../http/openapi';
-import { parseRawBody, RawBody } from '../http/raw-body';
+import { requestBody } from '../http/raw-body';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { addPublishRoutes } from './publish.docs';
 import { PublishService } from './publish.service';
@@ -59,7 +59,7 @@ export class PublishRoutes implements OnModuleInit {
     assertApiUser(user); // 403: a UI user
     await this.limiter.user(user.id); // 429: the user's limit
     // The body is decoded and parsed only now (413, 400).
-    const body = req.body instanceof RawBody ? await parseRawBody(req.body, this.config.bodyLimit) : req.body;
+    const body = await requestBody(req, this.config.bodyLimit);
     const batch = this.publisher.validate(route, body); // 400: every invalid record
     const customerIds = await this.publisher.customersOf(batch.records, user); // 400 inactive, 401 not mapped
     await this.limiter.customers(customerIds); // 429: a customer's limit

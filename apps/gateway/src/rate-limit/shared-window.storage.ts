@@ -3,7 +3,7 @@ import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-st
 import type Redis from 'ioredis';
 
 /** How often a process adds its hits to the shared counters and reads the totals back. */
-export const SHARE_EVERY_MS = 100;
+const SHARE_EVERY_MS = 100;
 /** A key hit here this recently has its shared total read back at every share. */
 const IN_USE_MS = 2000;
 
@@ -46,7 +46,6 @@ type AddCommand = (key: string, hits: number, windowMs: number) => Promise<[numb
  */
 export class SharedWindowStorage implements ThrottlerStorage {
   private readonly counters = new Map<string, Counter>();
-  private readonly timer: NodeJS.Timeout;
   private sharing = false;
 
   constructor(
@@ -55,8 +54,8 @@ export class SharedWindowStorage implements ThrottlerStorage {
     private readonly prefix: string,
   ) {
     redis.defineCommand('sluiceRateAdd', { numberOfKeys: 1, lua: ADD });
-    this.timer = setInterval(() => void this.share(), SHARE_EVERY_MS);
-    this.timer.unref();
+    // Unref'd: it never keeps a stopping process alive (hits not yet shared then are lost, as in a crash).
+    setInterval(() => void this.share(), SHARE_EVERY_MS).unref();
   }
 
   increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
@@ -116,9 +115,5 @@ export class SharedWindowStorage implements ThrottlerStorage {
     } finally {
       this.sharing = false;
     }
-  }
-
-  close(): void {
-    clearInterval(this.timer);
   }
 }

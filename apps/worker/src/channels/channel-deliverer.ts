@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DelayedError } from 'bullmq';
 import type { Pool } from 'pg';
 
 import { SecretBox } from '@sluice/common';
@@ -12,6 +11,7 @@ import type { ChannelChangeJob, ChannelDigestJob, ChannelTestJob } from '@sluice
 import { ChannelJobName, QueueName, QueueOf, Queues } from '@sluice/queue';
 
 import { RetryableCallError } from '../delivery/http-delivery';
+import { releaseToQueue } from '../jobs/job-failure';
 import type { ChannelRow, DeliveryRecord, NoticeAlert } from '../persistence/channel.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import type { ChannelAttempt, ChannelDeliverySettings } from './channel-delivery';
@@ -95,7 +95,7 @@ export class ChannelDeliverer {
     }
     if (thread.done >= d.seq) return 'concluded before';
     if (thread.done < d.seq - 1 && Date.now() - job.timestamp < TURN_LIMIT_MS) {
-      return this.later(job, token, TURN_CHECK_MS);
+      return releaseToQueue(job, token, TURN_CHECK_MS);
     }
     if (!row.enabled) {
       await ChannelRepository.skip(this.pool, d.integrationId, d.alertId, d.seq);
@@ -105,18 +105,22 @@ export class ChannelDeliverer {
     const admission = await this.limiter.admit(refOf(row), notice);
     switch (admission.verdict) {
       case 'wait':
-        return this.later(job, token, admission.waitMs);
+        return releaseToQueue(job, token, admission.waitMs);
       case 'held':
         await this.scheduleDigest(row, admission.digestInMs);
-        await this.conclude(row, alert, d, { status: 'HELD', key: changeKey(notice), detail: 'in the next digest' });
+        await this.conclude(
+          row,
+          alert,
+          d,
+          this.record(row, d.alertId, d.change, job, 'HELD', undefined, changeKey(notice)),
+          'in the next digest',
+        );
         return 'held';
-      case 'summarised':
-        await this.conclude(row, alert, d, {
-          status: 'SUMMARISED',
-          key: changeKey(notice),
-          detail: 'the alert was only in digests',
-        });
+      case 'summarised': {
+        const summarised = this.record(row, d.alertId, d.change, job, 'SUMMARISED', undefined, changeKey(notice));
+        await this.conclude(row, alert, d, summarised, 'the alert was only in digests');
         return 'summarised';
+      }
       case 'send':
         break;
     }
@@ -128,11 +132,12 @@ export class ChannelDeliverer {
     const final = attempt.outcome !== 'retryable' || isLastAttempt(job);
     const status = statusOf(attempt, final);
     const key = attempt.idempotencyKey ?? changeKey(notice);
+    const delivery = this.record(row, d.alertId, d.change, job, status, attempt, key);
     if (final) {
       const detail = [attempt.status, attempt.error].filter((p) => p !== null).join(': ');
-      await this.conclude(row, alert, d, { status, key, detail, attempt, attemptNo: job.attemptsMade + 1 });
+      await this.conclude(row, alert, d, delivery, detail, attempt);
     } else {
-      await ChannelRepository.record(this.pool, [this.record(row, d.alertId, d.change, job, status, attempt, key)]);
+      await ChannelRepository.record(this.pool, [delivery]);
     }
     const failure = attemptFailure(attempt);
     if (failure) throw failure;
@@ -153,7 +158,7 @@ export class ChannelDeliverer {
       notice = await this.limiter.takeDigest(refOf(row));
       if (!notice) {
         const pending = await this.limiter.pendingDigest(refOf(row));
-        return pending ? this.later(job, token, pending.dueInMs) : 'nothing held';
+        return pending ? releaseToQueue(job, token, pending.dueInMs) : 'nothing held';
       }
       // Taken is gone from Redis: kept on the job before sending, so a retry sends this digest.
       await job.updateData({ ...d, digest: notice });
@@ -184,12 +189,6 @@ export class ChannelDeliverer {
     return { status: record.status, responseCode: record.responseCode, error: record.error, idempotencyKey: key };
   }
 
-  /** Runs the job again in `ms` without spending one of its attempts. */
-  private async later(job: Job, token: string | undefined, ms: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + Math.max(1, ms), token);
-    throw new DelayedError();
-  }
-
   /**
    * The digest job of the integration's held changes, due when they are: one job per due second
    * (the same id for every change held in it), and a job that finds its digest not yet due waits.
@@ -211,27 +210,12 @@ export class ChannelDeliverer {
     row: ChannelRow,
     alert: NoticeAlert,
     d: ChannelChangeJob,
-    outcome: {
-      status: ChannelDeliveryStatus;
-      key: string;
-      detail: string;
-      attempt?: ChannelAttempt;
-      attemptNo?: number;
-    },
+    delivery: DeliveryRecord,
+    detail: string,
+    attempt?: ChannelAttempt,
   ): Promise<void> {
-    const { status, key, detail, attempt } = outcome;
     await ChannelRepository.conclude(this.pool, {
-      delivery: {
-        integrationId: row.id,
-        customerId: row.customer_id,
-        alertId: d.alertId,
-        change: RECORDED_CHANGE[d.change],
-        attempt: outcome.attemptNo ?? 1,
-        status,
-        responseCode: attempt?.status ?? null,
-        error: attempt?.error ?? null,
-        idempotencyKey: key,
-      },
+      delivery: { ...delivery, alertId: d.alertId },
       seq: d.seq,
       slack: { ts: attempt?.state?.slackTs, channel: attempt?.state?.slackChannel },
       history: {
@@ -245,18 +229,19 @@ export class ChannelDeliverer {
         ieventid: null,
         source: `channel:${row.type}`,
         actor: null,
-        note: `${row.type} ${d.change}: ${status}${detail ? ` (${detail})` : ''}`,
+        note: `${row.type} ${d.change}: ${delivery.status}${detail ? ` (${detail})` : ''}`,
       },
     });
   }
 
+  /** A `channel_deliveries` row of this run of the job; no attempt: nothing was sent (held, summarised). */
   private record(
     row: ChannelRow,
     alertId: string | null,
     change: AlertChangeNotice['change'],
     job: Job,
     status: ChannelDeliveryStatus,
-    attempt: ChannelAttempt,
+    attempt: ChannelAttempt | undefined,
     key: string,
   ): DeliveryRecord {
     return {
@@ -266,8 +251,8 @@ export class ChannelDeliverer {
       change: RECORDED_CHANGE[change],
       attempt: job.attemptsMade + 1,
       status,
-      responseCode: attempt.status,
-      error: attempt.error,
+      responseCode: attempt?.status ?? null,
+      error: attempt?.error ?? null,
       idempotencyKey: key,
     };
   }

@@ -28,11 +28,12 @@ export function classifyFailure(err: unknown): never {
 }
 
 /**
- * Hands a job back to the queue as it is, without counting an attempt: for a worker that stops
- * while the job waits out an outage. Another worker (or this one, restarted) takes it next.
+ * Hands a job back to the queue as it is, without counting an attempt, to run again in `delayMs`:
+ * for a worker that stops while the job waits out an outage (another worker, or this one
+ * restarted, takes it next), or a job that must wait its turn.
  */
-export async function releaseToQueue(job: Job, token: string | undefined): Promise<never> {
-  await job.moveToDelayed(Date.now(), token);
+export async function releaseToQueue(job: Job, token: string | undefined, delayMs = 0): Promise<never> {
+  await job.moveToDelayed(Date.now() + delayMs, token);
   throw new DelayedError();
 }
 

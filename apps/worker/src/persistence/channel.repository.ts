@@ -57,7 +57,7 @@ export interface ChangeContext {
 
 /** A concluded change: its last attempt, its place in the thread, and its alert history row. */
 export interface Conclusion {
-  delivery: DeliveryRecord & { alertId: string };
+  delivery: DeliveryRecord;
   seq: number;
   slack?: { ts?: string; channel?: string };
   history: AlertHistoryRow;
