@@ -6,8 +6,8 @@ import { Logger } from 'nestjs-pino';
 import type { SluiceConfig } from '@sluice/config';
 import { SLUICE_CONFIG } from '@sluice/config';
 
+import { serveConsole } from './console/console-static';
 import { GatewayModule } from './gateway.module';
-import { refuseWhileClosing } from './http/closing';
 import { configureHttp, createFastifyAdapter } from './http/configure-http';
 import { setupOpenApi } from './http/openapi';
 
@@ -36,7 +36,7 @@ export const GATEWAY_APP_OPTIONS: NestApplicationOptions = {
   abortOnError: false,
 };
 
-/** What follows the module graph: the logger, the HTTP hooks and OpenAPI. */
+/** What follows the module graph: the logger, the HTTP hooks, OpenAPI and the web console. */
 export async function setUpGateway(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   app.flushLogs();
@@ -46,7 +46,7 @@ export async function setUpGateway(app: NestFastifyApplication): Promise<NestFas
   // Read by the error filter for the Retry-After of a 503 when PostgreSQL or Redis is unreachable.
   fastify.decorateReply('retryAfterSeconds', config.queue.retryAfterSeconds);
   await configureHttp(app);
-  refuseWhileClosing(fastify, config.queue.retryAfterSeconds);
   setupOpenApi(app);
+  await serveConsole(app);
   return app;
 }

@@ -1,4 +1,5 @@
 import { Module, RequestMethod } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces';
 
 import { SluiceLoggerModule } from '@sluice/common';
 import { SluiceConfigModule } from '@sluice/config';
@@ -17,13 +18,18 @@ import { QueryModule } from './query/query.module';
 import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
+const NEST_ROUTES: RouteInfo[] = [
+  { path: 'api/*path', method: RequestMethod.ALL },
+  { path: 'gbpipush/*path', method: RequestMethod.ALL },
+  { path: 'health/*path', method: RequestMethod.ALL },
+  { path: 'publish/healthcheck', method: RequestMethod.GET },
+];
+
 @Module({
   imports: [
     SluiceConfigModule,
-    SluiceLoggerModule.forApp('gateway', [
-      { path: 'publish/*route', method: RequestMethod.POST },
-      { path: 'ingest/*route', method: RequestMethod.POST },
-    ]),
+    // The Nest routes; the publish and ingest routes (plain Fastify) log their own requests.
+    SluiceLoggerModule.forApp('gateway', NEST_ROUTES),
     DatabaseModule,
     QueueModule,
     RateLimitModule,

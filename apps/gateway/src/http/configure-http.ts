@@ -13,8 +13,8 @@ import { readBody } from './body-reader';
 import { ContractExceptionFilter } from './contract-exception.filter';
 import { JsonBodyInterceptor } from './json-body.interceptor';
 import { RawBody } from './raw-body';
-import { registerSecurityHeaders } from './security-headers';
-import { frameworkErrors, MAX_PARAM_LENGTH, refuseUnstorableUrls } from './url-check';
+import { registerRequestHooks } from './request-hooks';
+import { frameworkErrors, MAX_PARAM_LENGTH } from './url-check';
 import { validationPipe } from './validation';
 
 export function createFastifyAdapter(): FastifyAdapter {
@@ -45,7 +45,7 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
   const fastify = app.getHttpAdapter().getInstance();
 
   await app.register(fastifyCookie);
-  registerSecurityHeaders(app, config);
+  registerRequestHooks(fastify, config);
 
   // Any content type is read as raw bytes (connectors do not all label JSON as JSON) and parsed
   // after authentication; see raw-body.ts. A body over BODY_LIMIT is read to its end before the
@@ -55,11 +55,6 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
     const bytes = await readBody(payload, req.headers['content-length'], config.bodyLimit);
     return new RawBody(bytes, req.headers['content-encoding']);
   });
-  fastify.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    done();
-  });
-  refuseUnstorableUrls(fastify);
 
   app.useGlobalFilters(new ContractExceptionFilter());
   app.useGlobalInterceptors(new JsonBodyInterceptor(config));

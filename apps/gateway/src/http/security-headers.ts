@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 
 import type { SluiceConfig } from '@sluice/config';
@@ -28,25 +27,20 @@ export function helmetHeaders(options: Parameters<typeof helmet>[0]): Record<str
 }
 
 /**
- * Helmet's headers on every answer (`X-Content-Type-Options: nosniff`, a Content-Security-Policy,
+ * Helmet's headers for every answer (`X-Content-Type-Options: nosniff`, a Content-Security-Policy,
  * `X-Frame-Options`, ...), with two choices of Sluice's own: HSTS only in production (outside it
  * Sluice is reached over plain HTTP, and a browser that saw HSTS for the host would refuse it
  * afterwards), and no `upgrade-insecure-requests` in the CSP (it would send the /docs page's own
  * scripts to https:// on a gateway served over plain HTTP). Helmet's default CSP otherwise allows
- * what the Swagger UI at /docs needs: same-origin scripts, inline styles, data: images.
+ * what the Swagger UI at /docs needs: same-origin scripts, inline styles, data: images. Set by
+ * the gateway's one request hook (request-hooks.ts).
  */
-export function registerSecurityHeaders(app: NestFastifyApplication, config: SluiceConfig): void {
-  const headers = helmetHeaders({
+export function securityHeaders(config: SluiceConfig): Record<string, string> {
+  return helmetHeaders({
     hsts: config.production ? { maxAge: 15_552_000, includeSubDomains: false } : false,
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (_req, reply, done) => {
-    void reply.headers(headers);
-    done();
-  });
-  fastify.addHook('onSend', (req, reply, payload, done) => {
-    if (NO_STORE_ROUTES.has(req.routeOptions.url ?? '')) reply.header('cache-control', 'no-store');
-    done(null, payload);
-  });
 }
+
+/** Whether an answer carries credentials, which no cache (browser, proxy) may keep. */
+export const isNoStoreRoute = (routeUrl: string | undefined): boolean => NO_STORE_ROUTES.has(routeUrl ?? '');

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { FieldError } from '@sluice/common';
 import { Errors } from '@sluice/common';
@@ -15,12 +15,9 @@ const logger = new Logger('Http');
  * routes and the plain Fastify publish routes alike), as a 400 naming the parameter. This runs
  * before authentication, like Fastify's own refusal of a URL that is not valid UTF-8.
  */
-export function refuseUnstorableUrls(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (req, reply, done) => {
-    const errors = unstorableParameters(req);
-    if (errors.length === 0) return done();
-    sendContractError(reply, Errors.invalidPayload(errors), logger);
-  });
+export function unstorableUrlRefusal(req: FastifyRequest): Error | undefined {
+  const errors = unstorableParameters(req);
+  return errors.length === 0 ? undefined : Errors.invalidPayload(errors);
 }
 
 function unstorableParameters(req: FastifyRequest): FieldError[] {

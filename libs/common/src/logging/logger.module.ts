@@ -12,15 +12,19 @@ import { REDACT_PATHS } from './redaction';
 /** Structured JSON logs (pino) carrying each request's id, with credentials and secrets redacted. */
 @Module({})
 export class SluiceLoggerModule {
-  /** `exclude`: routes that write their own request log (the gateway's plain Fastify routes). */
-  static forApp(app: string, exclude: RouteInfo[] = []): DynamicModule {
+  /**
+   * `forRoutes`: the routes whose requests it logs (default: all). The gateway names its Nest
+   * routes only: its plain Fastify routes write their own request log, and a route left out of
+   * Nest's middleware costs nothing per request, where an excluded one is still matched each time.
+   */
+  static forApp(app: string, forRoutes?: (string | RouteInfo)[]): DynamicModule {
     return {
       module: SluiceLoggerModule,
       imports: [
         LoggerModule.forRootAsync({
           inject: [SLUICE_CONFIG],
           useFactory: (config: SluiceConfig) => ({
-            exclude: exclude.length > 0 ? exclude : undefined,
+            ...(forRoutes ? { forRoutes } : {}),
             pinoHttp: {
               level: config.logLevel,
               name: app,
