@@ -124,7 +124,7 @@ async function copyRate(s, table, columns, records, line) {
 
 async function drainRate(s, queueName, records) {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue(queueName, { connection, prefix: s.prefix });
+  const queue = new Queue(queueName, { connection, prefix: `{${s.prefix}}` });
   const jobs = [];
   for (let i = 0; i < records.length; i += BATCH) {
     const requestId = `${queueName}-${i}`;

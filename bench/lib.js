@@ -117,12 +117,15 @@ async function pg(url, work) {
 
 async function cleanup(s) {
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${s.prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  // Sluice's own keys (`<prefix>:…`) and BullMQ's (`{<prefix>}:…`, hash-tagged).
+  for (const pattern of [`${s.prefix}*`, `{${s.prefix}*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
   redis.disconnect();
   await pg(PG_BASE.replace(/\/[^/]*$/, '/postgres'), (c) =>
     c.query(`DROP DATABASE IF EXISTS "${s.dbName}" WITH (FORCE)`),

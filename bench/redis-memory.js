@@ -27,7 +27,7 @@ async function redisMemory(s) {
     for (const c of CASES) {
       const queue = new Queue('events', {
         connection: redis,
-        prefix: `${s.prefix}:${c.events}`,
+        prefix: `{${s.prefix}:${c.events}}`,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
       const job = (i) => ({

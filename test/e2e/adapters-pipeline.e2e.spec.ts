@@ -393,7 +393,7 @@ describe('adapters pipeline', () => {
     const env = { DATABASE_URL: db.url, MAINTENANCE_INTERVAL: '5' };
     const workers = [await startWorker(gw2.redisPrefix, env), await startWorker(gw2.redisPrefix, env)];
     const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw2.redisPrefix });
+    const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw2.queuePrefix });
     try {
       const t = await tenant(gw2);
       const { customer } = t;

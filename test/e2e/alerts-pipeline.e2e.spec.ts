@@ -36,7 +36,7 @@ describe('events → alerts pipeline (spec §2.1, §6)', () => {
     gw = await startGateway();
     worker = await startWorker(gw.redisPrefix);
     redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    queue = new Queue(QueueName.Events, { connection: redis, prefix: gw.redisPrefix });
+    queue = new Queue(QueueName.Events, { connection: redis, prefix: gw.queuePrefix });
   });
   afterAll(async () => {
     await queue.close();

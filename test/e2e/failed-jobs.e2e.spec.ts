@@ -38,7 +38,7 @@ describe('failed jobs: fail fast, retry, dead letters and replay', () => {
     gw = await startGateway();
     worker = await startWorker(gw.redisPrefix);
     redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    queue = new Queue(QueueName.Events, { connection: redis, prefix: gw.redisPrefix });
+    queue = new Queue(QueueName.Events, { connection: redis, prefix: gw.queuePrefix });
     admin = (await apiUser(gw, [], { isSuperadmin: true })).auth;
   });
   afterEach(async () => {

@@ -164,7 +164,7 @@ describe('gateway SIGTERM with requests in flight', () => {
 
     // Each 200 is in a job in Redis (requests in flight together may share one).
     const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    const queue = new Queue(QueueName.Events, { connection, prefix });
+    const queue = new Queue(QueueName.Events, { connection, prefix: `{${prefix}}` });
     try {
       const queued = await requestIdsIn(queue);
       for (const answer of answers) {

@@ -130,7 +130,7 @@ describe('hardening: admin and integration bodies', () => {
     });
 
     it('lists a failed maintenance job with its reason, and replays it', async () => {
-      const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw.redisPrefix });
+      const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw.queuePrefix });
       // A stand-in for the worker's maintenance processor, whose run fails.
       const workerRedis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
       const worker = new Worker(
@@ -138,7 +138,7 @@ describe('hardening: admin and integration bodies', () => {
         async () => {
           throw new Error('retention failed: disk full');
         },
-        { connection: workerRedis, prefix: gw.redisPrefix },
+        { connection: workerRedis, prefix: gw.queuePrefix },
       );
       try {
         const job = await queue.add('retention', {}, { attempts: 1, jobId: uniqueId('maint') });

@@ -278,7 +278,7 @@ describe('login brakes live in Redis, under REDIS_PREFIX', () => {
     }
     const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     try {
-      expect((await redis.keys(`${prefix}:login:*`)).length).toBeGreaterThan(0);
+      expect((await redis.keys(`${prefix}:{login}:*`)).length).toBeGreaterThan(0);
     } finally {
       redis.disconnect();
     }

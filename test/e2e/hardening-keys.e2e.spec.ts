@@ -48,7 +48,7 @@ describe('index keys within PostgreSQL limits', () => {
     worker = await startWorker(gw.redisPrefix);
     redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     for (const name of [QueueName.Events, QueueName.Metrics, QueueName.EntityTopology]) {
-      queues.set(name, new Queue(name, { connection: redis, prefix: gw.redisPrefix }));
+      queues.set(name, new Queue(name, { connection: redis, prefix: gw.queuePrefix }));
     }
     customer = (await createCustomer(gw.prisma)).id;
     auth = (await apiUser(gw, [customer])).auth;

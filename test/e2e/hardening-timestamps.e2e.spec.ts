@@ -115,7 +115,7 @@ describe('timestamps: accepted means storable, on every record kind', () => {
       const rows = await stored(kind, customer);
       expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(cases.map((c) => [c.key, c.iso])));
 
-      const queue = new Queue(queueOf(kind), { connection: redis, prefix: gw.redisPrefix });
+      const queue = new Queue(queueOf(kind), { connection: redis, prefix: gw.queuePrefix });
       try {
         const failed = await queue.getFailed();
         expect(failed.filter((j) => j.id === res.json().requestId)).toEqual([]);

@@ -133,7 +133,7 @@ describe('PostgreSQL outage', () => {
     const alert = await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: cached.customer } });
     expect(alert.count).toBe(total);
     const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    const queue = new Queue(QueueName.Events, { connection, prefix: gw.redisPrefix });
+    const queue = new Queue(QueueName.Events, { connection, prefix: gw.queuePrefix });
     try {
       await eventually(
         () => queue.getJobCounts('wait', 'active', 'delayed'),

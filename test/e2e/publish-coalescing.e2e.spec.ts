@@ -1,3 +1,5 @@
+import Redis from 'ioredis';
+
 import { QueueName } from '@sluice/queue';
 
 import { apiUser, createCustomer, event } from '../helpers/fixtures';
@@ -55,6 +57,27 @@ describe('publish requests share jobs', () => {
       expect(await gw.prisma.event.count({ where: { envcustomerid: customer } })).toBe(80);
     } finally {
       await worker.close();
+    }
+  });
+
+  it('keeps every key of a queue in one Redis Cluster slot: BullMQ keys under the hash tag {REDIS_PREFIX}', async () => {
+    const customer = (await createCustomer(gw.prisma)).id;
+    const { auth } = await apiUser(gw, [customer]);
+    const answer = await gw.inject({
+      method: 'POST',
+      url: '/publish/allevents',
+      headers: auth,
+      payload: [event(customer)],
+    });
+    expect(answer.statusCode).toBe(200);
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      const queueKeys = await redis.keys(`{${gw.redisPrefix}}:*`);
+      expect(queueKeys).toContain(`{${gw.redisPrefix}}:${QueueName.Events}:meta`);
+      // Nothing of BullMQ's outside the tag (a Cluster would spread such keys over slots).
+      expect(await redis.keys(`${gw.redisPrefix}:${QueueName.Events}:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
     }
   });
 });

@@ -57,7 +57,7 @@ describe('Redis outage (spec §2 row 9)', () => {
     ({ auth } = await apiUser(gw, [customerId]));
     connection = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     connection.on('error', () => undefined);
-    events = new Queue(QueueName.Events, { connection, prefix: gw.redisPrefix });
+    events = new Queue(QueueName.Events, { connection, prefix: gw.queuePrefix });
     events.on('error', () => undefined);
   }, 30_000);
 
@@ -162,7 +162,7 @@ describe('queue backlog bound (QUEUE_MAX_BACKLOG)', () => {
     customerId = (await createCustomer(gw.prisma)).id;
     ({ auth } = await apiUser(gw, [customerId]));
     connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    events = new Queue(QueueName.Events, { connection, prefix: gw.redisPrefix });
+    events = new Queue(QueueName.Events, { connection, prefix: gw.queuePrefix });
   });
   afterAll(async () => {
     await events?.close();

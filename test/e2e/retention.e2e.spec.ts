@@ -240,7 +240,7 @@ describe('retention', () => {
       RETENTION_HISTORY_DAYS: '10',
     });
     const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw2.redisPrefix });
+    const queue = new Queue(QueueName.Maintenance, { connection: redis, prefix: gw2.queuePrefix });
     try {
       await queue.add('retention', {});
       const history = (await eventually(

@@ -88,7 +88,7 @@ describe('worker killed mid-job', () => {
     const alert = await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: customer } });
     expect(alert.count).toBe(records.length);
     const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    const queue = new Queue(QueueName.Events, { connection, prefix: gw.redisPrefix });
+    const queue = new Queue(QueueName.Events, { connection, prefix: gw.queuePrefix });
     try {
       await eventually(
         () => queue.getJobCounts('wait', 'active', 'failed'),

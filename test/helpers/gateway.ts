@@ -33,6 +33,8 @@ export interface TestGateway {
   app: NestFastifyApplication;
   prisma: PrismaService;
   redisPrefix: string;
+  /** BullMQ's prefix (`{<redisPrefix>}`): for a Queue of the test's own on the gateway's queues. */
+  queuePrefix: string;
   inject(options: InjectOptions): Promise<Response>;
   /** Jobs waiting in a queue of this gateway. */
   jobs(queue: QueueName): Promise<Job[]>;
@@ -50,9 +52,10 @@ export async function startGateway(env: Record<string, string | undefined> = {})
     RATE_LIMIT_CUSTOMER: '0',
     ...env,
   };
+  const config = testConfig(overrides);
   const moduleRef = await Test.createTestingModule({ imports: [GatewayModule] })
     .overrideProvider(SLUICE_CONFIG)
-    .useValue(testConfig(overrides))
+    .useValue(config)
     .compile();
   const created = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), GATEWAY_APP_OPTIONS);
   const app = await setUpGateway(created);
@@ -63,7 +66,7 @@ export async function startGateway(env: Record<string, string | undefined> = {})
   const redis = new Redis(overrides.REDIS_URL ?? process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
   const queues = new Map<QueueName, Queue>();
   const queueOf = (name: QueueName) => {
-    if (!queues.has(name)) queues.set(name, new Queue(name, { connection: redis, prefix: redisPrefix }));
+    if (!queues.has(name)) queues.set(name, new Queue(name, { connection: redis, prefix: config.queuePrefix }));
     return queues.get(name)!;
   };
 
@@ -71,6 +74,7 @@ export async function startGateway(env: Record<string, string | undefined> = {})
     app,
     prisma: app.get(PrismaService),
     redisPrefix,
+    queuePrefix: config.queuePrefix,
     inject: (options) => fastify.inject(options),
     jobs: (queue) => queueOf(queue).getJobs(['wait', 'delayed', 'prioritized', 'active']),
     queue: queueOf,

@@ -10,7 +10,7 @@ import { Queues } from '@sluice/queue';
 export function workerQueues(): Queues {
   const url = process.env.REDIS_URL!;
   const prefix = `${process.env.REDIS_PREFIX}:${randomBytes(4).toString('hex')}`;
-  return new Queues(new Redis(url, { maxRetriesPerRequest: null }), prefix, url);
+  return new Queues(new Redis(url, { maxRetriesPerRequest: null }), `{${prefix}}`, url);
 }
 
 /** A pool on the run's database, as the worker makes it. */

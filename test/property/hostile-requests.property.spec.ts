@@ -97,7 +97,7 @@ describe('hostile requests, every route (property-based)', () => {
   beforeAll(async () => {
     gw = await startGateway();
     worker = await startWorker(gw.redisPrefix);
-    watch = new QueueWatch(gw.redisPrefix);
+    watch = new QueueWatch(gw.queuePrefix);
     world = await buildWorld(gw, PASSWORD);
     catalog = await discoverRoutes(gw);
   }, 60_000);

@@ -33,9 +33,9 @@ export class QueueWatch {
   private readonly redis: Redis;
   private readonly queues: Map<QueueName, Queue>;
 
-  constructor(redisPrefix: string, names: QueueName[] = DATA_QUEUES) {
+  constructor(queuePrefix: string, names: QueueName[] = DATA_QUEUES) {
     this.redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-    this.queues = new Map(names.map((n) => [n, new Queue(n, { connection: this.redis, prefix: redisPrefix })]));
+    this.queues = new Map(names.map((n) => [n, new Queue(n, { connection: this.redis, prefix: queuePrefix })]));
   }
 
   /** Jobs waiting or running, per queue (delayed jobs that have not failed yet included). */

@@ -41,7 +41,7 @@ describe('valid records are stored, every kind (property-based)', () => {
   beforeAll(async () => {
     gw = await startGateway();
     worker = await startWorker(gw.redisPrefix);
-    watch = new QueueWatch(gw.redisPrefix);
+    watch = new QueueWatch(gw.queuePrefix);
     // Customer ids at the edges of spec §5: every allowed punctuation character, and 64 characters.
     const edge = uniqueId('fz.:_-');
     customers = [uniqueId('fz'), edge, `${edge}-`.padEnd(64, 'Z')];

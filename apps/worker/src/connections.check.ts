@@ -62,6 +62,6 @@ export class ConnectionsCheck implements OnModuleInit, OnApplicationBootstrap, B
       return; // stopped before both answered
     }
     if (this.stopping) return;
-    this.logger.log(`worker ready (postgres and redis connected, queue prefix ${this.config.redisPrefix})`);
+    this.logger.log(`worker ready (postgres and redis connected, queue prefix ${this.config.queuePrefix})`);
   }
 }

@@ -45,7 +45,7 @@ const WORKER_CLASS = {
       inject: [SLUICE_CONFIG],
       useFactory: (config: SluiceConfig) => ({
         connection: workerConnectionOptions(config.redisUrl),
-        prefix: config.redisPrefix,
+        prefix: config.queuePrefix,
       }),
     }),
     // No queues of its own: this import brings @nestjs/bullmq's explorer, which starts a BullMQ

@@ -45,6 +45,13 @@ describe('configFromEnv', () => {
     expect(process.env).toEqual(before);
   });
 
+  it('hash-tags the queue prefix (one Redis Cluster slot per deployment), unless QUEUE_PREFIX says otherwise', () => {
+    const base = { JWT_SECRET: STRONG, SECRETS_KEY: KEY };
+    expect(configFromEnv(base).queuePrefix).toBe('{sluice}');
+    expect(configFromEnv({ ...base, REDIS_PREFIX: 'ops' }).queuePrefix).toBe('{ops}');
+    expect(configFromEnv({ ...base, REDIS_PREFIX: 'ops', QUEUE_PREFIX: 'sluice' }).queuePrefix).toBe('sluice');
+  });
+
   it('names the generated secrets in its warnings outside production', () => {
     expect(configFromEnv({}).warnings).toHaveLength(2);
   });

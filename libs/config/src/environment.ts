@@ -84,6 +84,12 @@ export class Environment {
   @MinLength(1)
   REDIS_PREFIX: string = DEFAULTS.REDIS_PREFIX;
 
+  /** BullMQ's key prefix; default `{<REDIS_PREFIX>}` (see SluiceConfig.queuePrefix). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  QUEUE_PREFIX?: string;
+
   @IsOptional()
   @IsString()
   JWT_SECRET?: string;

@@ -12,7 +12,14 @@ export interface SluiceConfig {
   /** How long a new PostgreSQL connection may take before the attempt fails. */
   databaseConnectTimeoutMs: number;
   redisUrl: string;
+  /** REDIS_PREFIX: the first part of every Redis key of Sluice's own. */
   redisPrefix: string;
+  /**
+   * QUEUE_PREFIX: BullMQ's key prefix, by default REDIS_PREFIX in braces (`{sluice}`): a Redis
+   * Cluster hashes only the part in braces, so all of a queue's keys — which BullMQ's scripts
+   * touch together — fall in one slot.
+   */
+  queuePrefix: string;
   jwtSecret: string;
   secretsKey: Buffer;
   accessTokenTtl: number;
@@ -95,6 +102,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
+    queuePrefix: env.QUEUE_PREFIX ?? `{${env.REDIS_PREFIX}}`,
     jwtSecret,
     secretsKey,
     accessTokenTtl: env.ACCESS_TOKEN_TTL,

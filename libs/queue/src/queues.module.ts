@@ -21,7 +21,7 @@ export class QueuesModule {
         {
           provide: Queues,
           inject: [SLUICE_CONFIG],
-          useFactory: ({ redisUrl, redisPrefix }: SluiceConfig) => new Queues(connect(redisUrl), redisPrefix, redisUrl),
+          useFactory: ({ redisUrl, queuePrefix }: SluiceConfig) => new Queues(connect(redisUrl), queuePrefix, redisUrl),
         },
       ],
       exports: [Queues],

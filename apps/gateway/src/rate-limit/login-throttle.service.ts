@@ -75,7 +75,8 @@ export class LoginThrottle {
     @Inject(SLUICE_CONFIG) private readonly config: SluiceConfig,
     queues: Queues,
   ) {
-    this.prefix = `${config.redisPrefix}:login`;
+    // One hash tag for all: a script touches an account's and an address's keys together.
+    this.prefix = `${config.redisPrefix}:{login}`;
     // The process's one Redis connection (fails fast in an outage, closed after the HTTP server).
     this.redis = queues.connection;
     this.redis.defineCommand('sluiceLoginReserve', { numberOfKeys: 3, lua: RESERVE });
