@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -27,9 +28,10 @@ export default defineConfig(
     },
   },
 
-  // TypeScript: type-aware rules through tsconfig.json (apps, libs, test, bench/**/*.ts).
+  // TypeScript: type-aware rules through tsconfig.json (apps, libs, test, bench/**/*.ts), and
+  // apps/console/tsconfig.json for the web console.
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'apps/console/**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
@@ -50,6 +52,14 @@ export default defineConfig(
       // test doubles); dropping `async` would turn a thrown error into a synchronous throw.
       '@typescript-eslint/require-await': 'off',
     },
+  },
+
+  // The web console runs in the browser; React's rules of hooks.
+  {
+    files: ['apps/console/**/*.{ts,tsx}'],
+    ignores: ['apps/console/vite.config.ts'],
+    extends: [reactHooks.configs.flat.recommended],
+    languageOptions: { globals: { ...globals.browser } },
   },
 
   // Tests read HTTP response bodies (`res.json()` is `any` in light-my-request) and raw rows, and

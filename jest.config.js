@@ -8,8 +8,9 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  // The real clients' tests need Debian's Alertmanager and collectd: `npm run test:clients`.
-  testPathIgnorePatterns: ['/node_modules/', '\\.clients\\.spec\\.ts$'],
+  // The real clients' tests need Debian's Alertmanager and collectd: `npm run test:clients`; the
+  // console's need Chromium: `npm run test:browser`.
+  testPathIgnorePatterns: ['/node_modules/', '\\.clients\\.spec\\.ts$', '\\.browser\\.spec\\.ts$'],
   transform: { '^.+\\.(t|m?j)s$': ['@swc/jest'] },
   // A few dependencies ship only ES modules; Jest's CommonJS runtime needs them compiled.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
