@@ -3,8 +3,8 @@
 // parsing the same body and making one BullMQ add of it), the two loaded in turn ROUNDS times.
 'use strict';
 const path = require('node:path');
-const autocannon = require('autocannon');
-const { REDIS_URL, peakRssMb, start, stop, appendReport } = require('./lib');
+const { REDIS_URL, peakRssMb, cpuSeconds, start, stop, appendReport } = require('./lib');
+const { load, loaderName } = require('./load');
 const { startGateway, EVENT } = require('./hot-path');
 
 const DURATION = Number(process.env.BENCH_BATCH_DURATION ?? 12);
@@ -40,17 +40,18 @@ async function batchPath(s) {
     });
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) {
-        const r = await autocannon({
+        const cpu = cpuSeconds(server.child.pid);
+        const r = await load({
           url: server.url,
-          method: 'POST',
-          connections: CONNECTIONS,
+          headers: server.headers,
           duration: DURATION / ROUNDS,
-          headers: { 'content-type': 'application/json', ...server.headers },
+          connections: CONNECTIONS,
           body,
         });
-        server.requests = (server.requests ?? 0) + r.requests.total;
-        server.non2xx = (server.non2xx ?? 0) + r.non2xx;
-        (server.p99 ??= []).push(r.latency.p99);
+        server.cpu = (server.cpu ?? 0) + cpuSeconds(server.child.pid) - cpu;
+        server.requests = (server.requests ?? 0) + r.requests;
+        server.non2xx = (server.non2xx ?? 0) + r.non2xx + r.errors;
+        (server.p99 ??= []).push(r.p99);
       }
     }
     for (const server of servers) server.rss = peakRssMb(server.child.pid);
@@ -59,13 +60,13 @@ async function batchPath(s) {
   }
   const eventsPerSec = servers.map((server) => Math.round((server.requests / DURATION) * BATCH));
   appendReport('batch path', [
-    `Command: \`npm run bench -- batch-path\` (autocannon, ${CONNECTIONS} connections, the two servers in turn ${ROUNDS} times for ${DURATION / ROUNDS} s each, ${BATCH}-event batches of ${Math.round(body.length / 1024)} KiB, no worker running).`,
+    `Command: \`npm run bench -- batch-path\` (${loaderName()}, ${CONNECTIONS} connections, the two servers in turn ${ROUNDS} times for ${DURATION / ROUNDS} s each, ${BATCH}-event batches of ${Math.round(body.length / 1024)} KiB, no worker running).`,
     '',
-    '| server | req/s | events/s accepted | × baseline | p99 ms (per round) | non-2xx | peak RSS MB |',
-    '|---|---|---|---|---|---|---|',
+    '| server | req/s | events/s accepted | × baseline | p99 ms (per round) | non-2xx + errors | CPU µs per event | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|',
     ...servers.map(
       (server, i) =>
-        `| ${server.name} | ${Math.round(server.requests / DURATION)} | ${eventsPerSec[i]} | ${(eventsPerSec[i] / eventsPerSec[0]).toFixed(2)} | ${server.p99.join(', ')} | ${server.non2xx} | ${server.rss ?? '-'} |`,
+        `| ${server.name} | ${Math.round(server.requests / DURATION)} | ${eventsPerSec[i]} | ${(eventsPerSec[i] / eventsPerSec[0]).toFixed(2)} | ${server.p99.join(', ')} | ${server.non2xx} | ${((server.cpu * 1e6) / (server.requests * BATCH)).toFixed(1)} | ${server.rss ?? '-'} |`,
     ),
   ]);
 }

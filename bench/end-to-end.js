@@ -141,4 +141,4 @@ async function waitStored(s, expected) {
   }
 }
 
-module.exports = { endToEnd, endToEndChannels };
+module.exports = { endToEnd, endToEndChannels, waitStored };

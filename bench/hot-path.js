@@ -3,12 +3,20 @@
 // rounds), against a bare Fastify JSON handler and a bare Fastify handler doing one BullMQ add,
 // each in one process, in the same run.
 'use strict';
-const { execFileSync, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const autocannon = require('autocannon');
-const { ROOT, REDIS_URL, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, appendReport } = require('./lib');
+const {
+  ROOT,
+  REDIS_URL,
+  sluiceEnv,
+  migrate,
+  start,
+  waitFor,
+  peakRssMb,
+  cpuSeconds,
+  stop,
+  appendReport,
+} = require('./lib');
+const { load, loaderName } = require('./load');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -34,69 +42,8 @@ const EVENT = {
   lastoccurrence: '2024-05-01T12:10:00Z',
   source: 'nagios',
 };
-const BODY = JSON.stringify(EVENT).padEnd(600, ' ');
-
-/**
- * wrk (Debian's, installed here if missing and we may): one thread, so that the load generator
- * takes far less CPU than the server it loads (autocannon takes most of a core on 2 cores, which
- * flattens every server toward the same figure). Each request carries its own `ieventid`.
- */
-function wrkAvailable() {
-  if (spawnSync('wrk', ['-v']).error === undefined) return true;
-  if (process.getuid?.() !== 0) return false;
-  spawnSync('apt-get', ['install', '-y', 'wrk'], { stdio: 'ignore' });
-  return spawnSync('wrk', ['-v']).error === undefined;
-}
-const LOADER = process.env.BENCH_LOADER ?? (wrkAvailable() ? 'wrk' : 'autocannon');
-
-function wrkLoad(url, headers, duration) {
-  const [head, tail] = JSON.stringify(EVENT).split(EVENT.ieventid);
-  const lua = `
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-${Object.entries(headers)
-  .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
-  .join('\n')}
-local n = 0
-local tag = tostring(math.random(1, 1e9))
-request = function()
-  n = n + 1
-  return wrk.format(nil, nil, nil, ${JSON.stringify(head)} .. "wrk-" .. tag .. "-" .. n .. ${JSON.stringify(tail)})
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, latency:percentile(50), latency:percentile(99),
-    e.status, e.connect + e.read + e.write + e.timeout))
-end
-`;
-  const script = path.join(os.tmpdir(), `sluice-wrk-${process.pid}.lua`);
-  fs.writeFileSync(script, lua);
-  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '--latency', '-s', script, url], {
-    encoding: 'utf8',
-  });
-  const [requests, p50, p99, non2xx, errors] = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out).slice(1).map(Number);
-  return { requests, seconds: duration, p50: Math.round(p50 / 1000), p99: Math.round(p99 / 1000), non2xx, errors };
-}
-
-async function load(url, headers, duration) {
-  if (LOADER === 'wrk') return wrkLoad(url, headers, duration);
-  const r = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: BODY,
-  });
-  return {
-    requests: r.requests.total,
-    seconds: duration,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
-}
+// Each request's own ieventid goes between the two halves.
+const UNIQUE_EVENT = JSON.stringify(EVENT).split(EVENT.ieventid);
 
 /** Starts a gateway on a migrated scratch database with a superadmin and the 'bench' customer; returns it and a token. */
 async function startGateway(s, port, extraEnv = {}) {
@@ -174,7 +121,15 @@ async function hotPath(s) {
 
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) {
-        const r = await load(server.url, server.headers, slice);
+        const cpu = cpuSeconds(server.child.pid);
+        const r = await load({
+          url: server.url,
+          headers: server.headers,
+          duration: slice,
+          connections: CONNECTIONS,
+          unique: UNIQUE_EVENT,
+        });
+        r.cpu = cpuSeconds(server.child.pid) - cpu;
         (server.rounds ??= []).push(r);
         console.log(JSON.stringify({ name: server.name, round, rps: Math.round(r.requests / slice), p99: r.p99 }));
       }
@@ -192,16 +147,20 @@ async function hotPath(s) {
     p99: Math.max(...server.rounds.map((r) => r.p99)),
     non2xx: server.rounds.reduce((n, r) => n + r.non2xx + r.errors, 0),
     rss: server.rss,
+    // CPU time of the server's processes per request answered, in µs.
+    cpuPerRequest: Math.round(
+      (server.rounds.reduce((n, r) => n + r.cpu, 0) * 1e6) / server.rounds.reduce((n, r) => n + r.requests, 0),
+    ),
   }));
   const bare = results[0].rps;
   appendReport('hot path', [
-    `Command: \`BENCH_PROCESSES=${PROCESSES} npm run bench -- hot-path\` (${LOADER === 'wrk' ? 'wrk, 1 thread' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION} s per scenario in ${ROUNDS} interleaved rounds of ${slice} s, ${PROCESSES} server process(es) each, 600-byte event, loopback).`,
+    `Command: \`BENCH_PROCESSES=${PROCESSES} npm run bench -- hot-path\` (${loaderName()}, ${CONNECTIONS} connections, ${DURATION} s per scenario in ${ROUNDS} interleaved rounds of ${slice} s, ${PROCESSES} server process(es) each, 600-byte event, loopback).`,
     '',
-    '| scenario | req/s | per round | × bare Fastify | p50 ms | p99 ms | non-2xx + errors | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | req/s | per round | × bare Fastify | p50 ms | p99 ms | non-2xx + errors | CPU µs per request | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.name} | ${r.rps} | ${r.perRound.join(' / ')} | ${(r.rps / bare).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.rss ?? '-'} |`,
+        `| ${r.name} | ${r.rps} | ${r.perRound.join(' / ')} | ${(r.rps / bare).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpuPerRequest} | ${r.rss ?? '-'} |`,
     ),
     '',
     'p50 and p99 are the highest of the rounds.',
@@ -209,4 +168,4 @@ async function hotPath(s) {
   return results;
 }
 
-module.exports = { hotPath, startGateway, EVENT };
+module.exports = { hotPath, startGateway, EVENT, UNIQUE_EVENT };

@@ -2,9 +2,9 @@
 // each, sent with an API key, beside the native batch path with 20 events a request; the two
 // loaded in turn (ROUNDS times) against the same gateway, with no worker running.
 'use strict';
-const autocannon = require('autocannon');
 const { peakRssMb, stop, appendReport } = require('./lib');
 const { startGateway, EVENT } = require('./hot-path');
+const { load, loaderName } = require('./load');
 
 const DURATION = Number(process.env.BENCH_INGEST_DURATION ?? 15);
 const ROUNDS = 3;
@@ -58,28 +58,27 @@ async function ingestPath(s) {
   const totals = routes.map(() => ({ requests: 0, seconds: 0, non2xx: 0, p50: [], p99: [] }));
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, route] of routes.entries()) {
-      const r = await autocannon({
+      const r = await load({
         url: route.url,
-        method: 'POST',
-        connections: CONNECTIONS,
+        headers: route.headers,
         duration: DURATION / ROUNDS,
-        headers: { 'content-type': 'application/json', ...route.headers },
+        connections: CONNECTIONS,
         body: route.body,
       });
-      totals[i].requests += r.requests.total;
+      totals[i].requests += r.requests;
       totals[i].seconds += DURATION / ROUNDS;
-      totals[i].non2xx += r.non2xx;
-      totals[i].p50.push(r.latency.p50);
-      totals[i].p99.push(r.latency.p99);
+      totals[i].non2xx += r.non2xx + r.errors;
+      totals[i].p50.push(r.p50);
+      totals[i].p99.push(r.p99);
     }
   }
   const rss = peakRssMb(gw.child.pid);
   await stop(gw.child);
   const eventsPerSec = totals.map((t) => Math.round((t.requests / t.seconds) * ALERTS));
   appendReport('ingest adapter path', [
-    `Command: \`npm run bench -- ingest-path\` (autocannon, ${CONNECTIONS} connections, the two routes in turn ${ROUNDS} times for ${DURATION / ROUNDS} s each, no worker running; gateway peak RSS ${rss ?? '-'} MB).`,
+    `Command: \`npm run bench -- ingest-path\` (${loaderName()}, ${CONNECTIONS} connections, the two routes in turn ${ROUNDS} times for ${DURATION / ROUNDS} s each, no worker running; gateway peak RSS ${rss ?? '-'} MB).`,
     '',
-    '| route | req/s | events/s accepted | × native | p50 ms (per round) | p99 ms (per round) | non-2xx |',
+    '| route | req/s | events/s accepted | × native | p50 ms (per round) | p99 ms (per round) | non-2xx + errors |',
     '|---|---|---|---|---|---|---|',
     ...routes.map(
       (route, i) =>

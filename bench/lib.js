@@ -97,6 +97,22 @@ function peakRssMb(pid) {
   }
 }
 
+/** CPU seconds (user + system) a live process and its children (a cluster's processes) have used. */
+function cpuSeconds(pid) {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; in clock ticks.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ticks = Number(fields[11]) + Number(fields[12]);
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(/\s+/) : []) ticks += (cpuSeconds(Number(child)) ?? 0) * CLK_TCK;
+    return ticks / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+const CLK_TCK = Number(require('node:child_process').execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
+
 async function stop(child) {
   if (!child || child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -154,6 +170,7 @@ module.exports = {
   PG_BASE,
   scratch,
   sluiceEnv,
+  cpuSeconds,
   migrate,
   start,
   waitFor,

@@ -10,6 +10,7 @@ const { drain } = require('./drain');
 const { endToEnd, endToEndChannels } = require('./end-to-end');
 const { ingestPath } = require('./ingest-path');
 const { redisMemory } = require('./redis-memory');
+const { sustained } = require('./sustained');
 
 const SCENARIOS = {
   'hot-path': hotPath,
@@ -19,6 +20,7 @@ const SCENARIOS = {
   'end-to-end-channels': endToEndChannels,
   'ingest-path': ingestPath,
   'redis-memory': redisMemory,
+  sustained,
 };
 
 async function main() {
