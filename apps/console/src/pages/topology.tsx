@@ -34,7 +34,11 @@ function endKinds(type: string | null): [Kind, Kind] {
   return ['entity', 'entity'];
 }
 
-const CATEGORIES = ['Entity', 'Service', 'Entity with an open alert'];
+const CATEGORIES = [
+  { name: 'Entity', itemStyle: { color: '#3b82f6' } },
+  { name: 'Service', itemStyle: { color: '#16a34a' } },
+  { name: 'Entity with an open alert', itemStyle: { color: '#dc2626', borderColor: '#7f1d1d', borderWidth: 2 } },
+];
 
 async function loadTopology(customer: string, signal: AbortSignal) {
   const alertsOf = (state: string) =>
@@ -101,15 +105,16 @@ export default function TopologyPage() {
           return dataType === 'node' || dataType === 'edge' ? (data.tip ?? '') : '';
         },
       },
-      legend: [{ data: CATEGORIES, bottom: 0 }],
+      legend: [{ data: CATEGORIES.map((c) => c.name), bottom: 0 }],
       series: [
         {
           type: 'graph',
           layout: 'force',
           roam: true,
           draggable: true,
-          force: { repulsion: 260, edgeLength: [70, 140], gravity: 0.08 },
-          categories: CATEGORIES.map((name) => ({ name })),
+          force: { repulsion: 700, edgeLength: [110, 200], gravity: 0.06 },
+          zoom: 1.3,
+          categories: CATEGORIES,
           label: { show: true, position: 'right', fontSize: 12 },
           edgeSymbol: ['none', 'arrow'],
           edgeSymbolSize: 7,
@@ -122,12 +127,8 @@ export default function TopologyPage() {
             category: n.alerts > 0 ? 2 : n.kind === 'service' ? 1 : 0,
             symbol: n.kind === 'service' ? 'roundRect' : 'circle',
             symbolSize: n.kind === 'service' ? 30 : n.alerts > 0 ? 26 : 20,
-            itemStyle:
-              n.alerts > 0
-                ? { color: '#dc2626', borderColor: '#7f1d1d', borderWidth: 2 }
-                : n.known
-                  ? undefined
-                  : { opacity: 0.55 },
+            // Ends of edges without a topology record of their own are drawn faint.
+            itemStyle: n.known || n.alerts > 0 ? undefined : { opacity: 0.55 },
             label: n.alerts > 0 ? { formatter: `⚠ ${n.name}`, fontWeight: 'bold', color: '#991b1b' } : undefined,
             tip:
               `${n.kind === 'service' ? 'Service' : 'Entity'} ${n.name} (${n.id})${n.type ? `, ${n.type}` : ''}` +

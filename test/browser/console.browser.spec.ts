@@ -1,0 +1,357 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+import { QueueName } from '@sluice/queue';
+
+import { apiUser, createCustomer, createUser, entity, event, heartbeat, PASSWORD, service } from '../helpers/fixtures';
+import type { TestGateway } from '../helpers/gateway';
+import { startGateway } from '../helpers/gateway';
+import { drained } from '../helpers/queues';
+import type { Caller } from '../helpers/tenant';
+import { get, publish } from '../helpers/tenant';
+import { eventually, startWorker } from '../helpers/worker';
+
+/**
+ * Spec §10, the web console in a real browser: Debian's Chromium, headless, driven by
+ * playwright-core, against a listening gateway (which serves dist/console: `npm run test:browser`
+ * builds it first) and a worker. A user of one customer signs in, sees the customer's alerts,
+ * acknowledges one and resolves another, looks at the topology, a metric chart, the adapters and
+ * the channels, and signs out; an ended session sends the user back to sign in with a message. A
+ * screenshot of each page goes to test-results/browser/, and the alerts page to docs/console.png.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = join(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'test-results', 'browser');
+
+/** The alerts the customer has: entity, entity id, parameter, severity, description. */
+const ALERTS = [
+  ['web-01', 'host-4711', 'cpu.utilization', 'critical', 'CPU above 95% for 10 minutes'],
+  ['db-02', 'host-db2', 'disk.free', 'major', 'Less than 5% of /var/lib/postgresql free'],
+  ['lb-01', 'host-lb1', 'http.latency.p99', 'minor', 'p99 latency above 800 ms'],
+  ['billing-api', 'app-7', 'http.errors', 'warning', '5xx answers above 1%'],
+  ['cache-1', 'host-cache1', 'evictions', 'indeterminate', 'Evictions rising'],
+] as const;
+
+describe('web console in Chromium (spec §10)', () => {
+  let gw: TestGateway;
+  let worker: INestApplicationContext;
+  let browser: Browser;
+  let base: string;
+  let customer: string;
+  let email: string;
+  let caller: Caller;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    gw = await startGateway();
+    await gw.app.listen(0, '127.0.0.1');
+    base = (await gw.app.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await startWorker(gw.redisPrefix);
+
+    customer = (await createCustomer(gw.prisma)).id;
+    const user = await apiUser(gw, [customer], { isAdmin: true });
+    email = user.user.email;
+    caller = { gw, auth: user.auth };
+    await seed();
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await gw?.close();
+  });
+
+  /** A moment ago: events, metrics, topology and a heartbeat of the customer, all stored. */
+  async function seed(): Promise<void> {
+    const now = Date.now();
+    const minutesAgo = (m: number) => new Date(now - m * 60_000).toISOString();
+    await publish(
+      caller,
+      'allevents',
+      ALERTS.map(([name, entityid, parametername, severity, description], i) =>
+        event(customer, {
+          entity: name,
+          entityid,
+          parametername,
+          severity,
+          description,
+          firstoccurrence: minutesAgo(i + 1),
+        }),
+      ),
+    );
+    await publish(
+      caller,
+      'metrics',
+      Array.from({ length: 30 }, (_, i) => ({
+        envcustomerid: customer,
+        entityid: 'host-4711',
+        entity: 'web-01',
+        parametername: 'cpu.utilization',
+        value: Math.round(55 + 35 * Math.sin(i / 4) + (i % 3) * 2),
+        unit: '%',
+        timestamp: minutesAgo(30 - i),
+      })),
+    );
+    await publish(caller, 'entity', [
+      entity(customer, {
+        entityid: 'host-4711',
+        entity: 'web-01',
+        entitytype: 'host',
+        relations: [],
+        timestamp: minutesAgo(5),
+      }),
+      entity(customer, {
+        entityid: 'app-7',
+        entity: 'billing-api',
+        relations: [
+          { targetentityid: 'host-4711', relationtype: 'runs_on' },
+          { targetentityid: 'host-db2', relationtype: 'uses' },
+        ],
+        timestamp: minutesAgo(5),
+      }),
+      entity(customer, {
+        entityid: 'host-db2',
+        entity: 'db-02',
+        entitytype: 'host',
+        relations: [],
+        timestamp: minutesAgo(5),
+      }),
+    ]);
+    await publish(caller, 'service', [
+      service(customer, { entities: ['app-7', 'host-4711', 'host-db2'], timestamp: minutesAgo(5) }),
+    ]);
+    await publish(caller, 'healthcheck', [
+      heartbeat(customer, { timestamp: minutesAgo(1), interval: 300 }),
+      heartbeat(customer, {
+        adapterid: 'collectd-7',
+        adaptername: 'collectd on web-01',
+        adaptertype: 'collectd',
+        status: 'DEGRADED',
+        timestamp: minutesAgo(2),
+        interval: 300,
+      }),
+    ]);
+    await drained(gw, QueueName.Events, QueueName.Metrics, QueueName.EntityTopology, QueueName.ServiceTopology);
+    await drained(gw, QueueName.Healthcheck);
+    await eventually(
+      () => get(caller, `/api/v1/alerts?customerid=${customer}`),
+      (page) => page.totalCount === ALERTS.length,
+    );
+  }
+
+  let context: BrowserContext;
+  let page: Page;
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
+  const row = (text: string) => page.getByRole('row').filter({ hasText: text });
+
+  async function signIn(who = email): Promise<void> {
+    await page.goto(`${base}/`);
+    await heading('Sign in to Sluice').waitFor();
+    await page.getByLabel('Email').fill(who);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Alerts').waitFor();
+  }
+
+  it('signs in, lists the alerts, acknowledges one and resolves another', async () => {
+    // Sign-in, with the API's refusal of a wrong password shown to the user.
+    await page.goto(`${base}/alerts`);
+    await heading('Sign in to Sluice').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid username/password' }).waitFor();
+    await shot('01-sign-in');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // The open alerts of the customer, newest first, severity and state in words.
+    await heading('Alerts').waitFor();
+    await row('web-01').waitFor();
+    for (const [name] of ALERTS) await expect(row(name).count()).resolves.toBe(1);
+    await expect(row('web-01').getByText('critical').count()).resolves.toBe(1);
+    await expect(row('web-01').getByText('Open', { exact: true }).count()).resolves.toBe(1);
+    await page.getByLabel('Customer').fill(customer);
+    await page.getByLabel('Customer').press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('customer') === customer);
+    await row('cache-1').waitFor();
+    await page.getByLabel('Customer').blur();
+    await shot('02-alerts');
+    await page.screenshot({ path: join(ROOT, 'docs', 'console.png') });
+
+    // Filters live in the URL and survive the refresh every 5 s.
+    await page.getByLabel('Severity').selectOption('4');
+    await page.waitForURL((url) => url.searchParams.get('minseverity') === '4');
+    await row('lb-01').waitFor({ state: 'detached' });
+    await expect(page.getByRole('row').count()).resolves.toBe(3); // header, web-01, db-02
+    await page.waitForTimeout(5500);
+    await expect(page.getByLabel('Severity').inputValue()).resolves.toBe('4');
+    await expect(page.getByRole('row').count()).resolves.toBe(3);
+
+    // An alert: its fields, its history, and the actions of its state.
+    await page.getByRole('link', { name: /web-01 · cpu\.utilization/ }).click();
+    await heading(/web-01 · cpu\.utilization/).waitFor();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.locator('.timeline').getByText('Opened').waitFor();
+    await expect(page.getByRole('button', { name: 'Reopen' }).count()).resolves.toBe(0);
+    await shot('03-alert');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByRole('status').filter({ hasText: 'Acknowledged: the alert is acknowledged' }).waitFor();
+    await page.locator('.page-head .badge', { hasText: 'Acknowledged' }).waitFor();
+    await page.getByRole('button', { name: 'Unacknowledge' }).waitFor();
+    await page.getByLabel('Note').fill('Looking into it: a runaway batch job.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.locator('.timeline').getByText('Looking into it: a runaway batch job.').waitFor();
+    await shot('04-alert-acknowledged');
+
+    // Another alert, resolved: it leaves the list of open alerts.
+    await page.getByRole('link', { name: /← Alerts of/ }).click();
+    await heading('Alerts').waitFor();
+    await row('db-02').waitFor();
+    await expect(row('web-01').count()).resolves.toBe(0); // acknowledged: not open any more
+    await page.getByRole('link', { name: /db-02 · disk\.free/ }).click();
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.locator('.page-head .badge', { hasText: 'Resolved' }).waitFor();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await page.goBack();
+    await heading('Alerts').waitFor();
+    await row('lb-01').waitFor();
+    await expect(row('db-02').count()).resolves.toBe(0);
+    await page.getByLabel('State').selectOption('RESOLVED');
+    await row('db-02').waitFor();
+  });
+
+  it('draws the topology and a metric chart, shows the adapters and the channels, and signs out', async () => {
+    await signIn();
+
+    // The topology as a graph, the entities of unresolved alerts marked (and listed).
+    await page.getByRole('link', { name: 'Topology' }).click();
+    await heading('Topology').waitFor();
+    await page.locator('.chart canvas').waitFor();
+    const flagged = page.getByRole('region', { name: 'Entities with open alerts' });
+    await flagged.getByText('web-01').waitFor();
+    await flagged.getByText('billing-api').waitFor();
+    await page.waitForTimeout(1500); // the force layout settles
+    await shot('05-topology');
+
+    // A metric's series, with its time range.
+    await page.getByRole('link', { name: 'Metrics' }).click();
+    await heading('Metrics').waitFor();
+    await page.getByLabel('Series', { exact: true }).selectOption({ label: 'web-01 · cpu.utilization' });
+    await page.getByLabel('Time range').selectOption('1h');
+    await page.locator('.chart canvas').waitFor();
+    await page.getByText(/points · min \d+ · max \d+ · last \d+ %/).waitFor();
+    await page.waitForTimeout(500);
+    await shot('06-metrics');
+
+    // Adapters and their health; the customer's channels (an admin of it).
+    await page.getByRole('link', { name: 'Adapters' }).click();
+    await row('NiFi events flow').getByText('Up').waitFor();
+    await row('collectd on web-01').getByText('Degraded').waitFor();
+    await shot('07-adapters');
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByText(`${customer} has no notification channels.`).waitFor();
+    await shot('08-channels');
+
+    // The keyboard reaches the skip link first, then the navigation.
+    await page.reload();
+    await heading('Channels').waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus').textContent()).resolves.toBe('Skip to content');
+
+    // Sign out: the session is over, here and on the server.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in to Sluice').waitFor();
+    await page.getByText('You have signed out.').waitFor();
+    await shot('09-signed-out');
+    await page.goto(`${base}/alerts`);
+    await heading('Sign in to Sluice').waitFor();
+  });
+
+  it('keeps the session alive through a refresh, and sends the user to sign in once it has ended', async () => {
+    await signIn();
+    // The access token is gone (expired): the console refreshes once and carries on.
+    await context.clearCookies({ name: 'access_token' });
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/user/token/refresh'));
+    // The first answer is the 401; the list sent again after the refresh answers 200.
+    const listed = page.waitForResponse((r) => r.url().includes('/api/v1/alerts?') && r.status() !== 401);
+    await page.getByLabel('State').selectOption('all');
+    expect((await refreshed).status()).toBe(200);
+    expect((await listed).status()).toBe(200);
+    await expect(context.cookies(base)).resolves.toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'access_token', httpOnly: true, sameSite: 'Strict' })]),
+    );
+    // Both tokens gone (the session ended elsewhere): the next refresh of the list fails.
+    await context.clearCookies();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Your session has expired — sign in again' })
+      .waitFor({ timeout: 15_000 });
+    await heading('Sign in to Sluice').waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toMatch(/^\/alerts/);
+    await shot('10-session-expired');
+  });
+
+  it('shows the API refusal a person can act on: another customer, and a superadmin page', async () => {
+    const other = (await createCustomer(gw.prisma)).id;
+    await signIn();
+    await page.goto(`${base}/topology?customer=${other}`);
+    await page.getByRole('alert').filter({ hasText: 'You have no access to this customer (Access denied).' }).waitFor();
+    await page.goto(`${base}/admin/failed-jobs`);
+    await page.getByRole('alert').filter({ hasText: 'Failed jobs are for superadmins (Access denied).' }).waitFor();
+    await expect(page.getByRole('link', { name: 'Failed jobs' }).count()).resolves.toBe(0);
+  });
+
+  it('gives a superadmin the failed jobs, with replay', async () => {
+    const admin = await createUser(gw.prisma, { isSuperadmin: true });
+    await signIn(admin.email);
+    await page.getByRole('link', { name: 'Failed jobs' }).click();
+    await heading('Failed jobs').waitFor();
+    await page
+      .getByText(/No failed jobs|Replay/)
+      .first()
+      .waitFor();
+    await shot('11-failed-jobs');
+  });
+
+  it('leaves the server its own answers: the API, /docs and unknown API paths are not the console', async () => {
+    const html = { accept: 'text/html' };
+    const index = await fetch(`${base}/alerts/123`, { headers: html });
+    expect([index.status, index.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await index.text()).toContain('<div id="root">');
+    const api = await fetch(`${base}/api/v1/nope`, { headers: html });
+    expect([api.status, await api.json()]).toEqual([404, expect.objectContaining({ message: expect.any(String) })]);
+    const json = await fetch(`${base}/alerts`, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(404);
+    const docs = await fetch(`${base}/docs`, { headers: html });
+    expect(await docs.text()).toContain('swagger');
+  });
+});
