@@ -346,11 +346,22 @@ describe('web console in Chromium (spec §10)', () => {
     const index = await fetch(`${base}/alerts/123`, { headers: html });
     expect([index.status, index.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
     expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await index.text()).toContain('<div id="root">');
+    const indexHtml = await index.text();
+    expect(indexHtml).toContain('<div id="root">');
+    // No inline script (the CSP allows none): the page's scripts are files, cached for good.
+    const scripts = [...indexHtml.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+    expect(scripts).toEqual([expect.stringMatching(/src="\/assets\/[^"]+\.js"/)]);
+    const script = await fetch(`${base}${/src="([^"]+)"/.exec(scripts[0])![1]}`);
+    expect([script.status, script.headers.get('cache-control')]).toEqual([200, 'public, max-age=31536000, immutable']);
     const api = await fetch(`${base}/api/v1/nope`, { headers: html });
     expect([api.status, await api.json()]).toEqual([404, expect.objectContaining({ message: expect.any(String) })]);
     const json = await fetch(`${base}/alerts`, { headers: { accept: 'application/json' } });
     expect(json.status).toBe(404);
+    expect((await fetch(`${base}/no-such-page`, { headers: html })).status).toBe(404);
+    const long = await fetch(`${base}/api/v1/alerts/${'a'.repeat(101)}`, { headers: html });
+    expect(long.status).toBe(400);
+    const asset = await fetch(`${base}/favicon.svg`);
+    expect([asset.status, asset.headers.get('cache-control')]).toEqual([200, 'no-cache']);
     const docs = await fetch(`${base}/docs`, { headers: html });
     expect(await docs.text()).toContain('swagger');
   });

@@ -7,10 +7,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
 /**
- * First path segments that belong to the server: a browser that navigates to one of them gets the
- * server's answer (its 404 included), never the console's page.
+ * The console's own pages (its router's paths, apps/console/src/app.tsx): a browser that opens
+ * one of them (a link, a reload) gets index.html. Only these: a wildcard route would also catch
+ * what the server answers itself, its 404 and its 400 for an over-long path parameter included.
  */
-const SERVER_PREFIXES = new Set(['api', 'docs', 'docs-json', 'health', 'publish', 'ingest', 'gbpipush', 'metrics']);
+export const CONSOLE_PAGES = [
+  '/',
+  '/sign-in',
+  '/alerts',
+  '/alerts/:id',
+  '/adapters',
+  '/topology',
+  '/metrics',
+  '/channels',
+  '/admin/failed-jobs',
+];
 
 /**
  * Where `npm run build:console` writes the console (Vite's `build.outDir`): `dist/console` at the
@@ -24,10 +35,10 @@ export function consoleDirectory(): string | undefined {
 
 /**
  * Spec §10: the web console (apps/console) at `/`. Its files are served as they are (hashed assets
- * cached for good, index.html revalidated); a GET that asks for a page (`Accept: text/html`) at any
- * other path outside the server's own prefixes is answered with index.html, for the console's
- * router to show. Everything else keeps the server's answers: a route the path does not match is
- * the contract's 404, as before. Without a built console (`npm run build:console`) nothing is added.
+ * cached for good, index.html revalidated), and a GET of one of its pages that asks for a page
+ * (`Accept: text/html`) is answered with index.html, for the console's router to show; any other
+ * request there (an API client's) gets the server's 404, as before. Without a built console
+ * (`npm run build:console`) nothing is added.
  */
 export async function serveConsole(app: NestFastifyApplication, root = consoleDirectory()): Promise<void> {
   if (!root) {
@@ -45,22 +56,13 @@ export async function serveConsole(app: NestFastifyApplication, root = consoleDi
     },
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) => {
-    if (!isPageRequest(req)) return reply.callNotFound();
-    return reply.header('cache-control', REVALIDATE).sendFile('index.html');
-  });
-  fastify.get('/', (_req: FastifyRequest, reply: FastifyReply) =>
-    reply.header('cache-control', REVALIDATE).sendFile('index.html'),
-  );
+  const page = (req: FastifyRequest, reply: FastifyReply) =>
+    acceptsHtml(req) ? reply.header('cache-control', REVALIDATE).sendFile('index.html') : reply.callNotFound();
+  for (const url of CONSOLE_PAGES) fastify.get(url, page);
 }
 
 const CACHE_FOREVER = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
-/** A browser's navigation to a console page: HTML accepted, and a path the server does not own. */
-export function isPageRequest(req: FastifyRequest): boolean {
-  const accept = req.headers.accept ?? '';
-  if (!accept.includes('text/html')) return false;
-  const first = req.url.split(/[/?#]/)[1] ?? '';
-  return !SERVER_PREFIXES.has(first);
-}
+/** A browser's navigation (it asks for HTML), not an API client's request. */
+const acceptsHtml = (req: FastifyRequest): boolean => (req.headers.accept ?? '').includes('text/html');
