@@ -5,9 +5,19 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
-import { QueueName } from '@sluice/queue';
+import { DEFAULT_JOB_OPTIONS, QueueName } from '@sluice/queue';
 
-import { apiUser, createCustomer, createUser, entity, event, heartbeat, PASSWORD, service } from '../helpers/fixtures';
+import {
+  apiUser,
+  createCustomer,
+  createUser,
+  entity,
+  event,
+  heartbeat,
+  PASSWORD,
+  service,
+  uniqueId,
+} from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import { drained } from '../helpers/queues';
@@ -148,6 +158,19 @@ describe('web console in Chromium (spec §10)', () => {
         interval: 300,
       }),
     ]);
+    // A notification channel, switched off (nothing is sent anywhere).
+    const channel = await gw.inject({
+      method: 'PUT',
+      url: `/api/public/v1.0/groups/${customer}/integrations/WEBHOOK`,
+      headers: caller.auth,
+      payload: {
+        type: 'WEBHOOK',
+        url: 'https://hooks.example.com/sluice',
+        secret: 'whsec_console-test-5f2a',
+        enabled: false,
+      },
+    });
+    expect(channel.statusCode).toBe(200);
     await drained(gw, QueueName.Events, QueueName.Metrics, QueueName.EntityTopology, QueueName.ServiceTopology);
     await drained(gw, QueueName.Healthcheck);
     await eventually(
@@ -277,7 +300,11 @@ describe('web console in Chromium (spec §10)', () => {
     await row('collectd on web-01').getByText('Degraded').waitFor();
     await shot('07-adapters');
     await page.getByRole('link', { name: 'Channels' }).click();
-    await page.getByText(`${customer} has no notification channels.`).waitFor();
+    const webhook = page.getByRole('region', { name: 'WEBHOOK' });
+    await webhook.getByText('Disabled').waitFor();
+    await webhook.getByText('****5f2a').waitFor(); // the secret, redacted by the API
+    await webhook.getByRole('button', { name: 'Show recent deliveries' }).click();
+    await webhook.getByText('No deliveries yet.').waitFor();
     await shot('08-channels');
 
     // The keyboard reaches the skip link first, then the navigation.
@@ -330,15 +357,25 @@ describe('web console in Chromium (spec §10)', () => {
   });
 
   it('gives a superadmin the failed jobs, with replay', async () => {
+    // A job whose record can never be stored fails at once (spec: dead letters).
+    const requestId = uniqueId('req');
+    const records = [event(customer, { ieventid: uniqueId('evt'), severity: 'severe' })];
+    const job = { requestId, receivedAt: new Date().toISOString(), userId: 'test', records };
+    await gw.queue(QueueName.Events).add(QueueName.Events, job, { ...DEFAULT_JOB_OPTIONS, jobId: requestId });
+    await drained(gw, QueueName.Events);
+
     const admin = await createUser(gw.prisma, { isSuperadmin: true });
     await signIn(admin.email);
     await page.getByRole('link', { name: 'Failed jobs' }).click();
     await heading('Failed jobs').waitFor();
-    await page
-      .getByText(/No failed jobs|Replay/)
-      .first()
-      .waitFor();
+    const failed = row(requestId);
+    await failed.getByText('severity "severe" is not 0-5 or a severity name').waitFor();
     await shot('11-failed-jobs');
+    await failed.getByRole('button', { name: `Replay job ${requestId}` }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Job queued for retry: events job ${requestId}.` })
+      .waitFor();
   });
 
   it('leaves the server its own answers: the API, /docs and unknown API paths are not the console', async () => {

@@ -56,8 +56,8 @@ function ChannelCard({ customer, channel }: { customer: string; channel: Channel
         </span>
       </div>
       <dl className="fields inline">
-        <dt>Told from</dt>
-        <dd>{SEVERITY_NAMES[channel.minSeverity ?? 4] ?? channel.minSeverity} up</dd>
+        <dt>Notifies at</dt>
+        <dd>{SEVERITY_NAMES[channel.minSeverity ?? 4] ?? channel.minSeverity} or worse</dd>
         {channel.region && (
           <>
             <dt>Region</dt>
