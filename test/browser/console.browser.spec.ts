@@ -181,12 +181,20 @@ describe('web console in Chromium (spec §10)', () => {
 
   let context: BrowserContext;
   let page: Page;
+  /** Script errors of the page and anything the Content-Security-Policy blocked: none may happen. */
+  let problems: string[];
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
+    problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (/Content.Security.Policy/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
+    });
   });
   afterEach(async () => {
     await context?.close();
+    expect(problems).toEqual([]);
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
