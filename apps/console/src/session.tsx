@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 
 import type { Profile } from './api/client';
 import { onProfile, onSessionExpired, signIn as apiSignIn, signOut as apiSignOut } from './api/client';
@@ -39,9 +39,15 @@ function store(profile: Profile | null): void {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [profile, setProfile] = useState<Profile | null>(stored);
   const [notice, setNotice] = useState<string | null>(null);
+  const signedIn = useRef(profile !== null);
+  useEffect(() => {
+    signedIn.current = profile !== null;
+  }, [profile]);
 
   useEffect(() => {
     const offExpired = onSessionExpired(() => {
+      // A request still under way when the user signed out is not an expired session.
+      if (!signedIn.current) return;
       store(null);
       setProfile(null);
       setNotice(EXPIRED_NOTICE);
@@ -70,6 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
+    signedIn.current = false;
     try {
       await apiSignOut();
     } finally {
