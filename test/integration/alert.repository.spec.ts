@@ -55,7 +55,7 @@ describe('AlertRepository on PostgreSQL', () => {
     expect(await alerts.withHistory(new Set([mine]), '00000000-0000-4000-8000-000000000000')).toBe('missing');
     const found = await alerts.withHistory('all', ids.theirs);
     expect(typeof found === 'object' && found.found.alert.envcustomerid).toBe(theirs);
-    expect(await alerts.linkable(new Set([theirs]), ids.old)).toBe('outside');
+    expect(await alerts.stateOf(new Set([theirs]), ids.old)).toBe('outside');
   });
 
   it('links a ticket with its history line, and names the alert already holding it', async () => {

@@ -48,6 +48,7 @@ const KNOWN = [
   'PATCH /api/v1/admin/users/{id}',
   'GET /api/v1/alerts',
   'PUT /api/v1/alerts/{id}/ticket',
+  'POST /api/v1/alerts/{id}/actions',
   'GET /api/v1/metrics/series',
   'POST /api/v2/tenants/{tenantId}/integrations/installed',
   'GET /api/public/v1.0/groups/{customerId}/integrations',

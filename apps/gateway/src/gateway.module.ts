@@ -6,6 +6,7 @@ import { SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
 
 import { AdminModule } from './admin/admin.module';
+import { AlertActionsModule } from './alert-actions/alert-actions.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
@@ -37,6 +38,7 @@ const NEST_ROUTES: RouteInfo[] = [
     PublishModule,
     AdminModule,
     QueryModule,
+    AlertActionsModule,
     IntegrationsModule,
     ChannelsModule,
     ApiKeysModule,

@@ -7,6 +7,7 @@ import { SLUICE_CONFIG, SluiceConfig, SluiceConfigModule } from '@sluice/config'
 import { DatabaseModule } from '@sluice/database';
 import { QueuesModule, reportingWorkerClass, workerConnectionOptions, workerLockOptions } from '@sluice/queue';
 
+import { AlertActionsModule } from './alert-actions/alert-actions.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ConnectionsCheck } from './connections.check';
 import { EventsModule } from './events/events.module';
@@ -61,6 +62,7 @@ const WORKER_CLASS = {
     NotifierModule,
     ChannelsModule,
     MaintenanceModule,
+    AlertActionsModule,
   ],
   providers: [WORKER_CLASS, ConnectionsCheck],
 })

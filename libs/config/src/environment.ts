@@ -258,6 +258,13 @@ export class Environment {
   @Max(60_000)
   CHANNEL_TEST_WAIT_MS = 15_000;
 
+  // How long `POST /api/v1/alerts/{id}/actions` waits for the worker to apply the action.
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  ALERT_ACTION_WAIT_MS = 10_000;
+
   // Base URLs of the notification channels' APIs (proxies, self-hosted endpoints, tests); unset =
   // the service's own US or EU host. See CHANNEL_API_URL_VARIABLES.
   @IsOptional()

@@ -33,6 +33,8 @@ export interface SluiceConfig {
   channelDigestWindowMs: number;
   /** CHANNEL_TEST_WAIT_MS: how long a channel test waits for its delivery. */
   channelTestWaitMs: number;
+  /** ALERT_ACTION_WAIT_MS: how long an alert action waits for the worker (spec §10). */
+  alertActionWaitMs: number;
   /**
    * `CHANNEL_API_URL_<TYPE>`: a notification channel service's base URL (no trailing slash) in
    * place of its own US/EU host, e.g. `{ PAGER_DUTY: 'http://127.0.0.1:9000' }`. Set by the
@@ -113,6 +115,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     notifierRetryBaseMs: env.NOTIFIER_RETRY_BASE_MS,
     channelDigestWindowMs: env.CHANNEL_DIGEST_WINDOW_MS,
     channelTestWaitMs: env.CHANNEL_TEST_WAIT_MS,
+    alertActionWaitMs: env.ALERT_ACTION_WAIT_MS,
     channelApiUrls: channelApiUrls(env),
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     rateLimit: {

@@ -1,3 +1,4 @@
+export * from './alerts/alert-action';
 export * from './channels/channel-fields';
 export * from './channels/channel-notice';
 export * from './integrations/notifier';

@@ -19,7 +19,10 @@ export type AlertHistoryKind =
   | 'notifyError'
   | 'itsm'
   /** A notification channel's delivery of one change (spec §9). */
-  | 'channel';
+  | 'channel'
+  /** A user's actions (spec §10); `acknowledged`, `resolved` and `reopened` serve them too. */
+  | 'unacknowledged'
+  | 'note';
 
 /** An `alerts` row as the worker reads it by id (times as PostgreSQL returns them). */
 export interface AlertRow {

@@ -47,3 +47,14 @@ export const CHANNEL_TEST_JOB_OPTIONS: JobsOptions = {
   attempts: 1,
   removeOnComplete: { age: 3600 },
 };
+
+/**
+ * A user's action on an alert: tried once (its caller waits for the outcome and answers it; a
+ * failure is a 503 to retry, not a retry behind the user's back), kept a few minutes after it
+ * ends so that the caller can read the outcome.
+ */
+export const ALERT_ACTION_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 300 },
+  removeOnFail: { age: 3600 },
+};

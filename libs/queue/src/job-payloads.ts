@@ -1,4 +1,4 @@
-import type { AlertChangeKind, DigestNotice } from '@sluice/contracts';
+import type { AlertAction, AlertChangeKind, DigestNotice } from '@sluice/contracts';
 
 /** What the gateway enqueues for one accepted publish request: the whole validated batch. */
 export interface PublishJob<R> {
@@ -31,6 +31,17 @@ export interface ItsmUpdateJob {
   update: { state: number | string; sysid: string; number?: string; comments?: string; resolvedby?: string };
   /** Who reported it: an installed integration (its token) or a user. */
   via: { integrationId: string } | { userEmail: string };
+}
+
+/** Spec §10: one user's action on one alert of a customer. */
+export interface AlertActionJob {
+  requestId: string;
+  customerId: string;
+  alertId: string;
+  action: AlertAction;
+  note: string | null;
+  /** The user who acts, named in the alert's history. */
+  user: { id: string; email: string };
 }
 
 /**

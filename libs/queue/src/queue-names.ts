@@ -12,6 +12,8 @@ export enum QueueName {
   Notifications = 'notifications',
   /** Spec §9: one job per (notification channel, alert change), a digest or a test. */
   ChannelDeliveries = 'channel-deliveries',
+  /** Spec §10: a user's action on an alert (ack, unack, resolve, reopen, note), applied by the worker. */
+  AlertActions = 'alert-actions',
   /** Scheduled upkeep: stale-adapter checks and retention. */
   Maintenance = 'maintenance',
 }

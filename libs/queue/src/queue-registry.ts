@@ -3,12 +3,14 @@ import type { Job, JobsOptions } from 'bullmq';
 import type { EntityRecord, EventRecord, HeartbeatRecord, MetricRecord, ServiceRecord } from '@sluice/contracts';
 
 import {
+  ALERT_ACTION_JOB_OPTIONS,
   CHANNEL_JOB_OPTIONS,
   DEFAULT_JOB_OPTIONS,
   MAINTENANCE_JOB_OPTIONS,
   NOTIFICATION_JOB_OPTIONS,
 } from './job-options';
 import type {
+  AlertActionJob,
   ChannelDeliveryJob,
   ChannelJobName,
   ItsmUpdateJob,
@@ -63,6 +65,7 @@ export const QUEUES = {
   [QueueName.Notifications]: queue<NotificationJob, NotificationJobName>(NOTIFICATION_JOB_OPTIONS),
   [QueueName.ChannelDeliveries]: queue<ChannelDeliveryJob, ChannelJobName>(CHANNEL_JOB_OPTIONS),
   [QueueName.Maintenance]: queue<MaintenanceJob, MaintenanceJobName>(MAINTENANCE_JOB_OPTIONS),
+  [QueueName.AlertActions]: queue<AlertActionJob, QueueName.AlertActions>(ALERT_ACTION_JOB_OPTIONS),
 } as const satisfies { [Q in QueueName]: QueueSpec<unknown, string> };
 
 type Types<Q extends QueueName> = NonNullable<(typeof QUEUES)[Q]['types']>;

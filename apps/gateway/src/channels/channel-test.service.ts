@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -8,7 +7,7 @@ import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import type { ChannelTestOutcome } from '@sluice/contracts';
 import { CHANNEL_TEST_JOB_OPTIONS, ChannelJobName, QueueName, QueueOf, Queues } from '@sluice/queue';
 
-const POLL_MS = 50;
+import { jobOutcome } from '../queue/job-outcome';
 
 /**
  * `POST …/integrations/{TYPE}/test`: the gateway makes no outbound call itself (a tenant's URL is
@@ -35,19 +34,10 @@ export class ChannelTestService {
       { kind: 'test', integrationId, customerId },
       { ...CHANNEL_TEST_JOB_OPTIONS, jobId: `test-${randomUUID()}` },
     );
-    const deadline = Date.now() + this.config.channelTestWaitMs;
-    while (Date.now() < deadline) {
-      await sleep(POLL_MS);
-      const state = await job.getState();
-      if (state === 'completed') {
-        const done = await this.queue.getJob(job.id!);
-        if (done?.returnvalue) return done.returnvalue as ChannelTestOutcome;
-      }
-      if (state === 'failed') {
-        const failed = await this.queue.getJob(job.id!);
-        return { status: 'FAILED', responseCode: null, error: failed?.failedReason ?? 'failed', idempotencyKey: null };
-      }
-    }
+    const outcome = await jobOutcome<ChannelTestOutcome>(this.queue, job.id!, this.config.channelTestWaitMs);
+    if ('done' in outcome) return outcome.done;
+    if ('failed' in outcome)
+      return { status: 'FAILED', responseCode: null, error: outcome.failed, idempotencyKey: null };
     return { status: 'PENDING', responseCode: null, error: null, idempotencyKey: null };
   }
 }

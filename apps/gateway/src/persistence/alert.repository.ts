@@ -54,8 +54,8 @@ export class AlertRepository {
     return typeof found === 'string' ? found : { found: { alert: found.found, history } };
   }
 
-  /** What a ticket link needs to know of an alert. */
-  async linkable(scope: CustomerScope, id: string): Promise<Scoped<Pick<Alert, 'envcustomerid' | 'state'>>> {
+  /** An alert's customer and state, within the caller's scope (a ticket link, a user's action). */
+  async stateOf(scope: CustomerScope, id: string): Promise<Scoped<Pick<Alert, 'envcustomerid' | 'state'>>> {
     const alert = await this.prisma.alert.findUnique({ where: { id }, select: { envcustomerid: true, state: true } });
     return scoped(alert, scope);
   }

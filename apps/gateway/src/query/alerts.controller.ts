@@ -39,7 +39,7 @@ export class AlertsController {
   @Authenticated({ role: 'apiUser' })
   @ApiOperation({ summary: 'Link an ITSM ticket to the alert by hand (API users of its customer)' })
   async linkTicket(@CurrentUser() user: Principal, @Param('id', alertId) id: string, @Body() dto: TicketDto) {
-    const alert = foundOrThrow(await this.alerts.linkable(scopeOf(user), id), NOT_FOUND);
+    const alert = foundOrThrow(await this.alerts.stateOf(scopeOf(user), id), NOT_FOUND);
     const link = await this.alerts.linkTicket(
       alert.envcustomerid,
       id,

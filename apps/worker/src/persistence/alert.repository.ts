@@ -97,7 +97,7 @@ function foldedColumns(writes: AlertWriteRow[]): unknown[][] {
   ];
 }
 
-type LockedAlert = Pick<AlertRow, 'id' | 'state' | 'severity' | 'count' | 'ticket_number'>;
+type LockedAlert = Pick<AlertRow, 'id' | 'state' | 'severity' | 'count' | 'ticket_number' | 'ticket_sysid'>;
 
 /** One alert's identity lock, as the set-based lock above takes it. */
 const lockIdentity = (key: string) => advisoryLockKey(key).toString();
@@ -178,7 +178,7 @@ export const AlertRepository = {
   async forUpdate(db: Queryable, customerId: string, id: string): Promise<LockedAlert | undefined> {
     return (
       await db.query<LockedAlert>(
-        'SELECT id, state, severity, count, ticket_number FROM alerts WHERE id = $1 AND envcustomerid = $2 FOR UPDATE',
+        'SELECT id, state, severity, count, ticket_number, ticket_sysid FROM alerts WHERE id = $1 AND envcustomerid = $2 FOR UPDATE',
         [id, customerId],
       )
     ).rows[0];
