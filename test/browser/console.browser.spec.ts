@@ -187,7 +187,7 @@ describe('web console in Chromium (spec §10)', () => {
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
     problems = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
     page.on('console', (msg) => {
       if (/Content.Security.Policy/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
     });

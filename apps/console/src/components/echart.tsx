@@ -61,7 +61,11 @@ export function EChart({
     const instance = init(el, undefined, { renderer: 'canvas' });
     chart.current = instance;
     instance.on('click', (e) => clickRef.current?.(e));
-    const observer = new ResizeObserver(() => instance.resize());
+    // Not while the element is being taken out of the page (0 × 0): a graph laid out in no space
+    // has no inverse transform, and ECharts throws.
+    const observer = new ResizeObserver(() => {
+      if (el.isConnected && el.clientWidth > 0 && el.clientHeight > 0) instance.resize();
+    });
     observer.observe(el);
     return () => {
       observer.disconnect();
