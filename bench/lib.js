@@ -45,6 +45,8 @@ function sluiceEnv(s, extra = {}) {
     RATE_LIMIT_USER: '0',
     RATE_LIMIT_CUSTOMER: '0',
     QUEUE_MAX_BACKLOG: '100000000',
+    // Several gateways and workers at once: none serves /metrics (they would share a port).
+    METRICS_PORT: '0',
     ...extra,
   };
 }

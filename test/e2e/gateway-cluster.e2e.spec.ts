@@ -4,6 +4,9 @@ import { PrismaClient } from '../../libs/database/src/generated/prisma/client';
 import type { AppProcess } from '../helpers/app-process';
 import { childPids, startGatewayCluster, stopGatewayCluster } from '../helpers/app-process';
 import { basic, createCustomer, createUser, event, PASSWORD } from '../helpers/fixtures';
+import type { Sample } from '../helpers/prometheus';
+import { scrape, valueOf } from '../helpers/prometheus';
+import { freePort } from '../helpers/redis-process';
 import { eventually } from '../helpers/worker';
 
 /**
@@ -49,9 +52,14 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
   let base: string;
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }) });
 
+  let metricsUrl: string;
+
   beforeAll(async () => {
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     // No secrets given: the primary makes one pair for both processes.
     ({ primary, base } = await startGatewayCluster({
+      METRICS_PORT: String(metricsPort),
       REDIS_PREFIX: `${process.env.REDIS_PREFIX}:cluster`,
       RATE_LIMIT_USER: '0',
       RATE_LIMIT_CUSTOMER: '0',
@@ -71,6 +79,17 @@ describe('gateway cluster (GATEWAY_PROCESSES=2)', () => {
     const user = await createUser(prisma, { customers: [customer.id] });
     const token = await loginAt(base, user.email);
     expect(await publishRound(base, { authorization: `Bearer ${token}` }, customer.id)).toEqual(Array(8).fill(200));
+  });
+
+  it('answers /metrics for both of its processes (spec §10)', async () => {
+    const customer = await createCustomer(prisma);
+    const user = await createUser(prisma, { customers: [customer.id] });
+    const token = await loginAt(base, user.email);
+    const accepted = (s: Sample[]) => valueOf(s, 'sluice_records_accepted_total', { route: '/publish/allevents' });
+    const before = accepted(await scrape(metricsUrl));
+    // Eight requests on new connections alternate between the processes: each counts its four.
+    expect(await publishRound(base, { authorization: `Bearer ${token}` }, customer.id)).toEqual(Array(8).fill(200));
+    expect(accepted(await scrape(metricsUrl)) - before).toBe(8);
   });
 
   it('revokes an API key in every process at once (no cache TTL to wait out)', async () => {

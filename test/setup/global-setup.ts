@@ -24,6 +24,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.REDIS_URL = process.env.REDIS_URL ?? DEFAULTS.REDIS_URL;
   process.env.REDIS_PREFIX = `sluice-test-${runId}`;
   process.env.NODE_ENV = 'test';
+  // No Prometheus endpoint unless a test asks for one: apps started side by side would share a port.
+  process.env.METRICS_PORT = '0';
   // Gateway and worker of a test share these, as the launcher makes them share one pair.
   ensureDevSecrets(process.env);
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';

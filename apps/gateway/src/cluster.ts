@@ -1,7 +1,9 @@
 import cluster from 'node:cluster';
 
 import pino from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 
+import { DEFAULT_METRICS_PORTS, startMetricsServer } from '@sluice/common';
 import type { Environment } from '@sluice/config';
 import { ensureDevSecrets, validateEnvironment } from '@sluice/config';
 
@@ -59,5 +61,23 @@ export function runAsClusterPrimary(): boolean {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   log.info(`started ${processes} gateway processes`);
+  serveClusterMetrics(env, log);
   return true;
+}
+
+/**
+ * Spec §10: the primary answers /metrics for all of the cluster's processes (prom-client asks
+ * each over the cluster's IPC channel and sums counters and histograms; gauges as each declares).
+ */
+function serveClusterMetrics(env: Environment, log: pino.Logger): void {
+  const port = env.METRICS_PORT ?? DEFAULT_METRICS_PORTS.gateway;
+  if (port === 0) return;
+  const aggregator = new AggregatorRegistry();
+  startMetricsServer(port, env.METRICS_HOST, {
+    contentType: aggregator.contentType,
+    metrics: () => aggregator.clusterMetrics(),
+  }).then(
+    () => log.info(`Prometheus metrics of all gateway processes on http://${env.METRICS_HOST}:${port}/metrics`),
+    (err: Error) => log.error(`metrics endpoint not started: ${err.message}`),
+  );
 }

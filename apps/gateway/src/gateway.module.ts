@@ -1,7 +1,7 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import type { RouteInfo } from '@nestjs/common/interfaces';
 
-import { SluiceLoggerModule } from '@sluice/common';
+import { SluiceLoggerModule, TelemetryModule } from '@sluice/common';
 import { SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
 
@@ -29,6 +29,7 @@ const NEST_ROUTES: RouteInfo[] = [
 @Module({
   imports: [
     SluiceConfigModule,
+    TelemetryModule.forApp('gateway'),
     // The Nest routes; the publish and ingest routes (plain Fastify) log their own requests.
     SluiceLoggerModule.forApp('gateway', NEST_ROUTES),
     DatabaseModule,

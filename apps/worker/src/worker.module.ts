@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
-import { SluiceLoggerModule } from '@sluice/common';
+import { SluiceLoggerModule, TelemetryModule } from '@sluice/common';
 import { SLUICE_CONFIG, SluiceConfig, SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/database';
 import { QueuesModule, reportingWorkerClass, workerConnectionOptions, workerLockOptions } from '@sluice/queue';
@@ -39,6 +39,7 @@ const WORKER_CLASS = {
 @Module({
   imports: [
     SluiceConfigModule,
+    TelemetryModule.forApp('worker'),
     SluiceLoggerModule.forApp('worker'),
     DatabaseModule.forRoot({ startWhenUnreachable: true }),
     DiscoveryModule,

@@ -62,6 +62,19 @@ export class Environment {
   @Max(64)
   GATEWAY_PROCESSES = 1;
 
+  // Spec §10: the Prometheus endpoint's port (0: none); unset, the process's own default
+  // (gateway 9464, worker 9465). Not the API port, and on loopback unless METRICS_HOST says otherwise.
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  METRICS_PORT?: number;
+
+  @IsString()
+  @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
+
   @IsString()
   DATABASE_URL: string = DEFAULTS.DATABASE_URL;
 

@@ -33,6 +33,8 @@ export interface SluiceConfig {
   channelDigestWindowMs: number;
   /** CHANNEL_TEST_WAIT_MS: how long a channel test waits for its delivery. */
   channelTestWaitMs: number;
+  /** METRICS_PORT (undefined: the process's default; 0: none) and METRICS_HOST (spec §10). */
+  metrics: { port: number | undefined; host: string };
   /** ALERT_ACTION_WAIT_MS: how long an alert action waits for the worker (spec §10). */
   alertActionWaitMs: number;
   /**
@@ -116,6 +118,7 @@ export function buildConfig(env: Environment): SluiceConfig {
     channelDigestWindowMs: env.CHANNEL_DIGEST_WINDOW_MS,
     channelTestWaitMs: env.CHANNEL_TEST_WAIT_MS,
     alertActionWaitMs: env.ALERT_ACTION_WAIT_MS,
+    metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST },
     channelApiUrls: channelApiUrls(env),
     admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     rateLimit: {

@@ -1,6 +1,7 @@
 export * from './job-options';
 export * from './job-payloads';
 export * from './publish-topics';
+export * from './queue-metrics';
 export * from './queue-names';
 export * from './queue-registry';
 export * from './queues.module';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 
+import { QueueMetrics } from './queue-metrics';
 import { Queues } from './queues.provider';
 import { producerConnection, workerConnection } from './redis-connection';
 
@@ -23,6 +24,7 @@ export class QueuesModule {
           inject: [SLUICE_CONFIG],
           useFactory: ({ redisUrl, queuePrefix }: SluiceConfig) => new Queues(connect(redisUrl), queuePrefix, redisUrl),
         },
+        QueueMetrics,
       ],
       exports: [Queues],
     };

@@ -14,6 +14,7 @@ import { requestBody } from '../http/raw-body';
 import { logRequest } from '../publish/publish.routes';
 import { PublishService } from '../publish/publish.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { IngestMetrics } from '../telemetry/ingest-metrics';
 import type { IngestFormatName } from './formats';
 import { INGEST_FORMAT_MAPPERS, INGEST_FORMATS, IngestBodyError } from './formats';
 import { addIngestRoutes } from './ingest.docs';
@@ -48,12 +49,14 @@ export class IngestRoutes implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     for (const format of INGEST_FORMATS) {
+      const metrics = new IngestMetrics(`/ingest/${format}`);
       fastify.route<{ Params: { customerId: string } }>({
         method: 'POST',
         url: `/ingest/${format}/:customerId`,
-        handler: (req, reply) => this.handle(format, req, reply),
-        errorHandler: (err, _req, reply) => {
+        handler: (req, reply) => this.handle(format, req, reply, metrics),
+        errorHandler: (err, req, reply) => {
           sendContractError(reply, forSenders(err), this.logger);
+          metrics.refused(req, reply.statusCode);
         },
         onResponse: this.config.logRequests ? logRequest : undefined,
       });
@@ -65,6 +68,7 @@ export class IngestRoutes implements OnModuleInit {
     format: IngestFormatName,
     req: FastifyRequest<{ Params: { customerId: string } }>,
     reply: FastifyReply,
+    metrics: IngestMetrics,
   ): Promise<FastifyReply> {
     let body: unknown;
     let credential: Credential | undefined = readCredential(req);
@@ -79,6 +83,7 @@ export class IngestRoutes implements OnModuleInit {
     await this.limiter.user(user.id); // 503 here (429 on §2)
     body ??= await requestBody(req, this.config.bodyLimit); // 413, 400
     const mapping = mapped(format, body, req.params.customerId);
+    IngestMetrics.counted(req, mapping.records);
     if (mapping.notes) this.logger.log({ format, customerId: req.params.customerId, ...mapping.notes }, 'ingest notes');
     const answer = mapping.answer ?? { status: 200, body: undefined };
     if (mapping.records.length === 0) {
@@ -88,6 +93,7 @@ export class IngestRoutes implements OnModuleInit {
     const customerIds = await this.publisher.customersOf(batch.records, user); // 400 inactive, 401 not mapped
     await this.limiter.customers(customerIds); // 503 here
     await this.publisher.enqueue(batch, user, req.id); // 503
+    metrics.accepted(batch.records.length);
     return reply.code(answer.status).send(answer.body ?? this.publisher.accepted(batch.records, req.id));
   }
 }

@@ -12,6 +12,7 @@ import { sendContractError } from '../http/contract-exception.filter';
 import { OpenApiRegistry } from '../http/openapi';
 import { requestBody } from '../http/raw-body';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { IngestMetrics } from '../telemetry/ingest-metrics';
 import { addPublishRoutes } from './publish.docs';
 import { PublishService } from './publish.service';
 
@@ -40,13 +41,15 @@ export class PublishRoutes implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     for (const route of Object.keys(PUBLISH_TOPICS) as PublishRoute[]) {
+      const metrics = new IngestMetrics(`/publish/${route}`);
       fastify.route({
         method: 'POST',
         url: `/publish/${route}`,
-        handler: (req, reply) => this.handle(route, req, reply),
+        handler: (req, reply) => this.handle(route, req, reply, metrics),
         // Errors of the handler and of Fastify itself (a body over BODY_LIMIT) alike.
-        errorHandler: (err, _req, reply) => {
+        errorHandler: (err, req, reply) => {
           sendContractError(reply, err, this.logger);
+          metrics.refused(req, reply.statusCode);
         },
         onResponse: this.config.logRequests ? logRequest : undefined,
       });
@@ -54,16 +57,23 @@ export class PublishRoutes implements OnModuleInit {
   }
 
   /** One publish request, its checks in the contract's order (spec §2); the first to fail answers. */
-  private async handle(route: PublishRoute, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  private async handle(
+    route: PublishRoute,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    metrics: IngestMetrics,
+  ): Promise<FastifyReply> {
     const user = await this.authenticator.authenticate(req, 'publish'); // 401: no, bad or revoked token or key; 403: a key without `publish`
     assertApiUser(user); // 403: a UI user
     await this.limiter.user(user.id); // 429: the user's limit
     // The body is decoded and parsed only now (413, 400).
     const body = await requestBody(req, this.config.bodyLimit);
+    IngestMetrics.counted(req, body);
     const batch = this.publisher.validate(route, body); // 400: every invalid record
     const customerIds = await this.publisher.customersOf(batch.records, user); // 400 inactive, 401 not mapped
     await this.limiter.customers(customerIds); // 429: a customer's limit
     await this.publisher.enqueue(batch, user, req.id); // 503: Redis unreachable, slow or full
+    metrics.accepted(batch.records.length);
     return reply.code(200).send(this.publisher.accepted(batch.records, req.id));
   }
 }

@@ -14,6 +14,7 @@ import { RetryableCallError } from '../delivery/http-delivery';
 import { releaseToQueue } from '../jobs/job-failure';
 import type { ChannelRow, DeliveryRecord, NoticeAlert } from '../persistence/channel.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
+import { DeliveryMetrics } from '../telemetry/delivery-metrics';
 import type { ChannelAttempt, ChannelDeliverySettings } from './channel-delivery';
 import { attemptFailure, sendChannelNotice } from './channel-delivery';
 import { changeKey } from './channel-message';
@@ -234,7 +235,10 @@ export class ChannelDeliverer {
     });
   }
 
-  /** A `channel_deliveries` row of this run of the job; no attempt: nothing was sent (held, summarised). */
+  /**
+   * A `channel_deliveries` row of this run of the job; no attempt: nothing was sent (held,
+   * summarised). Every row built here is written, so it is also where deliveries are counted.
+   */
   private record(
     row: ChannelRow,
     alertId: string | null,
@@ -244,6 +248,7 @@ export class ChannelDeliverer {
     attempt: ChannelAttempt | undefined,
     key: string,
   ): DeliveryRecord {
+    DeliveryMetrics.recorded(row.type, status);
     return {
       integrationId: row.id,
       customerId: row.customer_id,

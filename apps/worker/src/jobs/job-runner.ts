@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { DatabaseReachability, errorSummary } from '@sluice/database';
 
+import { JobMetrics } from '../telemetry/job-metrics';
 import { classifyFailure, isOutage, releaseToQueue } from './job-failure';
 
 /** The pino logger of the job log lines (a child of the process's logger). */
@@ -70,11 +71,11 @@ export class JobRunner {
     const started = performance.now();
     try {
       const result = await this.untilDone(worker, job, token, handle);
-      this.log(job, started, 'completed');
+      this.report(job, started, 'completed');
       return result;
     } catch (err) {
       const outcome = outcomeOf(job, err);
-      this.log(job, started, outcome, err);
+      this.report(job, started, outcome, err);
       if (outcome === 'failed-permanent') await failedForGood?.(job, err);
       throw err;
     }
@@ -108,7 +109,9 @@ export class JobRunner {
     return Promise.race([this.database.whenReachable().then(pause), stopped]);
   }
 
-  private log(job: Job, started: number, outcome: JobOutcome, err?: unknown): void {
+  /** The job's log line and its figures (telemetry/job-metrics.ts). */
+  private report(job: Job, started: number, outcome: JobOutcome, err?: unknown): void {
+    JobMetrics.observe(job, started, outcome, performance.now());
     const level = LEVEL[outcome];
     if (!this.logger.isLevelEnabled(level)) return;
     const requestId = (job.data as { requestId?: unknown } | undefined)?.requestId;

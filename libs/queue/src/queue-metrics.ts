@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { Gauge, register } from 'prom-client';
+
+import { ALL_QUEUES } from './queue-names';
+import { Queues } from './queues.provider';
+
+const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
+
+/**
+ * Spec §10, `sluice_queue_jobs{queue,state}`: every queue's jobs by state, read from Redis when
+ * Prometheus scrapes (one call per queue). Every process reads the same figures, so a gateway
+ * cluster reports their maximum, not their sum. While Redis is unreachable the gauge is left
+ * empty for that scrape rather than failing it.
+ */
+@Injectable()
+export class QueueMetrics {
+  constructor(queues: Queues) {
+    register.removeSingleMetric('sluice_queue_jobs');
+    new Gauge({
+      name: 'sluice_queue_jobs',
+      help: 'Jobs in each queue by state (waiting, active, delayed, prioritized, failed)',
+      labelNames: ['queue', 'state'],
+      aggregator: 'max',
+      async collect() {
+        this.reset();
+        try {
+          const counts = await Promise.all(ALL_QUEUES.map((name) => queues.get(name).getJobCounts(...STATES)));
+          ALL_QUEUES.forEach((queue, i) => {
+            for (const state of STATES) this.set({ queue, state }, counts[i][state] ?? 0);
+          });
+        } catch {
+          // Redis unreachable: no figures this time (the health endpoints say why).
+        }
+      },
+    });
+  }
+}
