@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: applies database migrations, then runs the gateway and the worker as two
 // processes, and stops both when either ends or on SIGINT/SIGTERM. Outside production it makes
-// one pair of throwaway secrets for both processes (they must agree on JWT_SECRET).
+// one pair of throwaway secrets for both processes (they must agree on JWT_SECRET) and keeps them
+// in .sluice/dev-secrets.env (ignored by git), so that a restart keeps sessions and stored secrets.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -10,12 +11,15 @@ const settings = require('./process-settings');
 
 const dist = path.join(__dirname, '..', 'dist');
 // The built libs/config (this runs after `npm run build`): one definition of the throwaway secrets.
-const { ensureDevSecrets } = require(path.join(dist, 'libs/config/src/defaults.js'));
+const { keepDevSecrets } = require(path.join(dist, 'libs/config/src/dev-secrets.js'));
 // Malloc settings: see process-settings.js.
 const env = { ...settings.env, ...process.env };
-const log = pino({ name: 'launcher' });
+// As the processes it starts log (LOG_FORMAT): readable lines at a terminal, JSON otherwise.
+const format = process.env.LOG_FORMAT ?? 'auto';
+const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY);
+const log = pino({ name: 'launcher', transport: pretty ? { target: 'pino-pretty' } : undefined });
 
-for (const made of ensureDevSecrets(env)) log.warn(made);
+for (const note of keepDevSecrets(env, path.join(__dirname, '..', '.sluice', 'dev-secrets.env'))) log.warn(note);
 
 // The migration step says itself, in one line, why it failed (PostgreSQL unreachable: where).
 const migrated = spawnSync(process.execPath, [path.join(dist, 'libs/database/src/migrations/cli.js')], {

@@ -26,6 +26,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   // No Prometheus endpoint unless a test asks for one: apps started side by side would share a port.
   process.env.METRICS_PORT = '0';
+  // JSON log lines, which tests read, even when Jest runs at a terminal.
+  process.env.LOG_FORMAT = process.env.LOG_FORMAT ?? 'json';
   // Gateway and worker of a test share these, as the launcher makes them share one pair.
   ensureDevSecrets(process.env);
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';

@@ -3,9 +3,9 @@ import cluster from 'node:cluster';
 import pino from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 
-import { DEFAULT_METRICS_PORTS, startMetricsServer } from '@sluice/common';
+import { DEFAULT_METRICS_PORTS, PRETTY, startMetricsServer } from '@sluice/common';
 import type { Environment } from '@sluice/config';
-import { ensureDevSecrets, validateEnvironment } from '@sluice/config';
+import { ensureDevSecrets, prettyLogs, validateEnvironment } from '@sluice/config';
 
 const QUICK_EXIT_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -28,7 +28,11 @@ export function runAsClusterPrimary(): boolean {
   const processes = env.GATEWAY_PROCESSES;
   if (processes <= 1) return false;
 
-  const log = pino({ name: 'gateway', level: env.LOG_LEVEL });
+  const log = pino({
+    name: 'gateway',
+    level: env.LOG_LEVEL,
+    transport: prettyLogs(env.LOG_FORMAT) ? PRETTY : undefined,
+  });
   // Set in this process's environment, which the forked processes inherit.
   for (const made of ensureDevSecrets(process.env)) log.warn(made);
   let stopping = false;

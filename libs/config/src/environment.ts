@@ -322,6 +322,10 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  // `auto`: readable lines (pino-pretty) when stdout is a terminal, JSON lines otherwise.
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
+
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()

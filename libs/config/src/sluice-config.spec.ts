@@ -1,5 +1,5 @@
 import { validateEnvironment } from './environment';
-import { buildConfig } from './sluice-config';
+import { buildConfig, prettyLogs } from './sluice-config';
 
 const config = (env: Record<string, string>) => buildConfig(validateEnvironment(env));
 const STRONG = 'x'.repeat(40);
@@ -85,5 +85,12 @@ describe('configuration', () => {
     expect(() => config({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => config({ BODY_LIMIT: '10' })).toThrow(/BODY_LIMIT/);
     expect(() => config({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe('prettyLogs (LOG_FORMAT)', () => {
+  it('is readable lines at a terminal by default, JSON otherwise, or as LOG_FORMAT says', () => {
+    expect([prettyLogs('auto', true), prettyLogs('auto', false)]).toEqual([true, false]);
+    expect([prettyLogs('json', true), prettyLogs('pretty', false)]).toEqual([false, true]);
   });
 });

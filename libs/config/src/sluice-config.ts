@@ -78,6 +78,8 @@ export interface SluiceConfig {
   /** Days kept; 0 keeps forever. */
   retentionDays: { events: number; metrics: number; history: number };
   logLevel: string;
+  /** LOG_FORMAT resolved: readable lines for a person at a terminal, JSON for everything else. */
+  logPretty: boolean;
   logRequests: boolean;
   /** Messages about generated throwaway secrets, logged once the logger is up. */
   warnings: string[];
@@ -150,6 +152,7 @@ export function buildConfig(env: Environment): SluiceConfig {
       history: env.RETENTION_HISTORY_DAYS,
     },
     logLevel: env.LOG_LEVEL,
+    logPretty: prettyLogs(env.LOG_FORMAT),
     logRequests: env.LOG_REQUESTS ?? true,
     warnings,
   };
@@ -170,4 +173,9 @@ function channelApiUrls(env: Environment): Partial<Record<ChannelApiUrlType, str
  */
 export function configFromEnv(raw: Record<string, unknown>): SluiceConfig {
   return buildConfig(validateEnvironment(raw));
+}
+
+/** LOG_FORMAT: `pretty`, `json`, or by whether stdout is a terminal (`auto`). */
+export function prettyLogs(format: 'auto' | 'json' | 'pretty', stdoutIsTty = process.stdout.isTTY === true): boolean {
+  return format === 'pretty' || (format === 'auto' && stdoutIsTty);
 }

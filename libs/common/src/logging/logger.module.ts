@@ -9,6 +9,17 @@ import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 
 import { REDACT_PATHS } from './redaction';
 
+/** pino-pretty's readable lines, for a person at a terminal (LOG_FORMAT). */
+export const PRETTY = {
+  target: 'pino-pretty',
+  options: {
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  },
+};
+
 /** Structured JSON logs (pino) carrying each request's id, with credentials and secrets redacted. */
 @Module({})
 export class SluiceLoggerModule {
@@ -27,6 +38,7 @@ export class SluiceLoggerModule {
             ...(forRoutes ? { forRoutes } : {}),
             pinoHttp: {
               level: config.logLevel,
+              transport: config.logPretty ? PRETTY : undefined,
               name: app,
               autoLogging: config.logRequests,
               redact: { paths: REDACT_PATHS, censor: '[redacted]' },
