@@ -44,11 +44,11 @@ export function AlertPage() {
     setBusy(true);
     setOutcome(null);
     try {
-      const changed = await api<Alert>(`/api/v1/alerts/${encodeURIComponent(id)}/actions`, {
+      await api<Alert>(`/api/v1/alerts/${encodeURIComponent(id)}/actions`, {
         method: 'POST',
         body: note === undefined ? { action } : { action, note },
       });
-      setOutcome({ tone: 'success', text: `${done}: the alert is ${stateWord(changed.state).toLowerCase()}.` });
+      setOutcome({ tone: 'success', text: `${done}.` });
       detail.reload();
       return true;
     } catch (err) {
@@ -242,8 +242,14 @@ function kindClass(kind: string): string {
 }
 
 function HistoryItem({ entry }: { entry: HistoryEntry }) {
-  const stateChanged = entry.fromState !== entry.toState && entry.toState;
-  const severityChanged = entry.fromSeverity !== entry.toSeverity && entry.toSeverity !== null;
+  const changes: string[] = [];
+  if (entry.toState && entry.fromState !== entry.toState) {
+    changes.push(`${entry.fromState ? `${stateWord(entry.fromState)} → ` : ''}${stateWord(entry.toState)}`);
+  }
+  if (entry.toSeverity !== null && entry.fromSeverity !== entry.toSeverity) {
+    const from = entry.fromSeverity !== null ? `${SEVERITY_NAMES[entry.fromSeverity]} → ` : '';
+    changes.push(`severity ${from}${SEVERITY_NAMES[entry.toSeverity]}`);
+  }
   return (
     <li className={`tl-${kindClass(entry.kind)}`}>
       <div className="tl-head">
@@ -256,26 +262,13 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
         </span>
       </div>
       <div className="tl-body">
-        {stateChanged && (
-          <span>
-            {entry.fromState ? `${stateWord(entry.fromState)} → ` : ''}
-            {stateWord(entry.toState!)}
-          </span>
-        )}
-        {severityChanged && (
-          <span>
-            {' '}
-            severity {entry.fromSeverity !== null ? `${SEVERITY_NAMES[entry.fromSeverity]} → ` : ''}
-            {SEVERITY_NAMES[entry.toSeverity!]}
-          </span>
-        )}
+        {changes.join(' · ')}
         {entry.ieventid && (
           <span className="muted">
-            {' '}
-            · event <code>{entry.ieventid}</code>
+            {changes.length > 0 ? ' · ' : ''}event <code>{entry.ieventid}</code>
           </span>
         )}
-        {entry.note && <p className="tl-note">{entry.note}</p>}
+        {entry.note && <p className="tl-text">{entry.note}</p>}
       </div>
     </li>
   );
