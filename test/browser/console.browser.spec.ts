@@ -310,6 +310,7 @@ describe('web console in Chromium (spec §10)', () => {
     await page.getByRole('link', { name: 'Adapters' }).click();
     await row('NiFi events flow').getByText('Up').waitFor();
     await row('collectd on web-01').getByText('Degraded').waitFor();
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('main'); // the new page has the focus
     await shot('07-adapters');
     await page.getByRole('link', { name: 'Channels' }).click();
     const webhook = page.getByRole('region', { name: 'WEBHOOK' });
