@@ -35,6 +35,7 @@ const KNOWN = [
   'POST /api/v1/user/token',
   'POST /api/v1/user/token/refresh',
   'POST /api/v1/user/logout',
+  'GET /api/v1/user/me',
   'GET /publish/healthcheck',
   'POST /publish/allevents',
   'POST /publish/metrics',

@@ -9,6 +9,7 @@ import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenService } from './access-token.service';
 import { ApiKeyVerifier } from './api-key-verifier.service';
 import { BasicStrategy } from './basic.strategy';
+import { MeController } from './me.controller';
 import { PasswordService } from './password.service';
 import { RefreshTokenService } from './refresh-token.service';
 import { RequestAuthenticator } from './request-authenticator.service';
@@ -34,7 +35,7 @@ const EXPORTED = [
 @Global()
 @Module({
   imports: [PassportModule, JwtModule.register({}), PersistenceModule],
-  controllers: [TokenController],
+  controllers: [TokenController, MeController],
   providers: [...EXPORTED, BasicStrategy],
   exports: EXPORTED,
 })

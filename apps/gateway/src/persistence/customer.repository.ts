@@ -38,6 +38,16 @@ export class CustomerRepository {
     return new Set(found.map((c) => c.id));
   }
 
+  /** The customers a user may see: those of `ids`, or the first `limit` of all (a superadmin). */
+  visible(ids: 'all' | readonly string[], limit: number): Promise<Pick<Customer, 'id' | 'name' | 'active'>[]> {
+    return this.prisma.customer.findMany({
+      where: ids === 'all' ? undefined : { id: { in: [...ids] } },
+      select: { id: true, name: true, active: true },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+  }
+
   /** Whether each customer that exists is active, in one query. */
   statuses(ids: string[]): Promise<{ id: string; active: boolean }[]> {
     return this.prisma.customer.findMany({ where: { id: { in: ids } }, select: { id: true, active: true } });
