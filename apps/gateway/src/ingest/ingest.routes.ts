@@ -48,6 +48,7 @@ export class IngestRoutes implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    IngestMetrics.declare(fastify);
     for (const format of INGEST_FORMATS) {
       const metrics = new IngestMetrics(`/ingest/${format}`);
       fastify.route<{ Params: { customerId: string } }>({

@@ -40,6 +40,7 @@ export class PublishRoutes implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    IngestMetrics.declare(fastify);
     for (const route of Object.keys(PUBLISH_TOPICS) as PublishRoute[]) {
       const metrics = new IngestMetrics(`/publish/${route}`);
       fastify.route({

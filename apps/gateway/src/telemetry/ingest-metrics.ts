@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 
 const accepted = new Counter({
@@ -25,8 +25,12 @@ const REASONS: Record<number, string> = {
   503: 'unavailable',
 };
 
-/** How many records a request's body held, once it was read (see `counted`). */
-const recordsOf = new WeakMap<FastifyRequest, number>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** How many records the request's body held, once it was read (IngestMetrics.counted). */
+    sluiceRecords: number;
+  }
+}
 
 /**
  * Spec §10: what the publish and ingest routes accepted and refused, in records. The counters of a
@@ -39,9 +43,17 @@ export class IngestMetrics {
     this.acceptedOf = accepted.labels(route);
   }
 
+  /**
+   * Declares the request's record count on the Fastify instance, once: a property every request
+   * object has from the start (a WeakMap entry per request cost 1 % of the hot path's CPU).
+   */
+  static declare(fastify: FastifyInstance): void {
+    if (!fastify.hasRequestDecorator('sluiceRecords')) fastify.decorateRequest('sluiceRecords', 0);
+  }
+
   /** Notes how many records the request's body holds, for its refusal's count. */
   static counted(req: FastifyRequest, body: unknown): void {
-    recordsOf.set(req, Array.isArray(body) ? body.length : body === undefined ? 0 : 1);
+    req.sluiceRecords = Array.isArray(body) ? body.length : body === undefined ? 0 : 1;
   }
 
   accepted(records: number): void {
@@ -49,6 +61,6 @@ export class IngestMetrics {
   }
 
   refused(req: FastifyRequest, status: number): void {
-    refused.labels(this.route, REASONS[status] ?? String(status)).inc(Math.max(1, recordsOf.get(req) ?? 1));
+    refused.labels(this.route, REASONS[status] ?? String(status)).inc(Math.max(1, req.sluiceRecords));
   }
 }
