@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 
 import { QueueName } from '@sluice/queue';
 
-import { apiKey, apiUser, createCustomer, event, uniqueId } from '../helpers/fixtures';
+import { apiKey, apiUser, createCustomer, event, installItsm, uniqueId } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import type { MockChannel } from '../helpers/mock-channels';
@@ -186,17 +186,7 @@ describe('alert actions (spec §10)', () => {
       payload: { type: 'PAGER_DUTY', serviceKey: creds.pagerDutyRoutingKey },
     });
     expect(pd.statusCode).toBe(200);
-    const installed = await gw.inject({
-      method: 'POST',
-      url: `/api/v2/tenants/${t.customer}/integrations/installed`,
-      headers: superadmin,
-      payload: {
-        integration: { id: 'SERVICENOW' },
-        inboundConfig: { authentication: { authType: 'WEBHOOK' } },
-        outboundConfig: { baseNotifier: { type: 'REST_API', baseURI: itsm.url, authType: 'NONE' } },
-      },
-    });
-    expect(installed.statusCode).toBe(201);
+    await installItsm(gw, superadmin, t.customer, itsm.url);
 
     const id = await raise(t);
     const pdCalls = () =>

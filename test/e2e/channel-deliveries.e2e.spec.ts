@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 
 import { QueueName } from '@sluice/queue';
 
-import { apiUser, event, uniqueId } from '../helpers/fixtures';
+import { apiUser, event, installItsm, uniqueId } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import type { ChannelCall, ChannelCredentials, ChannelService, MockChannel } from '../helpers/mock-channels';
@@ -165,18 +165,7 @@ describe('notification channels: delivery end to end (spec §9)', () => {
   async function withItsm(t: Tenant): Promise<{ mock: MockItsm; token: string }> {
     const mock = await startMockItsm({ auth: { scheme: 'NONE' } });
     itsms.push(mock);
-    const res = await gw.inject({
-      method: 'POST',
-      url: `/api/v2/tenants/${t.customer}/integrations/installed`,
-      headers: superadmin,
-      payload: {
-        integration: { id: 'SERVICENOW' },
-        inboundConfig: { authentication: { authType: 'WEBHOOK' } },
-        outboundConfig: { baseNotifier: { type: 'REST_API', baseURI: mock.url, authType: 'NONE' } },
-      },
-    });
-    expect(res.statusCode).toBe(201);
-    return { mock, token: res.json<Json>().inboundConfig.authentication.token as string };
+    return { mock, token: await installItsm(gw, superadmin, t.customer, mock.url) };
   }
 
   // ---------------------------------------------------------------- every type

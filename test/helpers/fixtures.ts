@@ -138,3 +138,27 @@ export async function apiKey(gw: TestGateway, auth: Record<string, string>, scop
   if (res.statusCode !== 201) throw new Error(`API key not made: ${res.statusCode} ${res.body}`);
   return res.json<{ key: string }>().key;
 }
+
+/**
+ * Installs a ServiceNow integration of `customer` (spec §4) whose notifier calls `baseURI` without
+ * authentication and whose inbound side takes a WEBHOOK token; answers that token.
+ */
+export async function installItsm(
+  gw: TestGateway,
+  auth: Record<string, string>,
+  customer: string,
+  baseURI: string,
+): Promise<string> {
+  const res = await gw.inject({
+    method: 'POST',
+    url: `/api/v2/tenants/${customer}/integrations/installed`,
+    headers: auth,
+    payload: {
+      integration: { id: 'SERVICENOW' },
+      inboundConfig: { authentication: { authType: 'WEBHOOK' } },
+      outboundConfig: { baseNotifier: { type: 'REST_API', baseURI, authType: 'NONE' } },
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`integration not installed: ${res.statusCode} ${res.body}`);
+  return res.json<{ inboundConfig: { authentication: { token: string } } }>().inboundConfig.authentication.token;
+}
