@@ -30,9 +30,11 @@ import { eventually, startWorker } from '../helpers/worker';
  * playwright-core, against a listening gateway (which serves dist/console: `npm run test:browser`
  * builds it first) and a worker. A user of one customer signs in, sees the customer's alerts,
  * acknowledges one and resolves another, looks at the topology, a metric chart, the adapters and
- * the channels, and signs out; an ended session sends the user back to sign in with a message. A
- * screenshot of each page goes to test-results/browser/, and with UPDATE_DOCS_SCREENSHOT=1 the
- * alerts page to docs/console.png (the README's).
+ * the channels, and signs out; an ended session sends the user back to sign in with a message.
+ * The customer pickers and the navigation follow `GET /api/v1/user/me`: a UI user of one customer
+ * has exactly it and no admin pages, a superadmin every customer (typed, past the 1,000 the list
+ * holds) and every page. A screenshot of each page goes to test-results/browser/, and with
+ * UPDATE_DOCS_SCREENSHOT=1 the alerts page to docs/console.png (the README's).
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -201,6 +203,8 @@ describe('web console in Chromium (spec §10)', () => {
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
   const row = (text: string) => page.getByRole('row').filter({ hasText: text });
+  /** The customer picker (not the forms named "Choose the customer"). */
+  const customerField = () => page.getByLabel('Customer', { exact: true });
 
   async function signIn(who = email): Promise<void> {
     await page.goto(`${base}/`);
@@ -212,6 +216,11 @@ describe('web console in Chromium (spec §10)', () => {
   }
 
   it('signs in, lists the alerts, acknowledges one and resolves another', async () => {
+    // Who the user is (GET /api/v1/user/me) is read once, at sign-in, not with the pages' polls.
+    let meReads = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/user/me') meReads += 1;
+    });
     // Sign-in, with the API's refusal of a wrong password shown to the user.
     await page.goto(`${base}/alerts`);
     await heading('Sign in to Sluice').waitFor();
@@ -230,14 +239,11 @@ describe('web console in Chromium (spec §10)', () => {
     for (const [name] of ALERTS) await expect(row(name).count()).resolves.toBe(1);
     await expect(row('web-01').getByText('critical').count()).resolves.toBe(1);
     await expect(row('web-01').getByText('Open', { exact: true }).count()).resolves.toBe(1);
-    await page.getByLabel('Customer').fill(customer);
-    await page.getByLabel('Customer').press('Enter');
-    await page.waitForURL((url) => url.searchParams.get('customer') === customer);
-    await row('cache-1').waitFor();
-    await page.getByLabel('Customer').blur();
+    // The picker offers the user's one customer (GET /api/v1/user/me), by name and id, chosen.
+    await expect(customerField().locator('option').allTextContents()).resolves.toEqual([`Test customer (${customer})`]);
+    await expect(customerField().inputValue()).resolves.toBe(customer);
+    await page.getByRole('banner').getByText('API user, admin', { exact: true }).waitFor();
     await shot('02-alerts');
-    // The README's picture, taken anew on request only (so a test run leaves the work tree alone).
-    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') await page.screenshot({ path: join(ROOT, 'docs', 'console.png') });
 
     // Filters live in the URL and survive the refresh every 5 s.
     await page.getByLabel('Severity').selectOption('4');
@@ -247,6 +253,7 @@ describe('web console in Chromium (spec §10)', () => {
     await page.waitForTimeout(5500);
     await expect(page.getByLabel('Severity').inputValue()).resolves.toBe('4');
     await expect(page.getByRole('row').count()).resolves.toBe(3);
+    expect(meReads).toBe(1);
 
     // An alert: its fields, its history, and the actions of its state.
     await page.getByRole('link', { name: /web-01 · cpu\.utilization/ }).click();
@@ -281,6 +288,18 @@ describe('web console in Chromium (spec §10)', () => {
     await expect(row('db-02').count()).resolves.toBe(0);
     await page.getByLabel('State').selectOption('RESOLVED');
     await row('db-02').waitFor();
+
+    // Every state at once: the open, the acknowledged and the resolved (the README's picture).
+    await page.getByLabel('State').selectOption('all');
+    await row('web-01').getByText('Acknowledged').waitFor();
+    await row('lb-01').getByText('Open', { exact: true }).waitFor();
+    await expect(row('db-02').getByText('Resolved').count()).resolves.toBe(1);
+    await expect(page.getByRole('row').count()).resolves.toBe(ALERTS.length + 1);
+    await page.getByLabel('State').blur();
+    await shot('05-alerts-any-state');
+    expect(meReads).toBe(1); // pages and filters changed, polls ran: still the one read
+    // The README's picture, taken anew on request only (so a test run leaves the work tree alone).
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') await page.screenshot({ path: join(ROOT, 'docs', 'console.png') });
   });
 
   it('draws the topology and a metric chart, shows the adapters and the channels, and signs out', async () => {
@@ -294,7 +313,7 @@ describe('web console in Chromium (spec §10)', () => {
     await flagged.getByText('web-01').waitFor();
     await flagged.getByText('billing-api').waitFor();
     await page.waitForTimeout(1500); // the force layout settles
-    await shot('05-topology');
+    await shot('06-topology');
 
     // A metric's series, with its time range.
     await page.getByRole('link', { name: 'Metrics' }).click();
@@ -304,21 +323,21 @@ describe('web console in Chromium (spec §10)', () => {
     await page.locator('.chart canvas').waitFor();
     await page.getByText(/points · min \d+ · max \d+ · last \d+ %/).waitFor();
     await page.waitForTimeout(500);
-    await shot('06-metrics');
+    await shot('07-metrics');
 
     // Adapters and their health; the customer's channels (an admin of it).
     await page.getByRole('link', { name: 'Adapters' }).click();
     await row('NiFi events flow').getByText('Up').waitFor();
     await row('collectd on web-01').getByText('Degraded').waitFor();
     await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('main'); // the new page has the focus
-    await shot('07-adapters');
+    await shot('08-adapters');
     await page.getByRole('link', { name: 'Channels' }).click();
     const webhook = page.getByRole('region', { name: 'WEBHOOK' });
     await webhook.getByText('Disabled').waitFor();
     await webhook.getByText('****5f2a').waitFor(); // the secret, redacted by the API
     await webhook.getByRole('button', { name: 'Show recent deliveries' }).click();
     await webhook.getByText('No deliveries yet.').waitFor();
-    await shot('08-channels');
+    await shot('09-channels');
 
     // The keyboard reaches the skip link first, then the navigation.
     await page.reload();
@@ -330,7 +349,7 @@ describe('web console in Chromium (spec §10)', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in to Sluice').waitFor();
     await page.getByText('You have signed out.').waitFor();
-    await shot('09-signed-out');
+    await shot('10-signed-out');
     await page.goto(`${base}/alerts`);
     await heading('Sign in to Sluice').waitFor();
   });
@@ -342,9 +361,12 @@ describe('web console in Chromium (spec §10)', () => {
     const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/user/token/refresh'));
     // The first answer is the 401; the list sent again after the refresh answers 200.
     const listed = page.waitForResponse((r) => r.url().includes('/api/v1/alerts?') && r.status() !== 401);
+    // A new token pair: who the user is and their customers are read again, once.
+    const reread = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/user/me');
     await page.getByLabel('State').selectOption('all');
     expect((await refreshed).status()).toBe(200);
     expect((await listed).status()).toBe(200);
+    expect((await reread).status()).toBe(200);
     await expect(context.cookies(base)).resolves.toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'access_token', httpOnly: true, sameSite: 'Strict' })]),
     );
@@ -356,7 +378,7 @@ describe('web console in Chromium (spec §10)', () => {
       .waitFor({ timeout: 15_000 });
     await heading('Sign in to Sluice').waitFor();
     expect(new URL(page.url()).searchParams.get('next')).toMatch(/^\/alerts/);
-    await shot('10-session-expired');
+    await shot('11-session-expired');
   });
 
   it('shows the API refusal a person can act on: another customer, and a superadmin page', async () => {
@@ -364,9 +386,40 @@ describe('web console in Chromium (spec §10)', () => {
     await signIn();
     await page.goto(`${base}/topology?customer=${other}`);
     await page.getByRole('alert').filter({ hasText: 'You have no access to this customer (Access denied).' }).waitFor();
+    // The picker shows the customer of the link as it is, not one of the user's in its place.
+    await expect(customerField().inputValue()).resolves.toBe(other);
+    await customerField().getByText(`${other} (not one of yours)`).waitFor({ state: 'attached' });
     await page.goto(`${base}/admin/failed-jobs`);
     await page.getByRole('alert').filter({ hasText: 'Failed jobs are for superadmins (Access denied).' }).waitFor();
     await expect(page.getByRole('link', { name: 'Failed jobs' }).count()).resolves.toBe(0);
+  });
+
+  it('offers a UI user of one customer exactly that customer, chosen, and no admin pages', async () => {
+    const ui = await createUser(gw.prisma, { type: 'UI', customers: [customer] });
+    await signIn(ui.email);
+    // Who is signed in, and as what.
+    const header = page.getByRole('banner');
+    await header.getByText('Test user', { exact: true }).waitFor();
+    await header.getByText(ui.email, { exact: true }).waitFor();
+    await header.getByText('UI user', { exact: true }).waitFor();
+    // Neither channels (admins) nor failed jobs (superadmins).
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
+      'Alerts',
+      'Adapters',
+      'Topology',
+      'Metrics',
+    ]);
+    // The alerts of the one customer, which the picker offers alone and has chosen.
+    await row('lb-01').waitFor();
+    await expect(customerField().locator('option').allTextContents()).resolves.toEqual([`Test customer (${customer})`]);
+    await expect(customerField().inputValue()).resolves.toBe(customer);
+    await shot('12-ui-user');
+    // A page about one customer starts with it.
+    await nav.getByRole('link', { name: 'Topology' }).click();
+    await page.waitForURL((url) => url.searchParams.get('customer') === customer);
+    await page.getByRole('region', { name: 'Entities with open alerts' }).getByText('billing-api').waitFor();
+    await expect(customerField().inputValue()).resolves.toBe(customer);
   });
 
   it('gives a superadmin the failed jobs, with replay', async () => {
@@ -377,13 +430,39 @@ describe('web console in Chromium (spec §10)', () => {
     await gw.queue(QueueName.Events).add(QueueName.Events, job, { ...DEFAULT_JOB_OPTIONS, jobId: requestId });
     await drained(gw, QueueName.Events);
 
+    const inactive = (await createCustomer(gw.prisma, { active: false })).id;
+
     const admin = await createUser(gw.prisma, { isSuperadmin: true });
     await signIn(admin.email);
+    await page.getByRole('banner').getByText('API user, superadmin', { exact: true }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
+      'Alerts',
+      'Adapters',
+      'Topology',
+      'Metrics',
+      'Channels',
+      'Failed jobs',
+    ]);
+    // Every customer is offered (the inactive marked); a pick filters the alerts and is in the URL.
+    const offered = await customerField().locator('option').allTextContents();
+    expect(offered[0]).toBe('All my customers');
+    expect(offered).toEqual(
+      expect.arrayContaining([`Test customer (${customer})`, `Test customer (${inactive}) — inactive`]),
+    );
+    await row('cache-1').waitFor();
+    await customerField().selectOption(inactive);
+    await page.waitForURL((url) => url.searchParams.get('customer') === inactive);
+    await page.getByText('No alerts match these filters.').waitFor();
+    await customerField().selectOption(customer);
+    await page.waitForURL((url) => url.searchParams.get('customer') === customer);
+    await row('cache-1').waitFor();
+
     await page.getByRole('link', { name: 'Failed jobs' }).click();
     await heading('Failed jobs').waitFor();
     const failed = row(requestId);
     await failed.getByText('severity "severe" is not 0-5 or a severity name').waitFor();
-    await shot('11-failed-jobs');
+    await shot('13-failed-jobs');
     await failed.getByRole('button', { name: `Replay job ${requestId}` }).click();
     await page
       .getByRole('status')
@@ -414,5 +493,30 @@ describe('web console in Chromium (spec §10)', () => {
     expect([asset.status, asset.headers.get('cache-control')]).toEqual([200, 'no-cache']);
     const docs = await fetch(`${base}/docs`, { headers: html });
     expect(await docs.text()).toContain('swagger');
+  });
+
+  // Last: the customers it adds would fill every later superadmin's list.
+  it('lets a superadmin with more customers than the list holds type a customer id', async () => {
+    const bulk = uniqueId('bulk'); // sorts before the test's customers: they are past the 1,000 listed
+    await gw.prisma.customer.createMany({
+      data: Array.from({ length: 1000 }, (_, i) => ({
+        id: `${bulk}-${String(i).padStart(4, '0')}`,
+        name: `Bulk ${i}`,
+      })),
+    });
+    const admin = await createUser(gw.prisma, { isSuperadmin: true });
+    await signIn(admin.email);
+    const field = customerField();
+    await expect(field.evaluate((el) => el.tagName)).resolves.toBe('INPUT');
+    await expect(page.locator('datalist option').count()).resolves.toBe(1000); // the list, as suggestions
+    await field.fill(customer);
+    await field.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('customer') === customer);
+    await row('cache-1').waitFor();
+    // The id typed is the one a page about one customer starts with.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
+    await page.waitForURL((url) => url.searchParams.get('customer') === customer);
+    await page.getByRole('region', { name: 'Entities with open alerts' }).getByText('billing-api').waitFor();
+    await expect(customerField().inputValue()).resolves.toBe(customer);
   });
 });

@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 
 import { Layout } from './components/layout';
+import { ErrorNotice } from './components/notice';
 import { CustomersProvider } from './customers';
 import { AdaptersPage } from './pages/adapters';
 import { AlertPage } from './pages/alert';
@@ -39,13 +40,38 @@ export function App() {
   );
 }
 
-/** Signed-in pages; anyone else goes to the sign-in page, which brings them back here after. */
+/**
+ * Signed-in pages, once `GET /api/v1/user/me` has said who the user is (their roles decide the
+ * navigation, their customers the pickers); anyone else goes to the sign-in page, which brings
+ * them back here after.
+ */
 function SignedIn() {
-  const { profile } = useSession();
+  const { profile, me, meError, reloadMe, signOut } = useSession();
   const location = useLocation();
   if (!profile) {
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />;
+  }
+  if (!me) {
+    return (
+      <main id="main" className="sign-in">
+        {meError ? (
+          <>
+            <ErrorNotice error={meError} />
+            <p className="start-buttons">
+              <button type="button" onClick={reloadMe}>
+                Try again
+              </button>
+              <button type="button" className="secondary" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </p>
+          </>
+        ) : (
+          <p className="muted">Loading your account…</p>
+        )}
+      </main>
+    );
   }
   return (
     <CustomersProvider>

@@ -102,8 +102,23 @@ export interface SeriesPoint {
 export interface Customer {
   id: string;
   name: string;
-  active?: boolean;
+  active: boolean;
 }
+
+/** `GET /api/v1/user/me`: who is signed in, their roles and the customers they may see. */
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  type: 'API' | 'UI';
+  isSuperadmin: boolean;
+  isAdmin: boolean;
+  /** By id; a superadmin's are the first ME_CUSTOMERS_LIMIT of all. */
+  customers: Customer[];
+}
+
+/** How many customers `GET /api/v1/user/me` lists at most (a superadmin may have more). */
+export const ME_CUSTOMERS_LIMIT = 1000;
 
 export interface FailedJob {
   queue: string;

@@ -1,11 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 
-import { useSession } from '../session';
+import type { Me } from '../api/types';
+import { useMe, useSession } from '../session';
 
-/** The frame of every signed-in page: a skip link, the navigation, who is signed in, sign out. */
+/**
+ * The frame of every signed-in page: a skip link, the navigation (the pages the user's roles
+ * open), who is signed in, sign out.
+ */
 export function Layout() {
-  const { profile, signOut } = useSession();
+  const { signOut } = useSession();
+  const me = useMe();
   const [signingOut, setSigningOut] = useState(false);
   const main = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
@@ -41,10 +46,12 @@ export function Layout() {
             <li>
               <NavLink to="/metrics">Metrics</NavLink>
             </li>
-            <li>
-              <NavLink to="/channels">Channels</NavLink>
-            </li>
-            {profile?.isSuperadmin && (
+            {mayConfigureChannels(me) && (
+              <li>
+                <NavLink to="/channels">Channels</NavLink>
+              </li>
+            )}
+            {me.isSuperadmin && (
               <li>
                 <NavLink to="/admin/failed-jobs">Failed jobs</NavLink>
               </li>
@@ -52,10 +59,13 @@ export function Layout() {
           </ul>
         </nav>
         <div className="who">
-          <span title={profile?.email}>
-            {profile?.name}
-            {profile?.isSuperadmin && <span className="role"> (superadmin)</span>}
-          </span>
+          <p className="who-id">
+            <span className="who-name">{me.name || me.email}</span>
+            <span className="who-detail">
+              {me.name && me.name !== me.email && <span>{me.email}</span>}
+              <span className="role">{roleOf(me)}</span>
+            </span>
+          </p>
           <button
             type="button"
             className="secondary"
@@ -74,4 +84,18 @@ export function Layout() {
       </main>
     </>
   );
+}
+
+/**
+ * A customer's channels are for superadmins and the customer's admins, API users both (the
+ * gateway refuses UI users, superadmins too, as it does on the integration routes).
+ */
+function mayConfigureChannels(me: Me): boolean {
+  return me.type === 'API' && (me.isSuperadmin || me.isAdmin);
+}
+
+/** "UI user", "API user, admin", "API user, superadmin". */
+function roleOf(me: Me): string {
+  const role = me.isSuperadmin ? 'superadmin' : me.isAdmin ? 'admin' : undefined;
+  return [`${me.type} user`, role].filter(Boolean).join(', ');
 }
