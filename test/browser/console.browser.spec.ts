@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 
 import { DEFAULT_JOB_OPTIONS, QueueName } from '@sluice/queue';
 
+import { ApiKeyVerifier } from '../../apps/gateway/src/auth/api-key-verifier.service';
 import {
   apiUser,
   createCustomer,
@@ -402,13 +403,14 @@ describe('web console in Chromium (spec §10)', () => {
     await header.getByText('Test user', { exact: true }).waitFor();
     await header.getByText(ui.email, { exact: true }).waitFor();
     await header.getByText('UI user', { exact: true }).waitFor();
-    // Neither channels (admins) nor failed jobs (superadmins).
+    // Neither channels (admins) nor failed jobs (superadmins); API keys, as every user.
     const nav = page.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
       'Alerts',
       'Adapters',
       'Topology',
       'Metrics',
+      'API keys',
     ]);
     // The alerts of the one customer, which the picker offers alone and has chosen.
     await row('lb-01').waitFor();
@@ -442,6 +444,7 @@ describe('web console in Chromium (spec §10)', () => {
       'Topology',
       'Metrics',
       'Channels',
+      'API keys',
       'Failed jobs',
     ]);
     // Every customer is offered (the inactive marked); a pick filters the alerts and is in the URL.
@@ -468,6 +471,117 @@ describe('web console in Chromium (spec §10)', () => {
       .getByRole('status')
       .filter({ hasText: `Job queued for retry: events job ${requestId}.` })
       .waitFor();
+  });
+
+  it('creates an API key, shows it once, and revokes it: the gateway takes the key, then refuses it', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await signIn();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await heading('API keys').waitFor();
+    await page.getByText('You have no API keys.').waitFor();
+    const create = page.getByRole('button', { name: 'Create key' });
+    const publishScope = page.getByRole('checkbox', { name: /^publish/ });
+
+    // At least one scope, before anything is sent; then the API's 400, naming the field.
+    await page.getByLabel('Name').fill('alertmanager-prod');
+    await create.click();
+    await page.getByRole('alert').filter({ hasText: 'Choose at least one scope.' }).waitFor();
+    await expect(page.locator(':focus').getAttribute('value')).resolves.toBe('publish');
+    await page.getByLabel('Name').fill('   '); // blanks only: the gateway trims them away
+    await publishScope.check();
+    await create.click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Invalid payload — name: name must be longer than or equal to 1 characters' })
+      .waitFor();
+
+    // Created: the key once, with a warning, ready to copy.
+    const inAYear = new Date(Date.now() + 365 * 86_400_000);
+    const expiry = [inAYear.getFullYear(), inAYear.getMonth() + 1, inAYear.getDate()]
+      .map((n) => String(n).padStart(2, '0'))
+      .join('-');
+    await page.getByLabel('Name').fill('alertmanager-prod');
+    await page.getByLabel('Expires (optional)').fill(expiry);
+    await create.click();
+    const shown = page.getByRole('region', { name: 'New API key “alertmanager-prod”' });
+    await shown.getByText('Copy this key now: it will not be shown again.').waitFor();
+    const field = shown.getByLabel('The new key');
+    const key = await field.inputValue();
+    expect(key).toMatch(/^slk_[A-Za-z0-9_-]{43}$/);
+    await expect(field.getAttribute('readonly')).resolves.not.toBeNull();
+    await shown.getByRole('button', { name: 'Copy' }).click();
+    await shown.getByText('Copied to the clipboard.').waitFor();
+    await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(key);
+    const listed = row('alertmanager-prod');
+    await listed.getByText('publish', { exact: true }).waitFor();
+    await expect(listed.getByText('Never').count()).resolves.toBe(1); // not used yet; it expires
+    await expect(listed.locator('time').nth(1).getAttribute('datetime')).resolves.toMatch(
+      new RegExp(`^${inAYear.getUTCFullYear()}-`),
+    );
+    await shot('14-api-key-created');
+
+    // The key publishes as its user, from outside the browser.
+    const publishWith = (bearer: string) =>
+      fetch(`${base}/publish/allevents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify([event(customer, { entity: 'key-test', entityid: uniqueId('host') })]),
+      });
+    const accepted = await publishWith(key);
+    expect([accepted.status, await accepted.json()]).toEqual([
+      200,
+      expect.objectContaining({ message: 'Data published successfully', count: 1 }),
+    ]);
+
+    // Leaving the page drops the key: it is not there on the way back.
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await heading('Alerts').waitFor();
+    await page.goBack();
+    await heading('API keys').waitFor();
+    await listed.waitFor();
+    await expect(page.getByLabel('The new key').count()).resolves.toBe(0);
+    await expect(page.content()).resolves.not.toContain(key);
+
+    // A second key, dismissed: gone at once; the list holds both, newest first.
+    await page.getByLabel('Name').fill('grafana-reader');
+    await page.getByRole('checkbox', { name: /^read/ }).check();
+    await create.click();
+    await page
+      .getByRole('region', { name: 'New API key “grafana-reader”' })
+      .getByRole('button', { name: 'Done' })
+      .click();
+    await expect(page.getByLabel('The new key').count()).resolves.toBe(0);
+    await expect(page.getByRole('row').count()).resolves.toBe(3);
+    await expect(page.getByRole('row').nth(1).textContent()).resolves.toContain('grafana-reader');
+
+    // Its use is in the list once written (every 30 s; here, now).
+    await gw.app.get(ApiKeyVerifier)['flush']();
+    await page.reload();
+    await heading('API keys').waitFor();
+    await expect(listed.locator('td').nth(4).textContent()).resolves.toMatch(/^(just now|\d+ s ago)$/);
+    await shot('15-api-keys');
+
+    // Revoke, from the keyboard: Escape keeps the key, the confirmation revokes it.
+    const revoke = listed.getByRole('button', { name: 'Revoke key alertmanager-prod' });
+    await revoke.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Revoke the API key “alertmanager-prod”?' });
+    await dialog.waitFor();
+    await expect(page.locator(':focus').textContent()).resolves.toBe('Cancel');
+    await shot('16-api-key-revoke');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect(page.locator(':focus').textContent()).resolves.toBe('Revoke key alertmanager-prod');
+    expect((await publishWith(key)).status).toBe(200); // kept
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // "Revoke key"
+    await page.getByRole('status').filter({ hasText: 'Revoked “alertmanager-prod”' }).waitFor();
+    await listed.waitFor({ state: 'detached' });
+    await row('grafana-reader').waitFor();
+    const refused = await publishWith(key);
+    expect([refused.status, await refused.json()]).toEqual([401, { message: 'Invalid access token' }]);
   });
 
   it('leaves the server its own answers: the API, /docs and unknown API paths are not the console', async () => {

@@ -7,6 +7,7 @@ import { CustomersProvider } from './customers';
 import { AdaptersPage } from './pages/adapters';
 import { AlertPage } from './pages/alert';
 import { AlertsPage } from './pages/alerts';
+import { ApiKeysPage } from './pages/api-keys';
 import { ChannelsPage } from './pages/channels';
 import { FailedJobsPage } from './pages/failed-jobs';
 import { NotFoundPage } from './pages/not-found';
@@ -31,6 +32,7 @@ export function App() {
             <Route path="topology" element={<Lazy page={<TopologyPage />} />} />
             <Route path="metrics" element={<Lazy page={<MetricsPage />} />} />
             <Route path="channels" element={<ChannelsPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="admin/failed-jobs" element={<FailedJobsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -149,3 +149,22 @@ export interface Delivery {
   createdAt: string;
   updatedAt: string;
 }
+
+/** Spec §8.1: what an API key may do: `publish` (§2, the ingest adapters), `read` (§6). */
+export type ApiKeyScope = 'publish' | 'read';
+export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['publish', 'read'];
+
+/** A row of `GET /api/v1/apikeys` (never the key itself). */
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The answer of `POST /api/v1/apikeys`: the only one that holds the key. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}

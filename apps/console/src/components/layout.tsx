@@ -51,6 +51,9 @@ export function Layout() {
                 <NavLink to="/channels">Channels</NavLink>
               </li>
             )}
+            <li>
+              <NavLink to="/api-keys">API keys</NavLink>
+            </li>
             {me.isSuperadmin && (
               <li>
                 <NavLink to="/admin/failed-jobs">Failed jobs</NavLink>

@@ -6,10 +6,14 @@ const listeners = new Set<() => void>();
 let ticker: number | undefined;
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  ticker ??= window.setInterval(() => {
+  if (ticker === undefined) {
+    // The clock stood still while nothing showed a time: the first to show one reads it anew.
     now = Date.now();
-    for (const l of listeners) l();
-  }, 10_000);
+    ticker = window.setInterval(() => {
+      now = Date.now();
+      for (const l of listeners) l();
+    }, 10_000);
+  }
   return () => {
     listeners.delete(listener);
     if (listeners.size === 0) {
@@ -18,7 +22,8 @@ function subscribe(listener: () => void): () => void {
     }
   };
 }
-const useNow = () => useSyncExternalStore(subscribe, () => now);
+/** The time now (ms), to the last 10 s; components that use it render again as it moves on. */
+export const useNow = () => useSyncExternalStore(subscribe, () => now);
 
 /** An instant as "3 min ago", with the exact local time in a tooltip and for machines. */
 export function Time({ at }: { at: string | null | undefined }) {
@@ -37,6 +42,8 @@ export function relative(t: number, now: number): string {
   const s = Math.round((now - t) / 1000);
   const future = s < 0;
   const a = Math.abs(s);
+  // Within the clock's 10 s step: a moment ago, or a moment "ahead" of the coarse clock.
+  if (a < 10) return 'just now';
   const text =
     a < 45
       ? `${a} s`

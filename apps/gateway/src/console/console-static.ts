@@ -20,6 +20,7 @@ export const CONSOLE_PAGES = [
   '/topology',
   '/metrics',
   '/channels',
+  '/api-keys',
   '/admin/failed-jobs',
 ];
 
