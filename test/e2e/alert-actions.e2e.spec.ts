@@ -221,4 +221,96 @@ describe('alert actions (spec §10)', () => {
     );
     await drained(gw, QueueName.Notifications, QueueName.ChannelDeliveries);
   });
+
+  it('a resolve makes the severity 0 and a reopen brings it back, as events do; a reopen after a clear event is notified', async () => {
+    const t = await tenant(gw);
+    const superadmin = (await apiUser(gw, [], { isSuperadmin: true })).auth;
+    const pd = await gw.inject({
+      method: 'PUT',
+      url: `/api/public/v1.0/groups/${t.customer}/integrations/PAGER_DUTY`,
+      headers: superadmin,
+      payload: { type: 'PAGER_DUTY', serviceKey: creds.pagerDutyRoutingKey, minSeverity: 4 },
+    });
+    expect(pd.statusCode).toBe(200);
+    const entityid = uniqueId('host');
+    await publish(t, 'allevents', [event(t.customer, { entityid })]);
+    await drained(gw, QueueName.Events);
+    const id = (await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: t.customer, entityid } })).id;
+    const pdCalls = () =>
+      mocks.PAGER_DUTY.calls.filter((c) => c.rawBody.includes(id)).map((c) => (c.body as Json).event_action);
+    await eventually(
+      async () => pdCalls(),
+      (c) => c.length === 1,
+    );
+
+    // A clear event resolves it (severity 0); the user reopens it: critical again, and notified.
+    await publish(t, 'allevents', [
+      event(t.customer, { entityid, severity: 0, firstoccurrence: '2024-05-01T12:10:00Z' }),
+    ]);
+    await drained(gw, QueueName.Events);
+    expect(await get(t, `/api/v1/alerts/${id}`)).toMatchObject({ state: 'RESOLVED', severity: 0 });
+    await eventually(
+      async () => pdCalls(),
+      (c) => c.length === 2,
+    );
+    const reopened = await expectState(t, id, 'reopen', 'OPEN');
+    expect(reopened.severity).toBe(5);
+    expect((reopened.history as Json[]).at(-1)).toMatchObject({ kind: 'reopened', fromSeverity: 0, toSeverity: 5 });
+    const open = await get(t, `/api/v1/alerts?customerid=${t.customer}&minseverity=4`);
+    expect((open.results as Json[]).map((a) => a.id)).toContain(id);
+    await eventually(
+      async () => pdCalls(),
+      (c) => c.length === 3,
+    );
+    expect(pdCalls()).toEqual(['trigger', 'resolve', 'trigger']);
+
+    // A user's resolve: severity 0, the critical kept as the previous one.
+    const resolved = await expectState(t, id, 'resolve', 'RESOLVED');
+    expect(resolved).toMatchObject({ severity: 0, previousSeverity: 5 });
+    await eventually(
+      async () => pdCalls(),
+      (c) => c.length === 4,
+    );
+  });
+
+  it('answers 503 and changes nothing when no worker takes the action in time', async () => {
+    const alone = await startGateway({ ALERT_ACTION_WAIT_MS: '200' });
+    try {
+      const t = await tenant(alone);
+      const alert = await alone.prisma.alert.create({
+        data: {
+          envcustomerid: t.customer,
+          entityid: 'host-1',
+          parametercategory: '',
+          parameterid: 'cpu',
+          splitby: '',
+          entity: 'host-1',
+          parametername: 'cpu',
+          severity: 5,
+          state: 'OPEN',
+          count: 1,
+          firstoccurrence: new Date(),
+          lastoccurrence: new Date(),
+        },
+      });
+      const res = await alone.inject({
+        method: 'POST',
+        url: `/api/v1/alerts/${alert.id}/actions`,
+        headers: t.auth,
+        payload: { action: 'ack' },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+      // A worker that starts afterwards finds nothing to apply: the job was withdrawn or has expired.
+      const late = await startWorker(alone.redisPrefix);
+      try {
+        await drained(alone, QueueName.AlertActions);
+        expect((await alone.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe('OPEN');
+      } finally {
+        await late.close();
+      }
+    } finally {
+      await alone.close();
+    }
+  });
 });

@@ -16,12 +16,15 @@ export default async function globalTeardown(): Promise<void> {
 
   const redis = new Redis(process.env.REDIS_URL!);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${process.env.REDIS_PREFIX}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    // Sluice's own keys (`<prefix>:…`) and BullMQ's (`{<prefix>…}:…`, hash-tagged).
+    for (const pattern of [`${process.env.REDIS_PREFIX}*`, `{${process.env.REDIS_PREFIX}*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

@@ -42,6 +42,8 @@ export interface AlertActionJob {
   note: string | null;
   /** The user who acts, named in the alert's history. */
   user: { id: string; email: string };
+  /** Epoch ms after which the gateway has answered 503: the worker then applies nothing. */
+  notAfter: number;
 }
 
 /**

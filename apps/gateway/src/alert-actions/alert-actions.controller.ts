@@ -1,18 +1,14 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-
-import { Errors } from '@sluice/common';
 
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, foundOrThrow, Principal, scopeOf } from '../auth/principal';
 import { AlertRepository } from '../persistence/alert.repository';
-import { alertView, historyView } from '../query/views';
+import { ALERT_NOT_FOUND, alertIdPipe } from '../query/alert-params';
+import { alertWithHistoryView } from '../query/views';
 import { AlertActionDto } from './alert-action.dto';
 import { AlertActionsService } from './alert-actions.service';
-
-const NOT_FOUND = 'Alert not found';
-const alertId = new ParseUUIDPipe({ exceptionFactory: () => Errors.notFound(NOT_FOUND) });
 
 @ApiTags('alerts')
 @Controller('api/v1/alerts')
@@ -36,13 +32,12 @@ export class AlertActionsController {
   })
   async act(
     @CurrentUser() user: Principal,
-    @Param('id', alertId) id: string,
+    @Param('id', alertIdPipe) id: string,
     @Body() dto: AlertActionDto,
     @Req() req: FastifyRequest,
   ) {
-    const { envcustomerid } = foundOrThrow(await this.alerts.stateOf(scopeOf(user), id), NOT_FOUND);
+    const { envcustomerid } = foundOrThrow(await this.alerts.stateOf(scopeOf(user), id), ALERT_NOT_FOUND);
     await this.actions.act(user, envcustomerid, id, dto, req.id);
-    const { alert, history } = foundOrThrow(await this.alerts.withHistory(scopeOf(user), id), NOT_FOUND);
-    return { ...alertView(alert), history: history.map(historyView) };
+    return alertWithHistoryView(foundOrThrow(await this.alerts.withHistory(scopeOf(user), id), ALERT_NOT_FOUND));
   }
 }

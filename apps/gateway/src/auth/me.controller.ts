@@ -10,8 +10,8 @@ export const ME_CUSTOMERS_LIMIT = 1000;
 
 /**
  * Who the caller is and which customers they may see: what a client (the console) needs to offer
- * the right customers and the right pages. Any user with a session or the password; an API key
- * with `read` sees its user.
+ * the right customers and the right pages. Any user with a session (the access token); an API
+ * key with `read` sees its user.
  */
 @ApiTags('tokens')
 @Controller('api/v1/user')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { Errors } from '@sluice/common';
@@ -6,12 +6,10 @@ import { Errors } from '@sluice/common';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser, foundOrThrow, Principal, scopeOf } from '../auth/principal';
 import { AlertRepository } from '../persistence/alert.repository';
+import { ALERT_NOT_FOUND, alertIdPipe } from './alert-params';
 import { customerScope } from './customer-scope';
 import { AlertListQueryDto, TicketDto } from './query.dto';
-import { alertView, historyView } from './views';
-
-const NOT_FOUND = 'Alert not found';
-const alertId = new ParseUUIDPipe({ exceptionFactory: () => Errors.notFound(NOT_FOUND) });
+import { alertView, alertWithHistoryView } from './views';
 
 @ApiTags('read')
 @Controller('api/v1/alerts')
@@ -30,16 +28,15 @@ export class AlertsController {
   @Get(':id')
   @Authenticated({ scope: 'read' })
   @ApiOperation({ summary: 'One alert with its history, oldest change first' })
-  async get(@CurrentUser() user: Principal, @Param('id', alertId) id: string) {
-    const { alert, history } = foundOrThrow(await this.alerts.withHistory(scopeOf(user), id), NOT_FOUND);
-    return { ...alertView(alert), history: history.map(historyView) };
+  async get(@CurrentUser() user: Principal, @Param('id', alertIdPipe) id: string) {
+    return alertWithHistoryView(foundOrThrow(await this.alerts.withHistory(scopeOf(user), id), ALERT_NOT_FOUND));
   }
 
   @Put(':id/ticket')
   @Authenticated({ role: 'apiUser' })
   @ApiOperation({ summary: 'Link an ITSM ticket to the alert by hand (API users of its customer)' })
-  async linkTicket(@CurrentUser() user: Principal, @Param('id', alertId) id: string, @Body() dto: TicketDto) {
-    const alert = foundOrThrow(await this.alerts.stateOf(scopeOf(user), id), NOT_FOUND);
+  async linkTicket(@CurrentUser() user: Principal, @Param('id', alertIdPipe) id: string, @Body() dto: TicketDto) {
+    const alert = foundOrThrow(await this.alerts.stateOf(scopeOf(user), id), ALERT_NOT_FOUND);
     const link = await this.alerts.linkTicket(
       alert.envcustomerid,
       id,

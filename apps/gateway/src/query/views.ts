@@ -22,6 +22,12 @@ export const alertView = (a: Alert) => ({
   ticket: a.ticketSysid ? { sysid: a.ticketSysid, number: a.ticketNumber } : null,
 });
 
+/** An alert with its history, oldest change first (`GET /api/v1/alerts/{id}`, an action's answer). */
+export const alertWithHistoryView = ({ alert, history }: { alert: Alert; history: AlertHistory[] }) => ({
+  ...alertView(alert),
+  history: history.map(historyView),
+});
+
 export const historyView = (h: AlertHistory) => ({
   at: h.at,
   kind: h.kind,

@@ -7,7 +7,9 @@ import { ALL_QUEUES, JobOf, QueueJob, QueueName, QueueOf, Queues } from '@sluice
  * and scheduled upkeep (a retention run that keeps failing is worth seeing too). Their failures
  * are listed and replayable; the admin route's `queue` filter takes exactly these names.
  */
-export const FAILED_JOB_QUEUES: readonly QueueName[] = ALL_QUEUES;
+// Not a user's alert actions: their user was answered 503 and may have acted again since; a replay
+// would apply the action later under their name.
+export const FAILED_JOB_QUEUES: readonly QueueName[] = ALL_QUEUES.filter((q) => q !== QueueName.AlertActions);
 
 export interface FailedJobView {
   queue: QueueName;

@@ -39,16 +39,22 @@ export class AlertActionWriter {
 
   async apply(job: AlertActionJob): Promise<AlertActionOutcome> {
     const { customerId, alertId, action } = job;
+    // The gateway has answered 503 ("nothing changed") by now: apply nothing.
+    if (Date.now() > job.notAfter) return { expired: true };
     return inTransaction(this.pool, async (db) => {
       const identity = await AlertRepository.identityById(db, customerId, alertId);
       if (!identity) return { missing: true };
       await AlertRepository.lockIdentity(db, identityKey(identity));
+      if (Date.now() > job.notAfter) return { expired: true };
       const alert = await AlertRepository.forUpdate(db, customerId, alertId);
       if (!alert) return { missing: true };
 
       const transition = alertActionTransition(action, alert.state);
       if ('refused' in transition) return transition;
-      if (transition.to !== alert.state) await AlertRepository.setState(db, customerId, alert.id, transition.to, null);
+      const severity = severityAfter(action, alert);
+      if (transition.to !== alert.state) {
+        await AlertRepository.setStateBy(db, customerId, alert.id, { state: transition.to, ...severity });
+      }
       await AlertHistoryRepository.append(db, [
         {
           alertId: alert.id,
@@ -57,7 +63,7 @@ export class AlertActionWriter {
           fromState: alert.state,
           toState: transition.to,
           fromSeverity: alert.severity,
-          toSeverity: alert.severity,
+          toSeverity: severity.severity,
           ieventid: null,
           source: 'user',
           actor: job.user.email,
@@ -68,7 +74,7 @@ export class AlertActionWriter {
         const change: AlertChange = {
           id: alert.id,
           identity,
-          severity: alert.severity,
+          severity: severity.severity,
           state: transition.to,
           count: alert.count,
           opened: action === 'reopen',
@@ -78,10 +84,27 @@ export class AlertActionWriter {
           escalated: false,
           at: Date.now(),
           hasTicket: alert.ticket_sysid !== null,
+          // The count stays as it was: the ITSM job of this change needs an id of its own.
+          jobKey: `user-${job.requestId}`,
         };
         await this.notifications.plan(db, [change]);
       }
       return { applied: true, state: transition.to };
     });
   }
+}
+
+/**
+ * The severity an action leaves, as events would: a resolve makes it 0 and keeps the old one as
+ * `previousSeverity` (a clear event does the same); a reopen brings that one back (at least 1,
+ * indeterminate, when none is known); the others leave it as it is.
+ */
+export function severityAfter(
+  action: AlertAction,
+  alert: { severity: number; previous_severity: number | null },
+): { severity: number; previousSeverity: number | null } {
+  if (action === 'resolve') return { severity: 0, previousSeverity: alert.severity };
+  if (action === 'reopen')
+    return { severity: Math.max(1, alert.previous_severity ?? 1), previousSeverity: alert.severity };
+  return { severity: alert.severity, previousSeverity: alert.previous_severity };
 }

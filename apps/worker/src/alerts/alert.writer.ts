@@ -38,6 +38,11 @@ export interface AlertChange {
   /** The alert's `lastoccurrence` after the change (epoch ms): when the change happened. */
   at: number;
   hasTicket: boolean;
+  /**
+   * Set by a change that leaves `count` as it was (a user's action): the ITSM job's id is made of
+   * it instead of the count, so that it is not taken for an earlier job of the same count.
+   */
+  jobKey?: string;
 }
 
 interface AlertWrite extends AlertWriteRow {

@@ -34,23 +34,23 @@ export class AlertNotifications {
     await this.channels.plan(db, channelChangesOf(changes));
     const tenants = [...new Set(changes.map((c) => c.identity.envcustomerid))];
     const thresholds = await IntegrationRepository.notifierThresholds(db, tenants);
-    const jobs: NotificationJob[] = [];
+    const jobs: { data: NotificationJob; key: string | number }[] = [];
     for (const c of changes) {
       const customerId = c.identity.envcustomerid;
       const min = thresholds.get(customerId);
       if (min === undefined) continue;
       if (c.state !== 'RESOLVED' && c.severity >= min && (c.opened || (c.escalated && !c.hasTicket))) {
-        jobs.push({ action: 'open', alertId: c.id, customerId, count: c.count });
+        jobs.push({ data: { action: 'open', alertId: c.id, customerId, count: c.count }, key: c.jobKey ?? c.count });
       } else if (c.resolved && c.hasTicket) {
-        jobs.push({ action: 'resolve', alertId: c.id, customerId, count: c.count });
+        jobs.push({ data: { action: 'resolve', alertId: c.id, customerId, count: c.count }, key: c.jobKey ?? c.count });
       }
     }
     if (jobs.length > 0) {
       await this.queue.addBulk(
-        jobs.map((data) => ({
+        jobs.map(({ data, key }) => ({
           name: data.action,
           data,
-          opts: { ...NOTIFICATION_JOB_OPTIONS, delay: DELAY_MS, jobId: `${data.action}-${data.alertId}-${data.count}` },
+          opts: { ...NOTIFICATION_JOB_OPTIONS, delay: DELAY_MS, jobId: `${data.action}-${data.alertId}-${key}` },
         })),
       );
     }

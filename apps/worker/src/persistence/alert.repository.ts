@@ -97,7 +97,10 @@ function foldedColumns(writes: AlertWriteRow[]): unknown[][] {
   ];
 }
 
-type LockedAlert = Pick<AlertRow, 'id' | 'state' | 'severity' | 'count' | 'ticket_number' | 'ticket_sysid'>;
+type LockedAlert = Pick<
+  AlertRow,
+  'id' | 'state' | 'severity' | 'previous_severity' | 'count' | 'ticket_number' | 'ticket_sysid'
+>;
 
 /** One alert's identity lock, as the set-based lock above takes it. */
 const lockIdentity = (key: string) => advisoryLockKey(key).toString();
@@ -178,7 +181,7 @@ export const AlertRepository = {
   async forUpdate(db: Queryable, customerId: string, id: string): Promise<LockedAlert | undefined> {
     return (
       await db.query<LockedAlert>(
-        'SELECT id, state, severity, count, ticket_number, ticket_sysid FROM alerts WHERE id = $1 AND envcustomerid = $2 FOR UPDATE',
+        'SELECT id, state, severity, previous_severity, count, ticket_number, ticket_sysid FROM alerts WHERE id = $1 AND envcustomerid = $2 FOR UPDATE',
         [id, customerId],
       )
     ).rows[0];
@@ -191,6 +194,21 @@ export const AlertRepository = {
               ticket_number = COALESCE($3, ticket_number), updated_at = now()
         WHERE id = $1 AND envcustomerid = $4`,
       [id, state, ticketNumber, customerId],
+    );
+  },
+
+  /** A user's action (spec §10): the state, and the severity it leaves (0 when resolved, as a clear event does). */
+  async setStateBy(
+    db: Queryable,
+    customerId: string,
+    id: string,
+    change: { state: AlertState; severity: number; previousSeverity: number | null },
+  ) {
+    await db.query(
+      `UPDATE alerts SET state = $2::"AlertState", severity = $3, previous_severity = $4,
+              resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() ELSE NULL END, updated_at = now()
+        WHERE id = $1 AND envcustomerid = $5`,
+      [id, change.state, change.severity, change.previousSeverity, customerId],
     );
   },
 

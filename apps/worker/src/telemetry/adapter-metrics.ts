@@ -2,12 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { Gauge, register } from 'prom-client';
 
+import { within } from '@sluice/common';
 import { PG_POOL } from '@sluice/database';
+
+// STALE as the read API says it (adapters.controller.ts): silent for 2 × its interval, even before
+// the scheduled check has marked it.
+const BY_STATUS = `SELECT CASE WHEN lastseen < now() - make_interval(secs => 2 * interval) THEN 'STALE' ELSE status END AS status,
+                          count(*)::int AS n
+                     FROM adapters GROUP BY 1`;
+const READ_TIMEOUT_MS = 1000;
 
 /**
  * `sluice_adapters{status}`: adapters of all customers by health (UP, DOWN, DEGRADED, STALE), read
  * from PostgreSQL when Prometheus scrapes — what "connectors went quiet" alerts are written on.
- * Left empty for a scrape while PostgreSQL is unreachable.
+ * Left empty for a scrape while PostgreSQL is unreachable or slower than a second.
  */
 @Injectable()
 export class AdapterMetrics {
@@ -20,15 +28,11 @@ export class AdapterMetrics {
       aggregator: 'max',
       async collect() {
         this.reset();
-        try {
-          const { rows } = await pool.query<{ status: string; n: number }>(
-            'SELECT status, count(*)::int AS n FROM adapters GROUP BY status',
-          );
-          for (const status of ['UP', 'DOWN', 'DEGRADED', 'STALE']) this.set({ status }, 0);
-          for (const row of rows) this.set({ status: row.status }, row.n);
-        } catch {
-          // PostgreSQL unreachable: no figures this time (the worker's log says why).
-        }
+        const read = pool.query<{ status: string; n: number }>(BY_STATUS);
+        const result = await within(read, READ_TIMEOUT_MS);
+        if (!result) return; // PostgreSQL unreachable or slow: the worker's log says why
+        for (const status of ['UP', 'DOWN', 'DEGRADED', 'STALE']) this.set({ status }, 0);
+        for (const row of result.rows) this.set({ status: row.status }, row.n);
       },
     });
   }

@@ -1,2 +1,3 @@
 export * from './metrics-endpoint';
 export * from './telemetry.module';
+export * from './within';

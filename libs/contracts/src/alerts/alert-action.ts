@@ -32,5 +32,6 @@ export function alertActionTransition(action: AlertAction, state: State): { to: 
   }
 }
 
-/** What the worker answers for an action job. */
-export type AlertActionOutcome = { applied: true; state: State } | { refused: string } | { missing: true };
+/** What the worker answers for an action job; `expired`: it came after the gateway stopped waiting, and did nothing. */
+export type AlertActionOutcome =
+  { applied: true; state: State } | { refused: string } | { missing: true } | { expired: true };
