@@ -25,7 +25,7 @@ const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
 
-// A 600-byte event, the size of a typical connector event.
+// An event of about 550 bytes (with its unique ieventid), the size of a typical connector event.
 const EVENT = {
   envcustomerid: 'bench',
   ieventid: 'evt-000000001',
@@ -154,7 +154,7 @@ async function hotPath(s) {
   }));
   const bare = results[0].rps;
   appendReport('hot path', [
-    `Command: \`BENCH_PROCESSES=${PROCESSES} npm run bench -- hot-path\` (${loaderName()}, ${CONNECTIONS} connections, ${DURATION} s per scenario in ${ROUNDS} interleaved rounds of ${slice} s, ${PROCESSES} server process(es) each, 600-byte event, loopback).`,
+    `Command: \`BENCH_PROCESSES=${PROCESSES} npm run bench -- hot-path\` (${loaderName()}, ${CONNECTIONS} connections, ${DURATION} s per scenario in ${ROUNDS} interleaved rounds of ${slice} s, ${PROCESSES} server process(es) each, ~${Buffer.byteLength(JSON.stringify(EVENT))}-byte event, loopback).`,
     '',
     '| scenario | req/s | per round | × bare Fastify | p50 ms | p99 ms | non-2xx + errors | CPU µs per request | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|---|',

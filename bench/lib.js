@@ -99,19 +99,29 @@ function peakRssMb(pid) {
   }
 }
 
-/** CPU seconds (user + system) a live process and its children (a cluster's processes) have used. */
-function cpuSeconds(pid) {
+/**
+ * CPU seconds (user + system) a live process and its children (a cluster's processes) have used;
+ * throws if the process is gone (its figures would be wrong), while a child that just ended counts 0.
+ */
+function cpuSeconds(pid, child = false) {
+  let stat;
   try {
-    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; in clock ticks.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    let ticks = Number(fields[11]) + Number(fields[12]);
-    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    for (const child of children ? children.split(/\s+/) : []) ticks += (cpuSeconds(Number(child)) ?? 0) * CLK_TCK;
-    return ticks / CLK_TCK;
-  } catch {
-    return null;
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (err) {
+    if (child) return 0;
+    throw new Error(`process ${pid} is gone: ${err.message}`);
   }
+  // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; in clock ticks.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let seconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  let children = '';
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  } catch {
+    // no children file: none
+  }
+  for (const c of children ? children.split(/\s+/) : []) seconds += cpuSeconds(Number(c), true);
+  return seconds;
 }
 const CLK_TCK = Number(require('node:child_process').execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
 

@@ -48,6 +48,7 @@ async function runOne(s, { gateways, workers }) {
   );
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('events', { connection, prefix: `{${s.prefix}}` });
+  let sampler;
   try {
     await new Promise((r) => setTimeout(r, 3000));
     const backlog = async () => {
@@ -55,7 +56,13 @@ async function runOne(s, { gateways, workers }) {
       return c.wait + c.active + c.delayed + c.prioritized;
     };
     const samples = [];
-    const sampler = setInterval(() => void backlog().then((n) => samples.push(n)), 1000);
+    sampler = setInterval(
+      () =>
+        void backlog()
+          .then((n) => samples.push(n))
+          .catch(() => undefined),
+      1000,
+    );
     const cpu0 = [cpuSeconds(gw.child.pid), ...workerProcs.map((w) => cpuSeconds(w.pid))];
     const r = await load({
       url: `${gw.base}/publish/allevents`,
@@ -87,6 +94,7 @@ async function runOne(s, { gateways, workers }) {
       workerCpu: perEvent(cpu1.slice(1).reduce((a, b) => a + b, 0) - cpu0.slice(1).reduce((a, b) => a + b, 0)),
     };
   } finally {
+    clearInterval(sampler);
     await queue.close();
     connection.disconnect();
     await stop(gw.child);

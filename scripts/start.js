@@ -14,10 +14,12 @@ const dist = path.join(__dirname, '..', 'dist');
 const { keepDevSecrets } = require(path.join(dist, 'libs/config/src/dev-secrets.js'));
 // Malloc settings: see process-settings.js.
 const env = { ...settings.env, ...process.env };
-// As the processes it starts log (LOG_FORMAT): readable lines at a terminal, JSON otherwise.
-const format = process.env.LOG_FORMAT ?? 'auto';
-const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY);
-const log = pino({ name: 'launcher', transport: pretty ? { target: 'pino-pretty' } : undefined });
+// As the processes it starts log (LOG_FORMAT): readable lines at a terminal, JSON otherwise. (The
+// configuration's classes carry decorators: reflect-metadata first.)
+require('reflect-metadata');
+const { prettyLogs } = require(path.join(dist, 'libs/config/src/sluice-config.js'));
+const { PRETTY } = require(path.join(dist, 'libs/common/src/logging/logger.module.js'));
+const log = pino({ name: 'launcher', transport: prettyLogs(env.LOG_FORMAT ?? 'auto') ? PRETTY : undefined });
 
 for (const note of keepDevSecrets(env, path.join(__dirname, '..', '.sluice', 'dev-secrets.env'))) log.warn(note);
 
@@ -45,7 +47,6 @@ async function main() {
 
 /** Redis unreachable: one line saying where and what to start, instead of both processes' errors. */
 async function checkRedis() {
-  require('reflect-metadata');
   const { validateEnvironment } = require(path.join(dist, 'libs/config/src/environment.js'));
   const { unreachableMessage } = require(path.join(dist, 'libs/database/src/connection-errors.js'));
   const Redis = require('ioredis');
@@ -69,11 +70,14 @@ async function checkRedis() {
 }
 
 function startChildren() {
+  // One METRICS_PORT given: the gateway takes it and the worker the next (each its own default otherwise).
+  const port = Number(env.METRICS_PORT);
+  const workerMetrics = env.METRICS_PORT && port > 0 ? { METRICS_PORT: String(port + 1) } : {};
   children = [
-    ['gateway', 'apps/gateway/src/main.js'],
-    ['worker', 'apps/worker/src/main.js'],
-  ].map(([name, file]) => {
-    const child = spawn(process.execPath, [path.join(dist, file)], { env, stdio: 'inherit' });
+    ['gateway', 'apps/gateway/src/main.js', {}],
+    ['worker', 'apps/worker/src/main.js', workerMetrics],
+  ].map(([name, file, own]) => {
+    const child = spawn(process.execPath, [path.join(dist, file)], { env: { ...env, ...own }, stdio: 'inherit' });
     child.on('exit', (code, signal) => {
       if (stopping) return;
       log.info({ code, signal }, `${name} exited`);

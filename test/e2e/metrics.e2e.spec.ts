@@ -1,31 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 
 import { QueueName } from '@sluice/queue';
 
+import { AppProcess } from '../helpers/app-process';
+// Not from ./worker: that imports the worker's modules, whose figures would join this process's registry.
+import { eventually } from '../helpers/eventually';
 import { event, heartbeat } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
 import type { Sample } from '../helpers/prometheus';
 import { parsePrometheus, scrape, valueOf } from '../helpers/prometheus';
 import { drained } from '../helpers/queues';
-import { freePort } from '../helpers/redis-process';
+import { freePort, startRedisProcess } from '../helpers/redis-process';
 import type { Tenant } from '../helpers/tenant';
 import { publish, tenant } from '../helpers/tenant';
-import { eventually, startWorker } from '../helpers/worker';
+
+/** The metric families (TYPE lines) an endpoint declares, whether or not they have samples yet. */
+async function familiesAt(url: string): Promise<Set<string>> {
+  const text = await (await fetch(url)).text();
+  return new Set([...text.matchAll(/^# TYPE (\S+) \S+$/gm)].map((m) => m[1]));
+}
 
 /**
- * Spec §10, `/metrics`: the gateway and the worker each answer on a port of their own (not the
- * API's) in Prometheus' text format, and the counters move when records are accepted, refused,
- * processed and failed.
+ * Spec §10, `/metrics`: the gateway (in this process) and the worker (a process of its own, as in
+ * production) each answer on a port of their own (not the API's) in Prometheus' text format, each
+ * with its own figures, and the counters move when records are accepted, refused, processed and
+ * failed.
  */
 describe('Prometheus metrics (spec §10)', () => {
   let gw: TestGateway;
-  let worker: INestApplicationContext;
+  let worker: AppProcess;
   let gatewayUrl: string;
   let workerUrl: string;
   let t: Tenant;
@@ -35,12 +43,31 @@ describe('Prometheus metrics (spec §10)', () => {
     gatewayUrl = `http://127.0.0.1:${gatewayPort}/metrics`;
     workerUrl = `http://127.0.0.1:${workerPort}/metrics`;
     gw = await startGateway({ METRICS_PORT: String(gatewayPort) });
-    worker = await startWorker(gw.redisPrefix, { METRICS_PORT: String(workerPort) });
+    worker = new AppProcess('worker', { REDIS_PREFIX: gw.redisPrefix, METRICS_PORT: String(workerPort) });
+    await worker.waitForLog((l) => /worker ready/.test(String(l.msg)));
     t = await tenant(gw);
-  });
+  }, 60_000);
   afterAll(async () => {
-    await worker?.close();
+    await worker?.stop();
     await gw?.close();
+  });
+
+  it("each process declares its own figures (README, Operate: the 'from' column)", async () => {
+    const [gateway, workerFamilies] = [await familiesAt(gatewayUrl), await familiesAt(workerUrl)];
+    const GATEWAY = ['sluice_records_accepted_total', 'sluice_records_refused_total', 'sluice_queue_jobs'];
+    const WORKER = [
+      'sluice_jobs_total',
+      'sluice_job_duration_seconds',
+      'sluice_ingest_lag_seconds',
+      'sluice_deliveries_total',
+      'sluice_adapters',
+      'sluice_queue_jobs',
+    ];
+    expect(GATEWAY.filter((f) => !gateway.has(f))).toEqual([]);
+    expect(WORKER.filter((f) => !workerFamilies.has(f))).toEqual([]);
+    expect(['sluice_jobs_total', 'sluice_adapters'].filter((f) => gateway.has(f))).toEqual([]);
+    expect(['sluice_records_accepted_total'].filter((f) => workerFamilies.has(f))).toEqual([]);
+    for (const families of [gateway, workerFamilies]) expect(families.has('process_cpu_seconds_total')).toBe(true);
   });
 
   it('answers only GET /metrics on its own port, and the API port has no /metrics', async () => {
@@ -85,7 +112,7 @@ describe('Prometheus metrics (spec §10)', () => {
 
     await publish(t, 'allevents', [event(t.customer)]);
     await publish(t, 'allevents', [event(t.customer)]);
-    await publish(t, 'healthcheck', [heartbeat(t.customer)]);
+    await publish(t, 'healthcheck', [heartbeat(t.customer, { timestamp: new Date().toISOString() })]);
     await drained(gw, QueueName.Events, QueueName.Healthcheck);
     const after = await eventually(
       () => scrape(workerUrl),
@@ -94,7 +121,7 @@ describe('Prometheus metrics (spec §10)', () => {
     expect(valueOf(after, 'sluice_job_duration_seconds_count', { queue: 'events' })).toBeGreaterThanOrEqual(
       completed(after),
     );
-    // Adapters by health, from the database: this run's heartbeat made one UP.
+    // Adapters by health, from the database: this test's heartbeat (sent now) made one UP.
     expect(valueOf(after, 'sluice_adapters', { status: 'UP' })).toBeGreaterThanOrEqual(1);
     expect(after.filter((x) => x.name === 'sluice_adapters').map((x) => x.labels.status)).toEqual(
       expect.arrayContaining(['UP', 'DOWN', 'DEGRADED', 'STALE']),
@@ -129,14 +156,10 @@ describe('Prometheus metrics (spec §10)', () => {
         p.targets.flatMap((t) => t.expr.match(/\b(sluice|process|nodejs)_[a-z0-9_]+/g) ?? []),
       ),
     );
-    // Every family each process declares (a counter with no sample yet has its TYPE line only).
-    const texts = await Promise.all([gatewayUrl, workerUrl].map(async (url) => (await fetch(url)).text()));
-    const families = texts.flatMap((text) => [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)]);
-    const exposed = new Set(
-      families.flatMap(([, name, type]) =>
-        type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
-      ),
-    );
+    // Every family each process declares (a counter with no sample yet has its TYPE line only),
+    // a histogram's with its series.
+    const families = [...(await familiesAt(gatewayUrl)), ...(await familiesAt(workerUrl))];
+    const exposed = new Set(families.flatMap((f) => [f, `${f}_bucket`, `${f}_sum`, `${f}_count`]));
     expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
     expect(queried.size).toBeGreaterThan(10);
   });
@@ -147,4 +170,35 @@ describe('Prometheus metrics (spec §10)', () => {
       expect(() => parsePrometheus(bad)).toThrow(/line/);
     }
   });
+});
+
+describe('Prometheus metrics while Redis is away', () => {
+  it("the worker's scrape answers at once, without the queue figures, and has them again when Redis is back", async () => {
+    const redis = await startRedisProcess();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const worker = new AppProcess('worker', { REDIS_URL: redis.url, METRICS_PORT: String(port) });
+    try {
+      await worker.waitForLog((l) => /worker ready/.test(String(l.msg)));
+      const queueSamples = (s: Sample[]) => s.filter((x) => x.name === 'sluice_queue_jobs').length;
+      expect(queueSamples(await scrape(url))).toBeGreaterThan(0);
+
+      await redis.kill();
+      const started = Date.now();
+      const during = await scrape(url);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(queueSamples(during)).toBe(0);
+      expect(valueOf(during, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+
+      await redis.start();
+      await eventually(
+        () => scrape(url),
+        (s) => queueSamples(s) > 0,
+        20_000,
+      );
+    } finally {
+      await worker.stop();
+      await redis.kill();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,9 @@
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+
 import { QueueName } from '@sluice/queue';
 
+import { AppProcess } from '../helpers/app-process';
 import { apiUser, createCustomer, event } from '../helpers/fixtures';
 import type { TestGateway } from '../helpers/gateway';
 import { startGateway } from '../helpers/gateway';
@@ -51,4 +55,32 @@ describe('worker process', () => {
       await second.close();
     }
   });
+
+  it('says at start when jobs of an earlier version wait under the old, untagged key prefix, and how to drain them', async () => {
+    const prefix = `${process.env.REDIS_PREFIX}:legacy`;
+    // A job as an earlier version's gateway left it: a real BullMQ job under `<REDIS_PREFIX>:events`.
+    const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const legacy = new Queue(QueueName.Events, { connection: redis, prefix });
+    try {
+      await legacy.add(QueueName.Events, {
+        requestId: 'old',
+        receivedAt: new Date().toISOString(),
+        userId: 'u',
+        records: [],
+      });
+      const worker = new AppProcess('worker', { REDIS_PREFIX: prefix });
+      try {
+        const line = await worker.waitForLog((l) => /earlier version/.test(String(l.msg)));
+        expect(line).toMatchObject({ level: 50 });
+        expect(String(line.msg)).toContain(`1 jobs of an earlier version are queued under the key prefix "${prefix}"`);
+        expect(String(line.msg)).toContain(`QUEUE_PREFIX=${prefix}`);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await legacy.obliterate({ force: true });
+      await legacy.close();
+      redis.disconnect();
+    }
+  }, 60_000);
 });

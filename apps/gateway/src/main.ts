@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { setFlagsFromString } from 'node:v8';
 
+import { answerClusterPrimary } from '@sluice/common';
 import type { SluiceConfig } from '@sluice/config';
 import { SLUICE_CONFIG } from '@sluice/config';
 import { exitOnStartFailure } from '@sluice/database';
@@ -20,6 +21,7 @@ setFlagsFromString('--liftoff-only');
 
 async function main(): Promise<void> {
   if (runAsClusterPrimary()) return;
+  answerClusterPrimary();
   const app = await createGateway();
   const config = app.get<SluiceConfig>(SLUICE_CONFIG);
   await app.listen({ port: config.port, host: config.host });

@@ -12,7 +12,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 
 import { SLUICE_CONFIG, SluiceConfig } from '@sluice/config';
 import { DatabaseReachability } from '@sluice/database';
-import { Queues } from '@sluice/queue';
+import { ALL_QUEUES, Queues } from '@sluice/queue';
 
 /**
  * The worker's connections over its life. It starts whether or not PostgreSQL and Redis answer:
@@ -63,5 +63,35 @@ export class ConnectionsCheck implements OnModuleInit, OnApplicationBootstrap, B
     }
     if (this.stopping) return;
     this.logger.log(`worker ready (postgres and redis connected, queue prefix ${this.config.queuePrefix})`);
+    await this.warnOfJobsUnderOldPrefix().catch(() => undefined);
+  }
+
+  /**
+   * Before QUEUE_PREFIX, BullMQ's keys were under REDIS_PREFIX without braces: jobs accepted by an
+   * earlier version and still queued there are seen by no worker of this one. Said at every start
+   * while there are any, with what to do.
+   */
+  private async warnOfJobsUnderOldPrefix(): Promise<void> {
+    const old = this.config.redisPrefix;
+    if (this.config.queuePrefix === old) return;
+    const redis = this.queues.connection;
+    const counts = await Promise.all(
+      ALL_QUEUES.map(async (q) => {
+        const [wait, active, delayed, prioritized] = await Promise.all([
+          redis.llen(`${old}:${q}:wait`),
+          redis.llen(`${old}:${q}:active`),
+          redis.zcard(`${old}:${q}:delayed`),
+          redis.zcard(`${old}:${q}:prioritized`),
+        ]);
+        return wait + active + delayed + prioritized;
+      }),
+    );
+    const jobs = counts.reduce((a, b) => a + b, 0);
+    if (jobs === 0) return;
+    this.logger.error(
+      `${jobs} jobs of an earlier version are queued under the key prefix "${old}", which this worker ` +
+        `(queue prefix ${this.config.queuePrefix}) does not read: run one worker with QUEUE_PREFIX=${old} ` +
+        'until they are done, then restart it without (CHANGELOG, upgrading)',
+    );
   }
 }

@@ -12,7 +12,9 @@ describe('keepDevSecrets (npm start outside production)', () => {
   it('makes the secrets once and finds the same ones at the next start', () => {
     const file = join(dir, '.sluice/dev-secrets.env');
     const first: Record<string, string | undefined> = {};
-    expect(keepDevSecrets(first, file)).toEqual([expect.stringContaining('generated') as string]);
+    expect(keepDevSecrets(first, file)).toEqual([
+      `generated a throwaway JWT_SECRET and SECRETS_KEY, kept in ${file} for the next start`,
+    ]);
     expect(first.JWT_SECRET!.length).toBeGreaterThanOrEqual(32);
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
@@ -30,6 +32,17 @@ describe('keepDevSecrets (npm start outside production)', () => {
     keepDevSecrets(env, file);
     expect(env).toEqual({ JWT_SECRET: 'from-the-environment-0123456789abcdefgh', SECRETS_KEY: 'filekey' });
     expect(readFileSync(file, 'utf8')).toContain('from-the-file');
+  });
+
+  it('never writes a secret the operator set, and names only what it made', () => {
+    const file = join(dir, 'secrets.env');
+    const env: Record<string, string | undefined> = { JWT_SECRET: 'the-operators-own-secret-0123456789abcdef' };
+    expect(keepDevSecrets(env, file)).toEqual([
+      `generated a throwaway SECRETS_KEY, kept in ${file} for the next start`,
+    ]);
+    const written = readFileSync(file, 'utf8');
+    expect(written).not.toContain('the-operators-own-secret');
+    expect(written).toContain(`SECRETS_KEY=${env.SECRETS_KEY}`);
   });
 
   it('does nothing in production', () => {

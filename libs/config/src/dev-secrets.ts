@@ -18,12 +18,15 @@ export function keepDevSecrets(env: Record<string, string | undefined>, file: st
   const kept = existsSync(file) ? parseEnvFile(readFileSync(file, 'utf8')) : {};
   const fromFile = KEPT.filter((k) => !env[k] && kept[k]);
   for (const k of fromFile) env[k] = kept[k];
-  const made = ensureDevSecrets(env);
+  const before = { ...env };
+  ensureDevSecrets(env);
+  const made = KEPT.filter((k) => env[k] !== before[k]);
   const messages: string[] = [];
   if (fromFile.length > 0) messages.push(`${fromFile.join(' and ')} from ${file} (delete it to start afresh)`);
   if (made.length > 0) {
     mkdirSync(dirname(file), { recursive: true });
-    const lines = KEPT.map((k) => `${k}=${env[k] ?? ''}`);
+    // Only what the file gave or was made here: never a secret the operator set in the environment.
+    const lines = [...fromFile, ...made].map((k) => `${k}=${env[k]}`);
     writeFileSync(
       file,
       `# Made by npm start outside production; never use these in production.\n${lines.join('\n')}\n`,
@@ -32,7 +35,7 @@ export function keepDevSecrets(env: Record<string, string | undefined>, file: st
       },
     );
     chmodSync(file, 0o600);
-    messages.push(`generated a throwaway JWT_SECRET and SECRETS_KEY, kept in ${file} for the next start`);
+    messages.push(`generated a throwaway ${made.join(' and ')}, kept in ${file} for the next start`);
   }
   return messages;
 }

@@ -57,7 +57,8 @@ export class IngestRoutes implements OnModuleInit {
         handler: (req, reply) => this.handle(format, req, reply, metrics),
         errorHandler: (err, req, reply) => {
           sendContractError(reply, forSenders(err), this.logger);
-          metrics.refused(req, reply.statusCode);
+          // The reason is the refusal's own (a rate limit answered 503 for these senders is still one).
+          metrics.refused(req, err instanceof ContractError ? err.getStatus() : reply.statusCode);
         },
         onResponse: this.config.logRequests ? logRequest : undefined,
       });

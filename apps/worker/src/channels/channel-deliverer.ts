@@ -138,7 +138,7 @@ export class ChannelDeliverer {
       const detail = [attempt.status, attempt.error].filter((p) => p !== null).join(': ');
       await this.conclude(row, alert, d, delivery, detail, attempt);
     } else {
-      await ChannelRepository.record(this.pool, [delivery]);
+      await this.recordDelivery(row, delivery);
     }
     const failure = attemptFailure(attempt);
     if (failure) throw failure;
@@ -166,9 +166,10 @@ export class ChannelDeliverer {
     }
     const attempt = await sendChannelNotice(this.configOf(row), notice, {}, this.settings);
     const status = statusOf(attempt, attempt.outcome !== 'retryable' || isLastAttempt(job));
-    await ChannelRepository.record(this.pool, [
+    await this.recordDelivery(
+      row,
       this.record(row, null, 'digest', job, status, attempt, attempt.idempotencyKey ?? changeKey(notice)),
-    ]);
+    );
     const failure = attemptFailure(attempt);
     if (failure) throw failure;
     return `digest of ${notice.digest.total} delivered`;
@@ -206,6 +207,12 @@ export class ChannelDeliverer {
     this.digestsAsked.set(row.id, due);
   }
 
+  /** Writes a delivery row, then counts it (`sluice_deliveries_total`; a test's is not counted). */
+  private async recordDelivery(row: ChannelRow, delivery: DeliveryRecord): Promise<void> {
+    await ChannelRepository.record(this.pool, [delivery]);
+    DeliveryMetrics.recorded(row.type, delivery.status);
+  }
+
   /** Records the change's last attempt, concludes its place in the thread, and names it in the alert's history. */
   private async conclude(
     row: ChannelRow,
@@ -233,12 +240,10 @@ export class ChannelDeliverer {
         note: `${row.type} ${d.change}: ${delivery.status}${detail ? ` (${detail})` : ''}`,
       },
     });
+    DeliveryMetrics.recorded(row.type, delivery.status);
   }
 
-  /**
-   * A `channel_deliveries` row of this run of the job; no attempt: nothing was sent (held,
-   * summarised). Every row built here is written, so it is also where deliveries are counted.
-   */
+  /** A `channel_deliveries` row of this run of the job; no attempt: nothing was sent (held, summarised). */
   private record(
     row: ChannelRow,
     alertId: string | null,
@@ -248,7 +253,6 @@ export class ChannelDeliverer {
     attempt: ChannelAttempt | undefined,
     key: string,
   ): DeliveryRecord {
-    DeliveryMetrics.recorded(row.type, status);
     return {
       integrationId: row.id,
       customerId: row.customer_id,

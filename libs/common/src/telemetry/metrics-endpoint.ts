@@ -40,6 +40,15 @@ export async function startMetricsServer(port: number, host: string, source: Met
   return server;
 }
 
+/**
+ * In a gateway cluster's process: answer the primary's requests for this process's figures
+ * (prom-client listens once an AggregatorRegistry exists). Called first thing in main.ts, so that
+ * a process still starting does not hold the primary's scrape until it times out.
+ */
+export function answerClusterPrimary(): void {
+  if (cluster.isWorker) new AggregatorRegistry();
+}
+
 let defaultsCollected = false;
 /** prom-client's process figures (CPU, memory, event loop lag, GC), once per process. */
 export function collectProcessMetrics(): void {
@@ -65,16 +74,17 @@ export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     collectProcessMetrics();
-    if (cluster.isWorker) {
-      // An AggregatorRegistry in a cluster's process makes it answer the primary's requests for
-      // its figures (prom-client adds that listener in its constructor).
-      new AggregatorRegistry();
-      return;
-    }
+    if (cluster.isWorker) return; // the primary answers (answerClusterPrimary, from main.ts)
     const port = this.config.metrics.port ?? DEFAULT_METRICS_PORTS[this.app];
     if (port === 0) return;
-    this.server = await startMetricsServer(port, this.config.metrics.host, register);
-    this.logger.log(`Prometheus metrics on http://${this.config.metrics.host}:${port}/metrics`);
+    const { host } = this.config.metrics;
+    try {
+      this.server = await startMetricsServer(port, host, register);
+      this.logger.log(`Prometheus metrics on http://${host}:${port}/metrics`);
+    } catch (err) {
+      // The API and the work matter more than the figures: a taken port is said, not fatal.
+      this.logger.error(`metrics endpoint not started on ${host}:${port}: ${(err as Error).message}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
