@@ -3,7 +3,7 @@
 // parsing the same body and making one BullMQ add of it), the two loaded in turn ROUNDS times.
 'use strict';
 const path = require('node:path');
-const { REDIS_URL, peakRssMb, cpuSeconds, start, stop, appendReport } = require('./lib');
+const { REDIS_URL, peakRssMb, start, stop, appendReport } = require('./lib');
 const { load, loaderName } = require('./load');
 const { startGateway, EVENT } = require('./hot-path');
 
@@ -40,15 +40,15 @@ async function batchPath(s) {
     });
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) {
-        const cpu = cpuSeconds(server.child.pid);
         const r = await load({
           url: server.url,
           headers: server.headers,
           duration: DURATION / ROUNDS,
           connections: CONNECTIONS,
           body,
+          pid: server.child.pid,
         });
-        server.cpu = (server.cpu ?? 0) + cpuSeconds(server.child.pid) - cpu;
+        server.cpu = (server.cpu ?? 0) + r.cpu;
         server.requests = (server.requests ?? 0) + r.requests;
         server.non2xx = (server.non2xx ?? 0) + r.non2xx + r.errors;
         (server.p99 ??= []).push(r.p99);

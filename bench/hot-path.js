@@ -4,18 +4,7 @@
 // each in one process, in the same run.
 'use strict';
 const path = require('node:path');
-const {
-  ROOT,
-  REDIS_URL,
-  sluiceEnv,
-  migrate,
-  start,
-  waitFor,
-  peakRssMb,
-  cpuSeconds,
-  stop,
-  appendReport,
-} = require('./lib');
+const { ROOT, REDIS_URL, sluiceEnv, migrate, start, waitFor, peakRssMb, stop, appendReport } = require('./lib');
 const { load, loaderName } = require('./load');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);
@@ -121,15 +110,14 @@ async function hotPath(s) {
 
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) {
-        const cpu = cpuSeconds(server.child.pid);
         const r = await load({
           url: server.url,
           headers: server.headers,
           duration: slice,
           connections: CONNECTIONS,
           unique: UNIQUE_EVENT,
+          pid: server.child.pid,
         });
-        r.cpu = cpuSeconds(server.child.pid) - cpu;
         (server.rounds ??= []).push(r);
         console.log(JSON.stringify({ name: server.name, round, rps: Math.round(r.requests / slice), p99: r.p99 }));
       }

@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { cpuSeconds } = require('./lib');
 
 function wrkAvailable() {
   if (spawnSync('wrk', ['-v']).error === undefined) return true;
@@ -24,12 +25,17 @@ const loaderName = () => (LOADER === 'wrk' ? 'wrk, 1 thread' : 'autocannon');
 
 /**
  * POSTs `body` to `url` from `connections` connections for `duration` s. With `unique: [head,
- * tail]` each body is head + a unique id + tail (a fresh `ieventid` per request).
+ * tail]` each body is head + a unique id + tail (a fresh `ieventid` per request). With `pid`, the
+ * result's `cpu` is the CPU seconds that process (and its children) spent during the load.
  */
-async function load({ url, headers = {}, duration, connections, body, unique }) {
-  return LOADER === 'wrk'
-    ? wrkLoad({ url, headers, duration, connections, body, unique })
-    : autocannonLoad({ url, headers, duration, connections, body, unique });
+async function load({ url, headers = {}, duration, connections, body, unique, pid }) {
+  const cpuBefore = pid === undefined ? 0 : cpuSeconds(pid);
+  const result =
+    LOADER === 'wrk'
+      ? await wrkLoad({ url, headers, duration, connections, body, unique })
+      : await autocannonLoad({ url, headers, duration, connections, body, unique });
+  if (pid !== undefined) result.cpu = cpuSeconds(pid) - cpuBefore;
+  return result;
 }
 
 async function wrkLoad({ url, headers, duration, connections, body, unique }) {

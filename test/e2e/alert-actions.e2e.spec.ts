@@ -52,6 +52,21 @@ describe('alert actions (spec §10)', () => {
     return row!.id;
   }
 
+  /** The customer's PAGER_DUTY integration, sending to the mock receiver. */
+  async function withPagerDuty(t: Tenant, superadmin: Record<string, string>, extra: Json = {}) {
+    const res = await gw.inject({
+      method: 'PUT',
+      url: `/api/public/v1.0/groups/${t.customer}/integrations/PAGER_DUTY`,
+      headers: superadmin,
+      payload: { type: 'PAGER_DUTY', serviceKey: creds.pagerDutyRoutingKey, ...extra },
+    });
+    expect(res.statusCode).toBe(200);
+  }
+
+  /** The Events API actions the mock PagerDuty received about one alert, in order. */
+  const pagerDutyActions = (alertId: string) =>
+    mocks.PAGER_DUTY.calls.filter((c) => c.rawBody.includes(alertId)).map((c) => (c.body as Json).event_action);
+
   const act = (caller: Pick<Caller, 'auth'>, alertId: string, payload: unknown) =>
     gw.inject({
       method: 'POST',
@@ -179,20 +194,12 @@ describe('alert actions (spec §10)', () => {
   it("a user's acknowledge and resolve reach the alert's channel and ITSM ticket as an event's do", async () => {
     const t = await tenant(gw);
     const superadmin = (await apiUser(gw, [], { isSuperadmin: true })).auth;
-    const pd = await gw.inject({
-      method: 'PUT',
-      url: `/api/public/v1.0/groups/${t.customer}/integrations/PAGER_DUTY`,
-      headers: superadmin,
-      payload: { type: 'PAGER_DUTY', serviceKey: creds.pagerDutyRoutingKey },
-    });
-    expect(pd.statusCode).toBe(200);
+    await withPagerDuty(t, superadmin);
     await installItsm(gw, superadmin, t.customer, itsm.url);
 
     const id = await raise(t);
-    const pdCalls = () =>
-      mocks.PAGER_DUTY.calls.filter((c) => c.rawBody.includes(id)).map((c) => (c.body as Json).event_action);
     await eventually(
-      async () => pdCalls(),
+      async () => pagerDutyActions(id),
       (c) => c.length === 1,
     );
     const ticketed = await eventually(
@@ -204,15 +211,15 @@ describe('alert actions (spec §10)', () => {
 
     await expectState(t, id, 'ack', 'ACKNOWLEDGED');
     await eventually(
-      async () => pdCalls(),
+      async () => pagerDutyActions(id),
       (c) => c.length === 2,
     );
     await expectState(t, id, 'resolve', 'RESOLVED');
     await eventually(
-      async () => pdCalls(),
+      async () => pagerDutyActions(id),
       (c) => c.length === 3,
     );
-    expect(pdCalls()).toEqual(['trigger', 'acknowledge', 'resolve']);
+    expect(pagerDutyActions(id)).toEqual(['trigger', 'acknowledge', 'resolve']);
     expect(mocks.PAGER_DUTY.incidents.get(id)).toBe('resolved');
     // The ticket is resolved as for a clear event: the ITSM got an update of the incident.
     await eventually(
@@ -225,21 +232,13 @@ describe('alert actions (spec §10)', () => {
   it('a resolve makes the severity 0 and a reopen brings it back, as events do; a reopen after a clear event is notified', async () => {
     const t = await tenant(gw);
     const superadmin = (await apiUser(gw, [], { isSuperadmin: true })).auth;
-    const pd = await gw.inject({
-      method: 'PUT',
-      url: `/api/public/v1.0/groups/${t.customer}/integrations/PAGER_DUTY`,
-      headers: superadmin,
-      payload: { type: 'PAGER_DUTY', serviceKey: creds.pagerDutyRoutingKey, minSeverity: 4 },
-    });
-    expect(pd.statusCode).toBe(200);
+    await withPagerDuty(t, superadmin, { minSeverity: 4 });
     const entityid = uniqueId('host');
     await publish(t, 'allevents', [event(t.customer, { entityid })]);
     await drained(gw, QueueName.Events);
     const id = (await gw.prisma.alert.findFirstOrThrow({ where: { envcustomerid: t.customer, entityid } })).id;
-    const pdCalls = () =>
-      mocks.PAGER_DUTY.calls.filter((c) => c.rawBody.includes(id)).map((c) => (c.body as Json).event_action);
     await eventually(
-      async () => pdCalls(),
+      async () => pagerDutyActions(id),
       (c) => c.length === 1,
     );
 
@@ -250,7 +249,7 @@ describe('alert actions (spec §10)', () => {
     await drained(gw, QueueName.Events);
     expect(await get(t, `/api/v1/alerts/${id}`)).toMatchObject({ state: 'RESOLVED', severity: 0 });
     await eventually(
-      async () => pdCalls(),
+      async () => pagerDutyActions(id),
       (c) => c.length === 2,
     );
     const reopened = await expectState(t, id, 'reopen', 'OPEN');
@@ -259,16 +258,16 @@ describe('alert actions (spec §10)', () => {
     const open = await get(t, `/api/v1/alerts?customerid=${t.customer}&minseverity=4`);
     expect((open.results as Json[]).map((a) => a.id)).toContain(id);
     await eventually(
-      async () => pdCalls(),
+      async () => pagerDutyActions(id),
       (c) => c.length === 3,
     );
-    expect(pdCalls()).toEqual(['trigger', 'resolve', 'trigger']);
+    expect(pagerDutyActions(id)).toEqual(['trigger', 'resolve', 'trigger']);
 
     // A user's resolve: severity 0, the critical kept as the previous one.
     const resolved = await expectState(t, id, 'resolve', 'RESOLVED');
     expect(resolved).toMatchObject({ severity: 0, previousSeverity: 5 });
     await eventually(
-      async () => pdCalls(),
+      async () => pagerDutyActions(id),
       (c) => c.length === 4,
     );
   });
